@@ -1,0 +1,147 @@
+"""The data that flows between the stages: plain frozen dataclasses, nothing else.
+
+load -> Story, Article, Claim
+extract -> Quotation
+match -> Occurrence, SharedStatement
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ArchiveError(Exception):
+    """Bad input: what is wrong and where, printable as one line."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None):
+        super().__init__(message)
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        return f"{where}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int]:
+        return (str(self.path), self.line or 0)
+
+
+class ArchiveErrors(Exception):
+    """Every error found in one pass, so the curator can fix them all at once."""
+
+    def __init__(self, errors: list[ArchiveError]):
+        self.errors = sorted(errors, key=ArchiveError.sort_key)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+@dataclass(frozen=True)
+class Story:
+    title: str
+    summary: str | None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or heading of an article body, as a slice of `Article.text`."""
+
+    kind: str  # "p", or "h2" .. "h6" for subheads
+    start: int
+    end: int
+    line: int  # where it starts in the Markdown file
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    path: Path
+    outlet: str
+    published: datetime.date
+    language: str
+    title: str | None
+    author: str | None
+    url: str | None
+    translated_from: str | None
+    via: str | None
+    capture: Path | None
+    edits: tuple[str, ...]
+    notes: str | None
+    text: str  # the body as plain text, blocks separated by a blank line
+    blocks: tuple[Block, ...]
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        return f"Untitled article ({self.author})" if self.author else "Untitled article"
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    statement: str
+    speaker: str
+    channel: str
+    kind: str  # one of CLAIM_KINDS
+    date: datetime.date | None
+    renderings: tuple[str, ...]
+    notes: str | None
+    line: int  # where it starts in claims.yaml
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        return (self.statement, *self.renderings)
+
+
+CLAIM_KINDS = ("quote", "passage", "paraphrase")
+
+
+@dataclass(frozen=True)
+class Archive:
+    story: Story
+    articles: tuple[Article, ...]  # sorted by publication date, then id
+    claims: tuple[Claim, ...]  # in the order of claims.yaml
+
+    def article(self, article_id: str) -> Article:
+        return next(article for article in self.articles if article.id == article_id)
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """Words an article puts between quotation marks (the marks themselves excluded)."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """Where one shared statement stands in one article."""
+
+    article: str
+    start: int
+    end: int
+    text: str  # exactly article.text[start:end]
+    score: float  # 0-100: how closely it matches the statement
+
+
+@dataclass(frozen=True)
+class SharedStatement:
+    """One statement and every article that carries it: two or more, unless it is a claim."""
+
+    id: str
+    claim: Claim | None  # None: shared, but no claim covers it yet
+    kind: str  # "quote" or "passage"
+    occurrences: tuple[Occurrence, ...]  # sorted by article order in the archive
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(occurrence.article for occurrence in self.occurrences)
+
+    @property
+    def is_shared(self) -> bool:
+        return len(set(self.article_ids)) >= 2
