@@ -1,0 +1,107 @@
+"""Shared fixtures: the real archive of this repository, and small archives written per test."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from parallax.cli import main
+from parallax.compare import compare
+from parallax.load import load_archive
+from parallax.match import shared_statements
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def archive():
+    return load_archive(REPO)
+
+
+@pytest.fixture(scope="session")
+def statements(archive):
+    return shared_statements(archive)
+
+
+@pytest.fixture(scope="session")
+def comparison(archive, statements):
+    return compare(archive, statements)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The real archive, built once."""
+    output = tmp_path_factory.mktemp("built") / "site"
+    assert main(["build", "--source", str(REPO), "--output", str(output)]) == 0
+    return output
+
+
+MINISTRY = "We will not accept any attempt to blame us for the failure of the talks in Geneva"
+
+ARTICLE = """\
+---
+outlet: {outlet}
+title: {title}
+published: 2024-03-0{day}
+language: en
+---
+
+{body}
+"""
+
+
+class SmallArchive:
+    """An archive in a temporary folder, with the repository's templates: edit it, then load it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "articles").mkdir(parents=True)
+        shutil.copytree(REPO / "templates", root / "templates")
+        self.article(
+            "daily-one",
+            "The Daily",
+            "Talks collapse",
+            1,
+            f"The ministry said: “{MINISTRY}.”\n\nThe talks ended on Friday.",
+        )
+        self.article(
+            "herald-two",
+            "The Herald",
+            "Geneva talks end",
+            2,
+            f"“{MINISTRY},” a spokesman said.\n\nNegotiators left the city.",
+        )
+        self.claims(
+            """\
+            - id: ministry-rejects-blame
+              statement: "We will not accept any attempt to blame us for the failure of the talks."
+              speaker: Ministry of Foreign Affairs
+              channel: statement
+              date: 2024-03-01
+              kind: quote
+            """
+        )
+
+    def article(self, slug: str, outlet: str, title: str, day: int, body: str) -> Path:
+        path = self.root / "articles" / f"{slug}.md"
+        path.write_text(ARTICLE.format(outlet=outlet, title=title, day=day, body=body), encoding="utf-8")
+        return path
+
+    def claims(self, claims_yaml: str) -> Path:
+        path = self.root / "claims.yaml"
+        path.write_text(
+            "story:\n  title: Talks in Geneva\nclaims:\n" + textwrap.indent(textwrap.dedent(claims_yaml), "  "),
+            encoding="utf-8",
+        )
+        return path
+
+    def load(self):
+        return load_archive(self.root)
+
+
+@pytest.fixture
+def small(tmp_path) -> SmallArchive:
+    return SmallArchive(tmp_path / "archive")

@@ -1,0 +1,213 @@
+"""The built site: its pages, its links, its export, and what a failed build leaves behind."""
+
+import html.parser
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+from conftest import REPO
+
+from parallax.cli import main
+
+
+class Links(html.parser.HTMLParser):
+    """Every link, resource and element id of one page."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.resources: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag == "a" and "href" in attributes:
+            self.links.append(attributes["href"])
+        for name in ("src", "srcset", "data"):
+            if name in attributes:
+                self.resources.append(attributes[name])
+        if tag == "link" and "href" in attributes:
+            self.resources.append(attributes["href"])
+
+
+def parse(page: Path) -> Links:
+    links = Links()
+    links.feed(page.read_text(encoding="utf-8"))
+    return links
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_the_site_has_an_overview_every_article_and_every_claim(site, archive):
+    assert (site / "index.html").is_file()
+    for article in archive.articles:
+        assert (site / "articles" / f"{article.id}.html").is_file()
+        assert (site / "captures" / f"{article.id}.txt").read_bytes() == article.capture.read_bytes()
+    for claim in archive.claims:
+        assert (site / "claims" / f"{claim.id}.html").is_file()
+    assert len(pages(site)) == 1 + len(archive.articles) + len(archive.claims)
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    for page in pages(site):
+        for link in parse(page).links:
+            if urlparse(link).scheme in ("http", "https"):
+                continue
+            address, fragment = urldefrag(link)
+            target = (page.parent / address).resolve() if address else page
+            assert target.is_file(), f"{page.name}: broken link {link}"
+            if fragment:
+                assert fragment in parse(target).ids, f"{page.name}: no #{fragment} in {target.name}"
+
+
+def test_pages_load_nothing_from_other_hosts(site):
+    for page in pages(site):
+        for resource in parse(page).resources:
+            assert not urlparse(resource).scheme and not resource.startswith("//"), f"{page.name}: {resource}"
+
+
+def test_an_article_page_marks_each_statement_it_shares(site, comparison):
+    for summary in comparison.summaries:
+        page = (site / "articles" / f"{summary.article.id}.html").read_text()
+        assert page.count("<mark>") >= len(summary.carried)
+        for carried in summary.carried:
+            assert f'id="s-{carried.statement.id}"' in page
+            assert f'id="note-{carried.statement.id}"' in page
+
+
+def test_a_claim_page_shows_every_outlets_wording_and_who_leaves_it_out(site, archive, statements):
+    peskov = next(s for s in statements if s.id == "peskov-contacts-with-all-parties")
+    page = (site / "claims" / "peskov-contacts-with-all-parties.html").read_text()
+    for occurrence in peskov.occurrences:
+        assert html_text(occurrence.text) in page
+        assert f'../articles/{occurrence.article}.html#s-peskov-contacts-with-all-parties' in page
+    absent = page.split('id="absent"')[1]
+    for article in archive.articles:
+        assert (f"../articles/{article.id}.html" in absent) is (article.id not in peskov.article_ids)
+
+
+def html_text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+
+
+def test_the_export_is_consistent_with_the_articles(site, archive):
+    export = json.loads((site / "data" / "archive.json").read_text(encoding="utf-8"))
+    texts = {article["id"]: article["text"] for article in export["articles"]}
+    assert set(texts) == {article.id for article in archive.articles}
+    assert {claim["id"] for claim in export["claims"]} == {claim.id for claim in archive.claims}
+    for entry in export["articles"] + export["claims"]:
+        assert (site / entry["page"]).is_file()
+    claim_ids = {claim["id"] for claim in export["claims"]}
+    assert export["shared"]
+    for shared in export["shared"]:
+        assert shared["kind"] in ("quote", "passage")
+        assert shared["claim"] is None or shared["claim"] in claim_ids
+        assert len({o["article"] for o in shared["occurrences"]}) >= 2
+        for occurrence in shared["occurrences"]:
+            assert texts[occurrence["article"]][occurrence["start"] : occurrence["end"]] == occurrence["text"]
+            assert 0 <= occurrence["score"] <= 100
+
+
+def test_two_builds_are_byte_identical(site, tmp_path):
+    again = tmp_path / "again"
+    assert main(["build", "--source", str(REPO), "--output", str(again)]) == 0
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first == second
+
+
+def test_text_that_looks_like_markup_is_shown_as_text(small, tmp_path):
+    small.claims(
+        """\
+        - id: ministry-rejects-blame
+          statement: "We will not accept <b>any</b> attempt to blame us for the failure of the talks."
+          speaker: "<script>alert('speaker')</script>"
+          channel: statement
+          kind: quote
+        """
+    )
+    output = tmp_path / "site"
+    assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
+    page = (output / "claims" / "ministry-rejects-blame.html").read_text()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;speaker&#39;)&lt;/script&gt;" in page
+    assert "<b>any</b>" not in page and "&lt;b&gt;any&lt;/b&gt;" in page
+
+
+def run_build(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), *arguments], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_python_build_py_builds_the_archive_in_the_current_folder(small):
+    result = run_build(cwd=small.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built site: 2 articles, 1 claims, 1 shared statements (0 without a claim)")
+    assert (small.root / "site" / "claims" / "ministry-rejects-blame.html").is_file()
+
+
+def test_bad_input_fails_with_one_line_and_leaves_the_previous_site(small):
+    assert run_build(cwd=small.root).returncode == 0
+    before = {p: p.read_bytes() for p in (small.root / "site").rglob("*") if p.is_file()}
+    sources = {p: p.read_bytes() for p in small.root.rglob("*") if p.is_file() and "site" not in p.parts}
+    path = small.root / "articles" / "daily-one.md"
+    path.write_text(path.read_text().replace("published: 2024-03-01", "published: 1 March"))
+    sources[path] = path.read_bytes()
+
+    result = run_build(cwd=small.root)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: articles/daily-one.md:4: 'published' must be a date written YYYY-MM-DD, not '1 March'\n"
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    assert {p: p.read_bytes() for p in (small.root / "site").rglob("*") if p.is_file()} == before
+    assert {p: p.read_bytes() for p in small.root.rglob("*") if p.is_file() and "site" not in p.parts} == sources
+    assert not list(small.root.glob(".site-*"))
+
+
+def test_a_claim_found_in_fewer_than_two_articles_is_a_warning(small):
+    small.claims(
+        """\
+        - id: talks-ended-friday
+          statement: The talks ended on Friday.
+          speaker: The Daily
+          channel: report
+          kind: passage
+        """
+    )
+    result = run_build(cwd=small.root)
+    assert result.returncode == 0
+    assert "warning: claims.yaml:4: claim 'talks-ended-friday' is found in 1 article, not two or more" in result.stderr
+    page = (small.root / "site" / "claims" / "talks-ended-friday.html").read_text()
+    assert "Found in one article only" in page
+
+
+def test_the_output_may_not_be_the_archive_or_a_folder_it_did_not_build(small):
+    (small.root / "notes").mkdir()
+    (small.root / "notes" / "todo.txt").write_text("keep me")
+    for output in (".", "articles", "notes"):
+        result = run_build("--output", output, cwd=small.root)
+        assert result.returncode == 1 and result.stderr.startswith(f"error: {output}: refusing"), result.stderr
+    assert (small.root / "notes" / "todo.txt").read_text() == "keep me"
+
+
+def test_another_story_in_its_own_folder_builds_with_these_templates(small):
+    shutil.rmtree(small.root / "templates")
+    assert run_build(cwd=small.root).stderr == "error: templates: no templates folder: name one with --templates DIR\n"
+    result = run_build("--templates", str(REPO / "templates"), cwd=small.root)
+    assert result.returncode == 0, result.stderr
+    assert "Talks in Geneva" in (small.root / "site" / "index.html").read_text()
+
+
+def test_help_documents_the_command():
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "--source DIR" in result.stdout and "--output DIR" in result.stdout

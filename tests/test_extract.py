@@ -1,0 +1,62 @@
+"""Quotations: the marks news uses, quotations over several paragraphs, and stray marks."""
+
+from pathlib import Path
+
+import pytest
+
+from parallax.extract import quotations
+from parallax.load import BodyConverter
+
+
+def article_from(body: str):
+    from parallax.model import Article
+    import datetime
+
+    errors = []
+    text, blocks = BodyConverter().convert(body, 1, Path("test.md"), errors)
+    assert not errors
+    return Article(
+        id="test", path=Path("test.md"), outlet="T", published=datetime.date(2024, 1, 1), language="en",
+        title=None, author=None, url=None, translated_from=None, via=None, capture=None, edits=(),
+        notes=None, text=text, blocks=blocks,
+    )
+
+
+def quoted(body: str) -> list[str]:
+    article = article_from(body)
+    found = quotations(article)
+    assert all(q.text == article.text[q.start : q.end] for q in found)
+    return [q.text for q in found]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("He said “we will stay” and left.", ["we will stay"]),
+        ('He said "we will stay" and left.', ["we will stay"]),
+        ("Il a dit « nous resterons » hier.", ["nous resterons"]),
+        ("Er sagte „wir bleiben“ gestern.", ["wir bleiben"]),
+        ("“We will stay,” he said, “until the end.”", ["We will stay", "until the end"]),
+        ('The "crimes of Israel that are supported by the West", RIA said.', ["crimes of Israel that are supported by the West"]),
+    ],
+)
+def test_quotation_marks_of_every_kind(body, expected):
+    assert quoted(body) == expected
+
+
+def test_a_quotation_runs_on_where_the_next_paragraph_reopens_it():
+    body = "The ministry said: “First part.\n\n“Second part.\n\n“Third part,” it added.\n\nAfter."
+    assert quoted(body) == ["First part.\n\n“Second part.\n\n“Third part"]
+
+
+def test_an_unclosed_mark_ends_with_its_paragraph():
+    body = "He said “this never closes.\n\nThe next paragraph is not quoted, nor “this one”."
+    assert quoted(body) == ["this never closes", "this one"]
+
+
+def test_the_real_multi_paragraph_quotation(archive):
+    jpost = archive.article("jpost-russia-rejects-terror-accusation")
+    texts = [q.text for q in quotations(jpost)]
+    assert any(
+        t.startswith("Hamas is a terror organization") and t.endswith("women and the elderly") for t in texts
+    )

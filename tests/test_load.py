@@ -1,0 +1,153 @@
+"""Loading: the real archive reads as expected, and every kind of bad input is named with its line."""
+
+import datetime
+
+import pytest
+
+from parallax.model import ArchiveErrors
+
+
+def errors_of(small) -> list[str]:
+    with pytest.raises(ArchiveErrors) as caught:
+        small.load()
+    return [str(error) for error in caught.value.errors]
+
+
+def test_the_real_archive_has_five_articles_in_date_order(archive):
+    assert [a.id for a in archive.articles] == [
+        "jns-israel-rebukes-russia-for-hosting-hamas",
+        "forumdaily-iran-and-hamas-met-in-moscow",
+        "jpost-russia-rejects-terror-accusation",
+        "mixedtimes-hamas-sends-envoy-to-moscow",
+        "reuters-repost-hamas-delegation-visits-moscow",
+    ]
+    assert archive.articles[0].published == datetime.date(2023, 10, 26)
+
+
+def test_front_matter_keeps_what_is_known_and_leaves_out_the_rest(archive):
+    forumdaily = archive.article("forumdaily-iran-and-hamas-met-in-moscow")
+    assert forumdaily.outlet == "ForumDaily"
+    assert forumdaily.translated_from == "ru"
+    assert forumdaily.author is None
+    repost = archive.article("reuters-repost-hamas-delegation-visits-moscow")
+    assert repost.title is None and repost.url is None
+    assert repost.display_title == "Untitled article (Reuters)"
+    assert all(article.capture and article.capture.is_file() for article in archive.articles)
+    assert all(article.edits for article in archive.articles)
+
+
+def test_body_becomes_plain_text_with_blocks(archive):
+    jpost = archive.article("jpost-russia-rejects-terror-accusation")
+    heading = next(block for block in jpost.blocks if block.kind == "h2")
+    assert jpost.text[heading.start : heading.end] == "An important regional player"
+    assert "##" not in jpost.text
+    assert jpost.text.split("\n\n") == [jpost.text[b.start : b.end] for b in jpost.blocks]
+    lines = jpost.path.read_text().split("\n")
+    for block in jpost.blocks:
+        assert jpost.text[block.start : block.end] in " ".join(lines[block.line - 1].split())
+
+
+def test_claims_are_read_in_file_order_with_their_lines(archive):
+    assert len(archive.claims) >= 10
+    first = archive.claims[0]
+    assert first.id == "israel-obscene-step"
+    assert first.kind == "quote"
+    assert first.date == datetime.date(2023, 10, 26)
+    assert len(first.renderings) == 2
+    assert archive.story.title.startswith("A Hamas delegation in Moscow")
+
+
+def test_byte_order_mark_and_crlf_are_tolerated(small):
+    path = small.root / "articles" / "daily-one.md"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    article = small.load().article("daily-one")
+    assert article.outlet == "The Daily"
+    assert article.text.endswith("The talks ended on Friday.")
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("No front matter here.\n", "articles/bad.md:1: no front matter"),
+        ("---\noutlet: X\n\nText.\n", "articles/bad.md:1: front matter is never closed"),
+        ("---\noutlet: [X\npublished: 2024-01-01\n---\nText.\n", "articles/bad.md:3: invalid YAML"),
+        ("---\noutlet: X\npublished: 2024-01-01\nlanguage: en\nautor: Y\n---\nText.\n", "articles/bad.md:5: unknown field 'autor'"),
+        ("---\noutlet: X\nlanguage: en\n---\nText.\n", "articles/bad.md:2: front matter has no 'published'"),
+        ("---\noutlet: X\npublished: 2024-13-01\nlanguage: en\n---\nText.\n", "articles/bad.md:3: 'published' must be a date"),
+        ("---\noutlet: X\npublished: 2024-01-01\nlanguage: english\n---\nText.\n", "articles/bad.md:4: 'language' must be a language code"),
+        ("---\noutlet: 42\npublished: 2024-01-01\nlanguage: en\n---\nText.\n", "articles/bad.md:2: 'outlet' must be text"),
+        (
+            "---\noutlet: X\npublished: 2024-01-01\nlanguage: en\nurl: javascript:alert(1)\n---\nText.\n",
+            "articles/bad.md:5: 'url' must be an http:// or https:// address",
+        ),
+        ("---\noutlet: X\noutlet: Y\npublished: 2024-01-01\n---\nText.\n", "articles/bad.md:3: invalid YAML: duplicate key 'outlet'"),
+        ("---\noutlet: X\npublished: 2024-01-01\nlanguage: en\n---\n\nOne.\n\nTwo <script>alert(1)</script>\n", "articles/bad.md:9: HTML is not allowed"),
+        ("---\noutlet: X\npublished: 2024-01-01\nlanguage: en\n---\n\n", "articles/bad.md:6: the article has no text"),
+    ],
+)
+def test_bad_article_is_named_with_its_line(small, content, expected):
+    (small.root / "articles" / "bad.md").write_text(content, encoding="utf-8")
+    (message,) = errors_of(small)
+    assert message.removeprefix(str(small.root) + "/").startswith(expected)
+
+
+def test_non_utf8_bytes_are_named_with_their_line(small):
+    (small.root / "articles" / "latin.md").write_bytes(
+        b"---\noutlet: X\npublished: 2024-01-01\nlanguage: en\n---\n\nCaf\xe9 society.\n"
+    )
+    (message,) = errors_of(small)
+    assert message.endswith("articles/latin.md:7: not UTF-8 text (byte 0xe9); save the file as UTF-8")
+
+
+def test_file_name_must_be_a_usable_address(small):
+    (small.root / "articles" / "Bad Name.md").write_text("---\noutlet: X\n---\n", encoding="utf-8")
+    (message,) = errors_of(small)
+    assert "Bad Name.md: file name must be lower-case letters and digits joined by hyphens" in message
+
+
+def test_body_must_stand_in_its_capture(small):
+    captures = small.root / "articles" / "captures"
+    captures.mkdir()
+    (captures / "daily-one.txt").write_text("The ministry said:\n“We will not accept any attempt to blame us for the failure of\nthe talks in Geneva.”\n\nCookie banner\n")
+    path = small.root / "articles" / "daily-one.md"
+    path.write_text(path.read_text().replace("language: en\n", "language: en\ncapture: captures/daily-one.txt\n"))
+    (message,) = errors_of(small)
+    assert message.endswith(
+        'articles/daily-one.md:11: paragraph not found in its capture daily-one.txt: "The talks ended on Friday."'
+    )
+
+
+def test_capture_must_be_inside_the_articles_folder(small):
+    path = small.root / "articles" / "daily-one.md"
+    path.write_text(path.read_text().replace("language: en\n", "language: en\ncapture: ../../../etc/passwd\n"))
+    (message,) = errors_of(small)
+    assert "'capture' must be a file inside" in message
+
+
+@pytest.mark.parametrize(
+    "claims, expected",
+    [
+        (
+            "- id: a\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n"
+            "- id: a\n  statement: T\n  speaker: P\n  channel: C\n  kind: quote\n",
+            "claims.yaml:9: claim id 'a' is used twice (first on line 4)",
+        ),
+        ("- id: a\n  statement: S\n  speaker: P\n  channel: C\n  kind: rumour\n", "claims.yaml:8: 'kind' must be one of quote, passage, paraphrase"),
+        ("- id: A b\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n", "claims.yaml:4: 'id' must be lower-case letters"),
+        ("- id: a\n  speaker: P\n  channel: C\n  kind: quote\n", "claims.yaml:4: claim has no 'statement'"),
+        ("- id: a\n  statement: 'unclosed\n", "claims.yaml:6: invalid YAML"),
+        ("- just a string\n", "claims.yaml: claim must be a mapping of fields"),
+    ],
+)
+def test_bad_claims_are_named_with_their_line(small, claims, expected):
+    (small.root / "claims.yaml").write_text("story:\n  title: T\nclaims:\n" + claims, encoding="utf-8")
+    (message,) = errors_of(small)
+    assert message.removeprefix(str(small.root) + "/").startswith(expected)
+
+
+def test_every_error_is_reported_at_once_in_file_order(small):
+    (small.root / "articles" / "b.md").write_text("nothing\n", encoding="utf-8")
+    (small.root / "articles" / "a.md").write_text("---\noutlet: [\n---\n", encoding="utf-8")
+    (small.root / "claims.yaml").write_text("story: {title: T}\nclaims: {}\n", encoding="utf-8")
+    messages = [m.removeprefix(str(small.root) + "/") for m in errors_of(small)]
+    assert [m.split(":")[0] for m in messages] == ["articles/a.md", "articles/b.md", "claims.yaml"]
