@@ -115,7 +115,8 @@ class Quotation:
     article: str
     start: int
     end: int
-    text: str
+    text: str  # article.text[start:end], an interrupting attribution included
+    parts: tuple[tuple[int, int], ...]  # the quoted stretches: more than one where interrupted
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,11 @@ def quoted(body: str) -> list[str]:
         ('He said "we will stay" and left.', ["we will stay"]),
         ("Il a dit « nous resterons » hier.", ["nous resterons"]),
         ("Er sagte „wir bleiben“ gestern.", ["wir bleiben"]),
-        ("“We will stay,” he said, “until the end.”", ["We will stay", "until the end"]),
+        ("“We will stay,” he said, “until the end.”", ["We will stay,” he said, “until the end"]),
+        ("“We will stay,” he said. “Until the end.”", ["We will stay,” he said. “Until the end"]),
+        ("Peskov said ‘we will stay’ and left.", ["we will stay"]),
+        ("Peskov said 'we will stay' and left Russia's capital.", ["we will stay"]),
+        ("“Release the hostages,” and “open the crossings,” they said.", ["Release the hostages", "open the crossings"]),
         ('The "crimes of Israel that are supported by the West", RIA said.', ["crimes of Israel that are supported by the West"]),
     ],
 )
