@@ -1,9 +1,13 @@
-"""Stage 4: from the shared statements, what each article carries and who carries what."""
+"""Stage 4: from the shared statements, what each article carries, who carries what, and how
+each outlet's wording differs from the statement's."""
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 
+from .match import covered_length
 from .model import Archive, Article, Claim, Occurrence, SharedStatement
 
 
@@ -37,10 +41,32 @@ class CoverageRow:
 
 
 @dataclass(frozen=True)
+class Difference:
+    """A run of words: the same in both wordings, or added, dropped or changed in this one."""
+
+    kind: str  # "same", "added", "dropped" or "changed"
+    reference: str  # the words of the reference wording ("" where added)
+    words: str  # the words of this wording ("" where dropped)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One occurrence's wording compared word by word with its statement's reference wording."""
+
+    occurrence: Occurrence
+    differences: tuple[Difference, ...]
+
+    @property
+    def changed_words(self) -> int:
+        return sum(len(d.reference.split()) + len(d.words.split()) for d in self.differences if d.kind != "same")
+
+
+@dataclass(frozen=True)
 class Comparison:
     statements: tuple[SharedStatement, ...]
     summaries: tuple[ArticleSummary, ...]  # in archive order
     coverage: tuple[CoverageRow, ...]  # one per claim, in claims.yaml order
+    variants: dict[str, tuple[Variant, ...]]  # statement id -> one per occurrence
 
     def summary(self, article_id: str) -> ArticleSummary:
         return next(s for s in self.summaries if s.article.id == article_id)
@@ -71,15 +97,37 @@ def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
     for claim in archive.claims:
         found = {o.article: o for o in by_claim[claim.id].occurrences} if claim.id in by_claim else {}
         coverage.append(CoverageRow(claim=claim, cells=tuple(found.get(a.id) for a in archive.articles)))
-    return Comparison(statements=tuple(statements), summaries=tuple(summaries), coverage=tuple(coverage))
+    variants = {
+        statement.id: tuple(
+            Variant(o, word_differences(reference_wording(statement), o.text)) for o in statement.occurrences
+        )
+        for statement in statements
+    }
+    return Comparison(
+        statements=tuple(statements), summaries=tuple(summaries), coverage=tuple(coverage), variants=variants
+    )
 
 
-def covered_length(spans: list[tuple[int, int]]) -> int:
-    """How many characters the spans cover together, overlaps counted once."""
-    total, reached = 0, 0
-    for start, end in sorted(spans):
-        start = max(start, reached)
-        if end > start:
-            total += end - start
-            reached = end
-    return total
+def reference_wording(statement: SharedStatement) -> str:
+    """What each wording is compared with: the claim's statement, else the first occurrence."""
+    return statement.claim.statement if statement.claim else statement.occurrences[0].text
+
+
+TOKEN = re.compile(r"\S+")
+
+
+def word_key(word: str) -> str:
+    """What counts when comparing words: letters and digits, in lower case ("1,400" = "1400")."""
+    return "".join(character for character in word.lower() if character.isalnum())
+
+
+def word_differences(reference: str, wording: str) -> tuple[Difference, ...]:
+    """Word-level differences, as in a collation: punctuation and case do not count."""
+    before = [w for w in TOKEN.findall(reference) if word_key(w)]
+    after = [w for w in TOKEN.findall(wording) if word_key(w)]
+    matcher = difflib.SequenceMatcher(None, [word_key(w) for w in before], [word_key(w) for w in after], autojunk=False)
+    kinds = {"equal": "same", "insert": "added", "delete": "dropped", "replace": "changed"}
+    return tuple(
+        Difference(kinds[operation], " ".join(before[i1:i2]), " ".join(after[j1:j2]))
+        for operation, i1, i2, j1, j2 in matcher.get_opcodes()
+    )

@@ -1,31 +1,76 @@
-"""Stage 3: find where each claim stands in each article, and the quotations that articles
-share but no claim covers yet.
+"""Stage 3: find the statements that articles share, and where each claim stands.
 
-Scores are rapidfuzz similarities from 0 to 100 on folded text: lower case, and every character
-that is not a letter or digit read as a space, so punctuation, quote marks and number formats
+1. Every article is cut into units: sentences, and the quotations within them (`extract`).
+2. An index of word pairs (shingles) proposes candidate pairs of units from different
+   articles; only units that share rare word pairs are ever compared, so the work grows with
+   the number of units, not with its square.
+3. Each candidate pair is scored with rapidfuzz. Units of similar length are compared whole;
+   a shorter unit is looked for inside a longer one, so that a quoted fragment joins the
+   quotation it comes from. Each claim is located in each article the same way.
+4. Links join places into groups, strongest first; a group never takes two claims, so two
+   similar statements that are both curated stay apart.
+
+Scores are similarities from 0 to 100 on folded text: lower case, and every character that is
+not a letter or digit read as a space, so quote marks, punctuation and number formats
 ("1,400" / "1400") weigh little.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import replace
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .extract import quotations
-from .model import Archive, Article, Claim, Occurrence, Quotation, SharedStatement
+from .extract import Unit, units
+from .model import Archive, Claim, Occurrence, SharedStatement
 
 # Thresholds, all in one place.
-CLAIM_MIN_SCORE = 85  # a claim's wording must match a stretch of an article at least this well
-SHORT_WORDING_WORDS = 12  # a wording shorter than this matches unrelated text more easily, so:
-SHORT_WORDING_MIN_SCORE = 92  # ... it must match at least this well
-QUOTE_MIN_WORDS = 6  # shorter quotations ("soon", "position") are too common to be shared on their own
-QUOTE_MIN_SCORE = 85  # two quotations at least this similar are the same statement
-COVERED_SHARE = 0.5  # a quotation at least this much inside a claim's occurrence belongs to the claim
-WHOLE_QUOTATION_SHARE = 0.6  # a claim found on this much of a quotation takes the whole quotation
+UNIT_MIN_WORDS = 5  # shorter quotations ("soon", "position") are too common to be shared on their own
+SHINGLE_WORDS = 2  # candidate pairs share word sequences of this length...
+MIN_SHARED_SHINGLES = 2  # ... at least this many of them
+BANAL_UNITS = 10  # a word pair found in more units than this, and than BANAL_SHARE of all units,
+BANAL_SHARE = 0.02  # ... is too common ("of the", "the foreign ministry") to propose a pair
+COMPARABLE_LENGTH = 0.7  # units whose word counts are at least this close are compared whole:
+SAME_MIN_SCORE = 75  # ... at this score or more they are one statement (another translation, say)
+FRAGMENT_MIN_SCORE = 90  # a shorter unit must match part of a longer one at least this well,
+LONG_FRAGMENT_WORDS = 15  # ... or, if it has this many words or more (chance matches are rarer),
+LONG_FRAGMENT_MIN_SCORE = 85  # ... this well
+SAME_PLACE_SHARE = 0.6  # two spans of one article overlapping this much of their union are one place
+FRAGMENT_DISCOUNT = 10  # a fragment's match counts this much less than a whole one when grouping
 SNAP_WORDS = 4  # how many words a located span's edges may move to fit the wording best
+FIT_SLACK = 10  # how far below a cutoff a rough alignment may score and still be fitted
+
+WORD = re.compile(r"\w+")
+
+# Which span shows a statement best where several overlap in one article: lowest first.
+QUOTED, ALIGNED, SENTENCE = range(3)
+SAME_PLACE_SCORE = 101  # links between spans that are the same place come before all others
+
+
+@dataclass(frozen=True)
+class Place:
+    """A span of an article that takes part in a link."""
+
+    article: str
+    start: int
+    end: int
+    rank: int  # QUOTED, ALIGNED (the part of a unit that matches a shorter one) or SENTENCE
+
+
+@dataclass(frozen=True)
+class Link:
+    score: float
+    a: Hashable  # a Place, or the Claim it locates
+    b: Place
+    whole: bool = True  # both sides compared whole; False where one was found inside the other
+
+    @property
+    def strength(self) -> float:
+        """Links are applied strongest first; a match inside a longer text is weaker evidence."""
+        return self.score if self.whole else self.score - FRAGMENT_DISCOUNT
 
 
 def shared_statements(archive: Archive) -> list[SharedStatement]:
@@ -33,33 +78,50 @@ def shared_statements(archive: Archive) -> list[SharedStatement]:
 
     A claim found in only one article is kept too, so that the site can show the curator where.
     """
-    folded = {article.id: fold(article.text) for article in archive.articles}
-    quoted = {article.id: quotations(article) for article in archive.articles}
-    located = [
-        (
-            claim,
-            [
-                o
-                for article in archive.articles
-                if (o := locate_claim(claim, article, folded[article.id]))
-            ],
-        )
-        for claim in archive.claims
-    ]
-    located = widen_to_quotations(one_claim_per_stretch(located), quoted, archive)
+    texts = {article.id: article.text for article in archive.articles}
+    items: list[Unit | Wording] = [unit for article in archive.articles for unit in units(article, UNIT_MIN_WORDS)]
+    items += [Wording(claim, wording) for claim in archive.claims for wording in claim.wordings]
+    links = item_links(items)
+    places = {place for link in links for place in (link.a, link.b) if isinstance(place, Place)}
+    links += same_place_links(places)
+    groups = Groups()
+    for link in sorted(links, key=lambda link: (-link.strength, order_key(link.a), order_key(link.b))):
+        groups.join(link.a, link.b, link.score, same=link.score == SAME_PLACE_SCORE)
+    order = {article.id: index for index, article in enumerate(archive.articles)}
+    ranks: dict[Occurrence, int] = {}
+    claimed, found = [], []
+    for claim, members in groups.groups():
+        occurrences = representatives(members, groups.scores, texts, ranks)
+        if claim is not None:
+            claimed.append((claim, occurrences))
+        elif len({o.article for o in occurrences}) >= 2:
+            found.append(occurrences)
+    found = settle(found, [occurrences for _, occurrences in claimed])
+    for group in found + [occurrences for _, occurrences in claimed]:
+        group.sort(key=lambda item: (order[item.article], item.start))
+    by_claim = dict(claimed)
+    taken = {claim.id for claim in archive.claims}
     statements = [
         SharedStatement(
             id=claim.id,
             claim=claim,
             kind="quote" if claim.kind == "quote" else "passage",
-            occurrences=tuple(occurrences),
+            occurrences=tuple(by_claim[claim]),
         )
-        for claim, occurrences in located
-        if occurrences
+        for claim in archive.claims
+        if claim in by_claim
     ]
-    claimed = [o for _, occurrences in located for o in occurrences]
-    taken_ids = {claim.id for claim in archive.claims}
-    statements.extend(uncovered_quotations(archive, quoted, claimed, taken_ids))
+    for group in sorted(found, key=lambda group: [(order[item.article], item.start) for item in group]):
+        kind = "quote" if any(ranks[item] == QUOTED for item in group) else "passage"
+        first_words = WORD.findall(fold(group[0].text))[:6]
+        statements.append(
+            SharedStatement(
+                id=unique_id(f"{kind}-" + "-".join(first_words), taken),
+                claim=None,
+                kind=kind,
+                occurrences=tuple(group),
+            )
+        )
     return statements
 
 
@@ -71,87 +133,105 @@ def fold(text: str) -> str:
     )
 
 
-def locate_claim(claim: Claim, article: Article, folded_text: str) -> Occurrence | None:
-    """The stretch of the article that best matches any of the claim's wordings, if close enough."""
-    best: tuple[float, int, int] | None = None
-    for wording in claim.wordings:
-        target = fold(wording)
-        short = len(target.split()) < SHORT_WORDING_WORDS
-        cutoff = SHORT_WORDING_MIN_SCORE if short else CLAIM_MIN_SCORE
-        alignment = fuzz.partial_ratio_alignment(target, folded_text, score_cutoff=cutoff)
-        if alignment is None:
+# -- candidate pairs from the shingle index ------------------------------------------------
+
+
+def shingles(folded: str) -> set[tuple[str, ...]]:
+    words = folded.split()
+    return {tuple(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A claim's statement or one of its renderings: matched against units like a unit itself."""
+
+    claim: Claim
+    text: str
+
+
+def owner(item: Unit | Wording) -> str:
+    return item.article if isinstance(item, Unit) else f"claim {item.claim.id}"
+
+
+def candidate_pairs(items: list[Unit | Wording], folded: list[str]) -> list[tuple[int, int]]:
+    """Pairs of items from different articles (or an article and a claim) that share enough
+    rare shingles."""
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for number, text in enumerate(folded):
+        for shingle in shingles(text):
+            index[shingle].append(number)
+    banal = max(BANAL_UNITS, BANAL_SHARE * len(items))
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for postings in index.values():
+        if len(postings) > banal:
             continue
-        start, end = fit_span(target, folded_text, alignment.dest_start, alignment.dest_end)
-        score = fuzz.ratio(target, folded_text[start:end])
-        score = max(score, alignment.score)
-        if best is None or score > best[0]:
-            best = (score, start, end)
-    if best is None:
+        for i, first in enumerate(postings):
+            for second in postings[i + 1 :]:
+                a, b = items[first], items[second]
+                if owner(a) != owner(b) and (isinstance(a, Unit) or isinstance(b, Unit)):
+                    shared[first, second] += 1
+    return sorted(pair for pair, count in shared.items() if count >= MIN_SHARED_SHINGLES)
+
+
+def item_links(items: list[Unit | Wording]) -> list[Link]:
+    folded = [fold(item.text) for item in items]
+    links = []
+    for i, j in candidate_pairs(items, folded):
+        link = compare_units(items[i], items[j], folded[i], folded[j])
+        if link:
+            links.append(link)
+    return links
+
+
+def compare_units(a: Unit | Wording, b: Unit | Wording, folded_a: str, folded_b: str) -> Link | None:
+    """A link between two units (or a unit and a claim) that carry the same statement, else None."""
+    words_a, words_b = len(folded_a.split()), len(folded_b.split())
+    if min(words_a, words_b) >= COMPARABLE_LENGTH * max(words_a, words_b):
+        score = similarity(folded_a, folded_b)
+        return link(score, node(a), node(b), whole=True) if score >= SAME_MIN_SCORE else None
+    short, long, folded_short, folded_long = (a, b, folded_a, folded_b) if words_a < words_b else (b, a, folded_b, folded_a)
+    cutoff = LONG_FRAGMENT_MIN_SCORE if min(words_a, words_b) >= LONG_FRAGMENT_WORDS else FRAGMENT_MIN_SCORE
+    found = best_window(folded_short, folded_long, cutoff)
+    if found is None:
         return None
-    score, start, end = best
-    return Occurrence(article=article.id, start=start, end=end, text=article.text[start:end], score=round(score, 1))
+    score, start, end = found
+    return link(score, node(short), node(long, start, end), whole=False)
 
 
-def one_claim_per_stretch(located: list[tuple[Claim, list[Occurrence]]]):
-    """Where two claims were found on the same stretch of an article, keep the closer match.
-
-    Two different statements in similar words (a ministry's statement and its spokesman's post)
-    would otherwise both claim the one that an article carries.
-    """
-    everything = [(o, claim.id) for claim, occurrences in located for o in occurrences]
-    beaten = {
-        (o.article, o.start, claim_id)
-        for o, claim_id in everything
-        for other, other_id in everything
-        if other_id != claim_id and other.article == o.article and overlap(o, other) and
-        (other.score, other_id) > (o.score, claim_id)
-    }
-    return [
-        (claim, [o for o in occurrences if (o.article, o.start, claim.id) not in beaten])
-        for claim, occurrences in located
-    ]
+def similarity(a: str, b: str) -> float:
+    """Character similarity, or word similarity whatever the word order, whichever is higher."""
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
 
 
-def widen_to_quotations(
-    located: list[tuple[Claim, list[Occurrence]]], quoted: dict[str, list[Quotation]], archive: Archive
-):
-    """A claim found on most of a quotation takes the whole of it, unless another claim is in it.
-
-    The curated wording may be shorter than what an outlet quotes ("... the talks" / "... the
-    talks in Geneva"); the statement as the outlet carries it is the whole quotation.
-    """
-    everything = [o for _, occurrences in located for o in occurrences]
-
-    def widened(o: Occurrence) -> Occurrence:
-        for quotation in quoted[o.article]:
-            inside = min(o.end, quotation.end) - max(o.start, quotation.start)
-            others = [
-                other for other in everything
-                if other is not o and other.article == o.article
-                and min(other.end, quotation.end) > max(other.start, quotation.start)
-            ]
-            length = quotation.end - quotation.start
-            if inside >= 0.9 * (o.end - o.start) and inside >= WHOLE_QUOTATION_SHARE * length and not others:
-                text = archive.article(o.article).text
-                return replace(o, start=quotation.start, end=quotation.end, text=text[quotation.start : quotation.end])
-        return o
-
-    return [(claim, [widened(o) for o in occurrences]) for claim, occurrences in located]
+def node(item: Unit | Wording, start: int | None = None, end: int | None = None) -> Hashable:
+    """What a link joins: a claim, a whole unit, or the part of a unit between start and end."""
+    if isinstance(item, Wording):
+        return item.claim
+    if start is None or not item.exact:  # an inexact unit has no place inside it to point to
+        return Place(item.article, item.start, item.end, QUOTED if item.quoted else SENTENCE)
+    return Place(item.article, item.start + start, item.start + end, ALIGNED)
 
 
-def overlap(a: Occurrence, b: Occurrence) -> bool:
-    """More than half of the shorter span lies inside the other."""
-    inside = min(a.end, b.end) - max(a.start, b.start)
-    return inside > 0.5 * min(a.end - a.start, b.end - b.start)
+def link(score: float, a: Hashable, b: Hashable, whole: bool) -> Link:
+    return Link(score, b, a, whole) if isinstance(b, Claim) else Link(score, a, b, whole)
 
 
-WORD = re.compile(r"\w+")
+def best_window(target: str, folded_text: str, cutoff: float) -> tuple[float, int, int] | None:
+    """Where `target` matches best inside `folded_text`: (score, start, end) at whole words."""
+    # The alignment is only as long as the target; fitting it to whole words (which may lengthen
+    # it) can raise the score, so a rough match somewhat below the cutoff is worth fitting.
+    alignment = fuzz.partial_ratio_alignment(target, folded_text, score_cutoff=cutoff - FIT_SLACK)
+    if alignment is None:
+        return None
+    start, end = fit_span(target, folded_text, alignment.dest_start, alignment.dest_end)
+    score = max(alignment.score, similarity(target, folded_text[start:end]))
+    return (score, start, end) if score >= cutoff else None
 
 
 def fit_span(target: str, folded_text: str, start: int, end: int) -> tuple[int, int]:
     """Move a rough match's edges to the word boundaries where it matches `target` best.
 
-    The alignment is as long as the wording, so it may cut a longer rendering short or begin
+    The alignment is as long as the target, so it may cut a longer rendering short or begin
     inside a word; trying the nearby word boundaries fixes both.
     """
     words = [(m.start(), m.end()) for m in WORD.finditer(folded_text, max(0, start - 200), end + 200)]
@@ -162,71 +242,213 @@ def fit_span(target: str, folded_text: str, start: int, end: int) -> tuple[int, 
     starts = [words[i][0] for i in range(max(0, first - SNAP_WORDS), min(len(words), first + SNAP_WORDS + 1))]
     ends = [words[i][1] for i in range(max(0, last - SNAP_WORDS), min(len(words), last + SNAP_WORDS + 1))]
     candidates = [(s, e) for s in starts for e in ends if s < e]
-    return max(candidates, key=lambda span: (fuzz.ratio(target, folded_text[span[0] : span[1]]), -span[0], span[1]))
+    # The closest match; of equally close ones, the tightest.
+    return max(candidates, key=lambda span: (similarity(target, folded_text[span[0] : span[1]]), span[0], -span[1]))
 
 
-def uncovered_quotations(
-    archive: Archive, quoted: dict[str, list[Quotation]], claimed: list[Occurrence], taken_ids: set[str]
-) -> list[SharedStatement]:
-    """Quotations carried by two or more articles that no located claim covers."""
-    candidates = [
-        quotation
-        for article in archive.articles
-        for quotation in quoted[article.id]
-        if len(quotation.text.split()) >= QUOTE_MIN_WORDS and not is_covered(quotation, claimed)
-    ]
-    folded = [fold(quotation.text) for quotation in candidates]
-    groups = UnionFind(len(candidates))
-    scores = [0.0] * len(candidates)
-    for i, j in pairs_from_different_articles(candidates):
-        score = quotation_similarity(folded[i], folded[j])
-        if score >= QUOTE_MIN_SCORE:
-            groups.join(i, j)
-            scores[i], scores[j] = max(scores[i], score), max(scores[j], score)
-    statements = []
-    order = {article.id: index for index, article in enumerate(archive.articles)}
-    for members in groups.groups():
-        if len({candidates[i].article for i in members}) < 2:
-            continue
-        members.sort(key=lambda i: (order[candidates[i].article], candidates[i].start))
-        first = candidates[members[0]]
-        statement_id = unique_id("quote-" + "-".join(WORD.findall(fold(first.text))[:6]), taken_ids)
-        statements.append(
-            SharedStatement(
-                id=statement_id,
-                claim=None,
-                kind="quote",
-                occurrences=tuple(
-                    Occurrence(
-                        article=q.article, start=q.start, end=q.end, text=q.text, score=round(scores[i], 1)
-                    )
-                    for i in members
-                    for q in [candidates[i]]
-                ),
-            )
+# -- groups --------------------------------------------------------------------------------
+
+
+def same_place_links(places: set[Place]) -> list[Link]:
+    """Links between spans of one article that are the same place: a quotation and its sentence."""
+    links = []
+    by_article: dict[str, list[Place]] = defaultdict(list)
+    for place in places:
+        by_article[place.article].append(place)
+    for spans in by_article.values():
+        spans.sort(key=order_key)
+        for i, first in enumerate(spans):
+            for second in spans[i + 1 :]:
+                if second.start >= first.end:
+                    break
+                union = max(first.end, second.end) - min(first.start, second.start)
+                inside = min(first.end, second.end) - max(first.start, second.start)
+                if inside >= SAME_PLACE_SHARE * union:
+                    links.append(Link(SAME_PLACE_SCORE, first, second))
+    return links
+
+
+def order_key(node: Hashable) -> tuple:
+    if isinstance(node, Place):
+        return (0, node.article, node.start, node.end, node.rank)
+    return (1, node.id, 0, 0, 0)
+
+
+def same_place(a: Place, b: Place) -> bool:
+    union = max(a.end, b.end) - min(a.start, b.start)
+    inside = min(a.end, b.end) - max(a.start, b.start)
+    return a.article == b.article and inside >= SAME_PLACE_SHARE * union
+
+
+def overlapping(a: Place, b: Place) -> bool:
+    return a.article == b.article and a.start < b.end and b.start < a.end
+
+
+class Groups:
+    """Places joined by links, strongest first.
+
+    A group is one statement, so a link is refused where it would give a group two claims (two
+    statements, however alike), or two places of one article where one holds the other without
+    being the same place (a sentence and a statement inside it are not the same statement).
+    """
+
+    def __init__(self):
+        self.parent: dict[Hashable, Hashable] = {}
+        self.claim: dict[Hashable, Claim] = {}
+        self.places: dict[Hashable, dict[str, list[Place]]] = {}  # root -> article -> places
+        self.scores: dict[Place, float] = defaultdict(float)  # each place's best link
+
+    def find(self, node: Hashable) -> Hashable:
+        if node not in self.parent:
+            self.parent[node] = node
+            if isinstance(node, Claim):
+                self.claim[node] = node
+                self.places[node] = {}
+            else:
+                self.places[node] = {node.article: [node]}
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def join(self, a: Hashable, b: Place, score: float, same: bool = False) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if not same:
+            for node in (a, b):
+                if isinstance(node, Place):
+                    self.scores[node] = max(self.scores[node], score)
+        if root_a == root_b:
+            return
+        if self.claim.get(root_a) and self.claim.get(root_b):
+            return
+        if not same and self.nested(root_a, root_b):
+            return
+        if len(self.places[root_a]) < len(self.places[root_b]):
+            root_a, root_b = root_b, root_a
+        self.parent[root_b] = root_a
+        self.claim[root_a] = self.claim.get(root_a) or self.claim.get(root_b)
+        for article, places in self.places.pop(root_b).items():
+            self.places[root_a].setdefault(article, []).extend(places)
+
+    def nested(self, root_a: Hashable, root_b: Hashable) -> bool:
+        first, second = self.places[root_a], self.places[root_b]
+        return any(
+            overlapping(p, q) and not same_place(p, q)
+            for article in first.keys() & second.keys()
+            for p in first[article]
+            for q in second[article]
         )
-    return statements
+
+    def groups(self) -> list[tuple[Claim | None, list[Place]]]:
+        return [
+            (self.claim.get(root), [place for places in by_article.values() for place in places])
+            for root, by_article in self.places.items()
+            if any(by_article.values())
+        ]
 
 
-def is_covered(quotation: Quotation, claimed: list[Occurrence]) -> bool:
-    inside = sum(
-        max(0, min(quotation.end, o.end) - max(quotation.start, o.start))
-        for o in claimed
-        if o.article == quotation.article
-    )
-    return inside >= COVERED_SHARE * (quotation.end - quotation.start)
+def representatives(
+    members: list[Place], scores: dict[Place, float], texts: dict[str, str], ranks: dict[Occurrence, int]
+) -> list[Occurrence]:
+    """One occurrence per stretch of an article in the group: its most precise span.
+
+    `ranks` receives the rank of the place each occurrence comes from.
+    """
+    found = []
+    by_article: dict[str, list[Place]] = defaultdict(list)
+    for place in members:
+        by_article[place.article].append(place)
+    for article, places in by_article.items():
+        places.sort(key=order_key)
+        clusters: list[list[Place]] = []
+        for place in places:
+            if clusters and place.start < max(p.end for p in clusters[-1]):
+                clusters[-1].append(place)
+            else:
+                clusters.append([place])
+        for cluster in clusters:
+            best = min(cluster, key=lambda p: (p.rank, -(p.end - p.start), p.start))
+            occurrence = Occurrence(
+                article=article,
+                start=best.start,
+                end=best.end,
+                text=texts[article][best.start : best.end],
+                score=round(max(scores[p] for p in cluster), 1),
+            )
+            ranks[occurrence] = best.rank
+            found.append(occurrence)
+    return trim_sentences(found, texts, ranks)
 
 
-def pairs_from_different_articles(candidates: list[Quotation]) -> Iterable[tuple[int, int]]:
-    for i in range(len(candidates)):
-        for j in range(i + 1, len(candidates)):
-            if candidates[i].article != candidates[j].article:
-                yield i, j
+def trim_sentences(found: list[Occurrence], texts: dict[str, str], ranks: dict[Occurrence, int]) -> list[Occurrence]:
+    """A sentence carrying a statement that others quote keeps only the statement.
+
+    A sentence such as "We call on ... terrorists - said in a statement." is a place of the
+    statement because it matches a quotation elsewhere; its span is cut to the part that matches.
+    """
+    trimmed = []
+    for item in found:
+        quotations = [
+            o for o in found if o.article != item.article and ranks[o] == QUOTED and len(o.text) < len(item.text)
+        ]
+        window = None
+        if ranks[item] == SENTENCE:
+            for other in sorted(quotations, key=lambda o: -o.score):
+                if window := best_window(fold(other.text), fold(item.text), SAME_MIN_SCORE):
+                    break
+        if window:
+            start, end = item.start + window[1], item.start + window[2]
+            item = Occurrence(item.article, start, end, texts[item.article][start:end], item.score)
+            ranks[item] = SENTENCE
+        trimmed.append(item)
+    return trimmed
 
 
-def quotation_similarity(a: str, b: str) -> float:
-    """Whole-quotation similarity; a shorter quotation inside a longer one counts too."""
-    return max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 40 else 0)
+def settle(found: list[list[Occurrence]], claimed: list[list[Occurrence]]) -> list[list[Occurrence]]:
+    """Fold fragments into the statements they come from, and leave out groups that repeat others.
+
+    A group (without a claim) that stands inside another group's occurrence somewhere is a
+    fragment of that statement: its other occurrences join it. A group whose every occurrence
+    is mostly made of other groups' occurrences (a sentence joining two statements that other
+    articles carry apart) adds nothing.
+    """
+
+    def covered(group: list[Occurrence]) -> bool:
+        near = [o for other in found + claimed if other is not group for o in other]
+        return all(
+            covered_length([(o.start, o.end) for o in near if overlaps(item, o)], within=item) >= 0.8 * len(item.text)
+            for item in group
+        )
+
+    live = [group for group in found if not covered(group)]
+    for group in sorted(live, key=lambda group: sum(len(item.text) for item in group)):
+        others = [other for other in live + claimed if other is not group]
+        container = next((other for other in others if any(inside(i, o) for i in group for o in other)), None)
+        if container is not None:
+            container.extend(i for i in group if not any(overlaps(i, o) for o in container))
+            live.remove(group)
+    return live
+
+
+def inside(item: Occurrence, other: Occurrence) -> bool:
+    return item.article == other.article and other.start <= item.start and item.end <= other.end
+
+
+def overlaps(a: Occurrence, b: Occurrence) -> bool:
+    return a.article == b.article and a.start < b.end and b.start < a.end
+
+
+def covered_length(spans: list[tuple[int, int]], within: Occurrence | None = None) -> int:
+    """How many characters the spans cover together (inside `within`, if given), overlaps once."""
+    if within is not None:
+        spans = [(max(start, within.start), min(end, within.end)) for start, end in spans]
+    total, reached = 0, 0
+    for start, end in sorted(spans):
+        start = max(start, reached)
+        if end > start:
+            total += end - start
+            reached = end
+    return total
 
 
 def unique_id(base: str, taken: set[str]) -> str:
@@ -235,25 +457,3 @@ def unique_id(base: str, taken: set[str]) -> str:
         candidate, number = f"{base}-{number}", number + 1
     taken.add(candidate)
     return candidate
-
-
-class UnionFind:
-    """Groups of indices joined pairwise: one group per statement, however many articles carry it."""
-
-    def __init__(self, size: int):
-        self.parent = list(range(size))
-
-    def find(self, index: int) -> int:
-        while self.parent[index] != index:
-            self.parent[index] = self.parent[self.parent[index]]
-            index = self.parent[index]
-        return index
-
-    def join(self, a: int, b: int) -> None:
-        self.parent[max(self.find(a), self.find(b))] = min(self.find(a), self.find(b))
-
-    def groups(self) -> list[list[int]]:
-        members: dict[int, list[int]] = {}
-        for index in range(len(self.parent)):
-            members.setdefault(self.find(index), []).append(index)
-        return list(members.values())

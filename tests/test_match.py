@@ -1,7 +1,10 @@
-"""Matching: each claim is found where the outlets carry it, precisely, and nowhere else."""
+"""Matching: shared statements found in every form, precisely, and only where they are."""
+
+import dataclasses
 
 import pytest
 
+from parallax import match
 from parallax.match import fold, shared_statements
 
 # Who carries each curated claim, read by hand from the five articles.
@@ -29,12 +32,22 @@ OUTLETS_BY_CLAIM = {
 }
 
 
+def outlets(statement) -> set[str]:
+    return {article_id.split("-")[0] for article_id in statement.article_ids}
+
+
+def texts_by_outlet(statement) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for occurrence in statement.occurrences:
+        found.setdefault(occurrence.article.split("-")[0], []).append(occurrence.text)
+    return found
+
+
 def test_every_claim_is_found_in_the_articles_that_carry_it_and_no_other(archive, statements):
     by_claim = {s.claim.id: s for s in statements if s.claim}
     assert set(by_claim) == {claim.id for claim in archive.claims} == set(OUTLETS_BY_CLAIM)
-    for claim_id, outlets in OUTLETS_BY_CLAIM.items():
-        found = {article_id.split("-")[0] for article_id in by_claim[claim_id].article_ids}
-        assert found == outlets, claim_id
+    for claim_id, expected in OUTLETS_BY_CLAIM.items():
+        assert outlets(by_claim[claim_id]) == expected, claim_id
 
 
 def test_an_occurrence_is_exactly_its_slice_of_the_article(archive, statements):
@@ -45,24 +58,52 @@ def test_an_occurrence_is_exactly_its_slice_of_the_article(archive, statements):
 
 def test_spans_start_and_end_at_the_statement(statements):
     peskov = next(s for s in statements if s.id == "peskov-contacts-with-all-parties")
-    by_outlet = {o.article.split("-")[0]: o.text for o in peskov.occurrences}
-    assert by_outlet["jpost"] == (
+    assert texts_by_outlet(peskov)["jpost"] == [
         "We consider it necessary to continue our contacts with all parties and, of course, "
         "we will continue our dialog with Israel"
-    )
-    assert by_outlet["mixedtimes"].startswith("We believe it is necessary")
+    ]
+    expel = next(s for s in statements if s.id == "israel-calls-for-expulsion")
+    # Carried without quotation marks, before "- said in a statement": the span stops at the words.
+    assert texts_by_outlet(expel)["reuters"] == ["We call on the Russian government to immediately expel Hamas terrorists"]
 
 
-def test_similar_statements_by_different_speakers_stay_apart(statements):
-    """The ministry's 'obscene step' and its spokesman's 'act of support' share most words."""
-    by_claim = {s.claim.id: set(s.article_ids) for s in statements if s.claim}
-    assert not by_claim["israel-obscene-step"] & by_claim["israel-condemns-invitation"]
+def test_a_retranslation_without_quote_marks_joins_the_quotation(statements):
+    obscene = next(s for s in statements if s.id == "israel-obscene-step")
+    assert texts_by_outlet(obscene)["reuters"][0].startswith("Israel views inviting Hamas leaders to Moscow as an undignified step")
+
+
+def test_a_fragment_joins_the_statement_it_comes_from(statements):
+    condemns = next(s for s in statements if s.id == "israel-condemns-invitation")
+    assert "an act of support of terrorism" in texts_by_outlet(condemns)["jns"]
+    methods = next(s for s in statements if s.id == "embassy-condemns-terrorist-methods")
+    assert sorted(texts_by_outlet(methods)["mixedtimes"]) == [
+        "condemns the use of terrorist methods, including the killing of civilians",
+        "taking hostage women, the elderly, and children",
+    ]
+
+
+def test_one_sentence_carrying_two_statements_is_split_where_others_carry_them_apart(statements):
+    """Mixed Times runs 'stained with blood ...' and 'responsible for the kidnapping ...' together."""
+    blood = next(s for s in statements if s.id == "hamas-hands-stained-with-blood")
+    kidnapping = next(s for s in statements if s.id == "hamas-responsible-for-kidnapping")
+    assert texts_by_outlet(blood)["mixedtimes"][0].endswith("slaughtered, murdered, executed and burned")
+    assert texts_by_outlet(kidnapping)["mixedtimes"][0].startswith("they are responsible for the kidnapping")
+    assert texts_by_outlet(kidnapping)["forumdaily"][0].startswith("they are responsible for the abduction")
+
+
+def test_reused_wire_copy_is_a_shared_passage(archive, statements):
+    without_claims = shared_statements(dataclasses.replace(archive, claims=()))
+    passages = [s for s in without_claims if s.kind == "passage"]
+    assert any(s.occurrences[0].text.startswith("Russia has ties to all key players") for s in passages)
 
 
 def test_fold_keeps_every_offset():
     text = "“1,400 Israelis” — İstanbul, ﬁne."
     assert len(fold(text)) == len(text)
     assert fold("“Hamas,” he said.") == " hamas   he said "
+
+
+# -- small archives --------------------------------------------------------------------------
 
 
 def test_a_shared_quotation_without_a_claim_is_found(small):
@@ -73,7 +114,7 @@ def test_a_shared_quotation_without_a_claim_is_found(small):
     assert statement.article_ids == ("daily-one", "herald-two")
 
 
-def test_a_claim_takes_the_quotation_it_matches(small):
+def test_a_claim_takes_the_whole_quotation_it_matches(small):
     (statement,) = shared_statements(small.load())
     assert statement.claim.id == "ministry-rejects-blame"
     assert [o.text for o in statement.occurrences] == [
@@ -86,6 +127,7 @@ def test_a_claim_takes_the_quotation_it_matches(small):
     [
         ("We won't accept any attempt to blame us for the failure of the talks in Geneva", True),
         ("we will not accept any attempt to blame us for the failure of the talks at Geneva!", True),
+        ("We shall not accept any attempts to blame us for the failure of negotiations in Geneva", True),
         ("We will do everything to make the next round of talks in Geneva a success", False),
     ],
 )
@@ -95,8 +137,64 @@ def test_quotations_in_other_words_join_only_when_close(small, other_wording, sh
     assert bool(shared_statements(small.load())) is shared
 
 
+def test_a_quotation_interrupted_by_its_attribution_is_one_statement(small):
+    small.claims("[]")
+    small.article(
+        "herald-two", "The Herald", "Geneva", 2,
+        "“We will not accept any attempt to blame us,” the minister said, “for the failure of the talks in Geneva.”",
+    )
+    (statement,) = shared_statements(small.load())
+    assert [o.article for o in statement.occurrences] == ["daily-one", "herald-two"]
+
+
 def test_short_common_quotations_are_not_shared_statements(small):
     small.claims("[]")
     small.article("daily-one", "The Daily", "Soon", 1, "The visit will happen “soon,” he said.")
     small.article("herald-two", "The Herald", "Soon", 2, "A visit is planned “soon.”")
     assert shared_statements(small.load()) == []
+
+
+def test_two_officials_calling_for_the_same_thing_stay_apart_when_both_are_claims(small):
+    first = "We call for the immediate release of all hostages held in the Gaza Strip"
+    second = "We call for the immediate and unconditional release of all hostages held in Gaza"
+    small.article("daily-one", "The Daily", "Calls", 1, f"The ministry said: “{first}.”\n\nThe envoy said: “{second}.”")
+    small.article("herald-two", "The Herald", "Calls", 2, f"“{first},” the ministry said.")
+    small.article("post-three", "The Post", "Calls", 3, f"“{second},” the envoy said.")
+    small.claims(
+        f"""\
+        - id: ministry-calls-for-release
+          statement: "{first}."
+          speaker: Ministry
+          channel: statement
+          kind: quote
+        - id: envoy-calls-for-release
+          statement: "{second}."
+          speaker: Envoy
+          channel: remarks
+          kind: quote
+        """
+    )
+    by_claim = {s.claim.id: s.article_ids for s in shared_statements(small.load())}
+    assert by_claim == {
+        "ministry-calls-for-release": ("daily-one", "herald-two"),
+        "envoy-calls-for-release": ("daily-one", "post-three"),
+    }
+
+
+def test_only_units_that_share_rare_word_pairs_are_ever_compared(small, monkeypatch):
+    """Candidate pairs come from the shingle index, not from comparing everything."""
+    small.claims("[]")
+    unrelated = [
+        "Rain fell over the northern hills and valleys all night long.",
+        "The museum reopened its west wing after a long restoration of the frescoes.",
+        "Farmers expect a record harvest of apples and pears this autumn.",
+        "A new bridge across the river will carry trams from next spring.",
+    ]
+    for day, text in enumerate(unrelated, start=3):
+        small.article(f"other-{day}", "Other", "News", day, text)
+    compared = []
+    original = match.compare_units
+    monkeypatch.setattr(match, "compare_units", lambda *args: compared.append(args[:2]) or original(*args))
+    shared_statements(small.load())
+    assert compared
+    assert all("Geneva" in a.text and "Geneva" in b.text for a, b in compared)
