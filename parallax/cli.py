@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .compare import compare
+from .evaluate import evaluate, load_labels
 from .load import load_archive
 from .match import shared_statements
 from .model import ArchiveError, ArchiveErrors
@@ -31,7 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["build", *argv]  # building is what `python build.py` is for
     arguments = make_parser().parse_args(argv)
-    return arguments.command(arguments)
+    try:
+        return arguments.command(arguments)
+    except ArchiveErrors as problems:
+        for problem in problems.errors:
+            print(f"error: {problem}", file=sys.stderr)
+    except ArchiveError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -58,6 +67,24 @@ def make_parser() -> argparse.ArgumentParser:
         help="the site's templates, with static/ files (default: SOURCE/templates)",
     )
     build_parser.set_defaults(command=build_command)
+
+    evaluate_parser = commands.add_parser(
+        "evaluate",
+        help="measure matching against a hand-labelled set of shared statements",
+        description="Match the archive and compare what is found with a labelled set: recall of\n"
+        "article pairs per tier (same wording, different rendering, paraphrase), precision of\n"
+        "the pairs found, and every pair missed or wrongly joined. The format of the labelled\n"
+        "set is described in parallax/evaluate.py; tests/labelled/shared.yaml is one.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evaluate_parser.add_argument("labels", type=Path, metavar="LABELS", help="the labelled set (YAML)")
+    evaluate_parser.add_argument(
+        "--source", type=Path, default=Path("."), metavar="DIR", help="the archive folder (default: .)"
+    )
+    evaluate_parser.add_argument(
+        "--without-claims", action="store_true", help="match as if claims.yaml listed no claims: discovery alone"
+    )
+    evaluate_parser.set_defaults(command=evaluate_command)
     return parser
 
 
@@ -75,13 +102,6 @@ def build_command(arguments: argparse.Namespace) -> int:
         comparison = compare(archive, statements)
         files = render_site(archive, comparison, templates)
         write_site(files, output)
-    except ArchiveErrors as problems:
-        for problem in problems.errors:
-            print(f"error: {problem}", file=sys.stderr)
-        return 1
-    except ArchiveError as problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 1
     except jinja2.TemplateSyntaxError as problem:
         print(f"error: {problem.filename}:{problem.lineno}: template error: {problem.message}", file=sys.stderr)
         return 1
@@ -103,6 +123,15 @@ def build_command(arguments: argparse.Namespace) -> int:
         f"{sum(s.is_shared for s in statements)} shared statements ({len(comparison.uncovered)} without a claim), "
         f"{len(files)} files in {time.perf_counter() - started:.2f} s"
     )
+    return 0
+
+
+def evaluate_command(arguments: argparse.Namespace) -> int:
+    archive = load_archive(arguments.source)
+    if arguments.without_claims:
+        archive = dataclasses.replace(archive, claims=())
+    labels = load_labels(arguments.labels, archive)
+    print("\n".join(evaluate(shared_statements(archive), labels).lines()))
     return 0
 
 
