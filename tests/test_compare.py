@@ -1,0 +1,39 @@
+"""Comparison: who carries what, and each wording set beside the statement word by word."""
+
+from parallax.compare import Difference, word_differences
+
+
+def test_word_differences_mark_added_dropped_and_changed_words():
+    assert word_differences(
+        "We consider it necessary to continue our contacts with all parties.",
+        "We believe it is necessary to continue contacts with all sides",
+    ) == (
+        Difference("same", "We", "We"),
+        Difference("changed", "consider", "believe"),
+        Difference("same", "it", "it"),
+        Difference("added", "", "is"),
+        Difference("same", "necessary to continue", "necessary to continue"),
+        Difference("dropped", "our", ""),
+        Difference("same", "contacts with all", "contacts with all"),
+        Difference("changed", "parties.", "sides"),
+    )
+
+
+def test_punctuation_case_and_number_format_are_not_differences():
+    (only,) = word_differences("The blood of over 1,400 Israelis.", "the blood of over 1400 Israelis")
+    assert only.kind == "same"
+
+
+def test_every_occurrence_has_its_variant(comparison):
+    for statement in comparison.statements:
+        variants = comparison.variants[statement.id]
+        assert [v.occurrence for v in variants] == list(statement.occurrences)
+    peskov = {v.occurrence.article.split("-")[0]: v for v in comparison.variants["peskov-contacts-with-all-parties"]}
+    assert peskov["mixedtimes"].changed_words > peskov["jpost"].changed_words
+
+
+def test_coverage_has_a_row_per_claim_and_a_cell_per_article(archive, comparison):
+    assert [row.claim.id for row in comparison.coverage] == [claim.id for claim in archive.claims]
+    for row in comparison.coverage:
+        assert len(row.cells) == len(archive.articles)
+        assert row.carried_by >= 2
