@@ -67,6 +67,8 @@ class Comparison:
     summaries: tuple[ArticleSummary, ...]  # in archive order
     coverage: tuple[CoverageRow, ...]  # one per claim, in claims.yaml order
     variants: dict[str, tuple[Variant, ...]]  # statement id -> one per occurrence
+    # similarity[i][j]: the share of article i's text in statements it shares with article j
+    similarity: tuple[tuple[float, ...], ...]
 
     def summary(self, article_id: str) -> ArticleSummary:
         return next(s for s in self.summaries if s.article.id == article_id)
@@ -104,8 +106,33 @@ def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
         for statement in statements
     }
     return Comparison(
-        statements=tuple(statements), summaries=tuple(summaries), coverage=tuple(coverage), variants=variants
+        statements=tuple(statements),
+        summaries=tuple(summaries),
+        coverage=tuple(coverage),
+        variants=variants,
+        similarity=outlet_similarity(archive, statements),
     )
+
+
+def outlet_similarity(archive: Archive, statements: list[SharedStatement]) -> tuple[tuple[float, ...], ...]:
+    """For each pair of articles, how much of the first one's text it shares with the second.
+
+    Outlets that reuse the same wire copy share much; those that only quote the same people, little.
+    """
+    rows = []
+    for article in archive.articles:
+        row = []
+        for other in archive.articles:
+            spans = [
+                (o.start, o.end)
+                for s in statements
+                if other.id in s.article_ids and other.id != article.id
+                for o in s.occurrences
+                if o.article == article.id
+            ]
+            row.append(covered_length(spans) / len(article.text))
+        rows.append(tuple(row))
+    return tuple(rows)
 
 
 def reference_wording(statement: SharedStatement) -> str:

@@ -413,7 +413,7 @@ class _BlockParser(html.parser.HTMLParser):
 
 # -- claims --------------------------------------------------------------------------------
 
-STORY_SCHEMA: Schema = {"title": (text, True), "summary": (text, False)}
+STORY_SCHEMA: Schema = {"title": (text, True), "summary": (text, False), "url": (web_address, False)}
 
 CLAIM_SCHEMA: Schema = {
     "id": (identifier, True),
@@ -428,7 +428,7 @@ CLAIM_SCHEMA: Schema = {
 
 
 def load_claims(path: Path, errors: list[ArchiveError]) -> tuple[Story, tuple[Claim, ...]]:
-    story = Story(title="Untitled story", summary=None)
+    story = Story(title="Untitled story", summary=None, url=None)
     try:
         document = parse_yaml(read_text(path), path)
     except ArchiveError as error:
@@ -441,7 +441,12 @@ def load_claims(path: Path, errors: list[ArchiveError]) -> tuple[Story, tuple[Cl
         return story, ()
     story_fields = read_fields(top["story"], STORY_SCHEMA, path, errors, "story")
     if story_fields:
-        story = Story(title=story_fields["title"], summary=story_fields.get("summary"))
+        url = story_fields.get("url")
+        story = Story(
+            title=story_fields["title"],
+            summary=story_fields.get("summary"),
+            url=url if url is None or url.endswith("/") else url + "/",
+        )
     if not isinstance(top["claims"], list):
         errors.append(ArchiveError(path, "'claims' must be a list of claims", document.key_lines["claims"]))
         return story, ()

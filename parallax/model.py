@@ -41,6 +41,7 @@ class ArchiveErrors(Exception):
 class Story:
     title: str
     summary: str | None
+    url: str | None  # where the site is published, for addresses that must be absolute
 
 
 @dataclass(frozen=True)

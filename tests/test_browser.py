@@ -1,0 +1,157 @@
+"""The built site in a real browser (Debian's chromium, driven by Playwright), and as HTML."""
+
+import functools
+import http.server
+import json
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import REPO
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The site served over HTTP on 127.0.0.1, under a sub-path (/site/), as a static host would."""
+    handler = functools.partial(QuietHandler, directory=str(site.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}/{site.name}/"
+    httpd.shutdown()
+    thread.join()
+
+
+class Visit:
+    """A page opened in the browser, with every error it logs and every request it makes."""
+
+    def __init__(self, browser, address: str, **options):
+        self.page = browser.new_page(**options)
+        self.problems: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda message: message.type == "error" and self.problems.append(message.text))
+        self.page.on("pageerror", lambda error: self.problems.append(str(error)))
+        self.page.on("requestfailed", lambda request: self.problems.append(f"failed: {request.url}"))
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on(
+            "response", lambda response: response.status >= 400 and self.problems.append(f"{response.status}: {response.url}")
+        )
+        self.page.goto(address)
+
+    def close(self):
+        self.page.close()
+
+
+def all_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+@pytest.mark.parametrize("where", ["disk", "http"])
+def test_every_page_loads_with_no_error_and_nothing_from_elsewhere(browser, site, server, where):
+    base = site.as_uri() + "/" if where == "disk" else server
+    for path in all_pages(site):
+        visit = Visit(browser, base + path)
+        assert visit.problems == [], path
+        assert visit.page.locator("link[rel=stylesheet], style").count() == 1, path
+        assert visit.page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgba(0, 0, 0, 0)", path
+        assert all(request.startswith((base, "data:")) for request in visit.requests), (path, visit.requests)
+        visit.close()
+
+
+def test_the_404_page_is_styled_at_any_depth(browser, server):
+    visit = Visit(browser, server + "no/such/page.html")
+    visit.page.goto(server + "404.html")
+    assert visit.page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
+    assert visit.page.locator("h1").inner_text() == "There is no page at this address"
+    visit.close()
+
+
+def test_a_mark_leads_to_its_claim_page_and_back(browser, server):
+    article = "articles/jpost-russia-rejects-terror-accusation.html"
+    visit = Visit(browser, server + article)
+    page = visit.page
+    page.locator("p.text a.ref").first.click()  # the number after the first marked statement
+    assert page.url.endswith("#note-peskov-no-meeting-with-putin")
+    page.locator("#note-peskov-no-meeting-with-putin a.statement-title").click()
+    assert page.url == server + "claims/peskov-no-meeting-with-putin.html"
+    assert "Kremlin officials" in page.locator("ol.versions").inner_text()
+    page.get_by_role("link", name="Read it in context in The Jerusalem Post").click()
+    assert page.url == server + article + "#s-peskov-no-meeting-with-putin"
+    target = page.locator(":target")
+    assert target.count() == 1
+    assert target.evaluate("element => element.nextElementSibling.tagName") == "MARK"
+    assert visit.problems == []
+    visit.close()
+
+
+def test_a_coverage_square_leads_to_the_occurrence(browser, site):
+    visit = Visit(browser, (site / "index.html").as_uri())
+    visit.page.locator("svg.heat-map a[href*='#s-hamas-worse-than-isis']").first.click()
+    assert visit.page.url.endswith("articles/jns-israel-rebukes-russia-for-hosting-hamas.html#s-hamas-worse-than-isis")
+    visit.close()
+
+
+@pytest.mark.parametrize("width, beside", [(1400, True), (390, False)])
+def test_notes_stand_beside_their_paragraph_on_a_wide_screen_and_under_it_on_a_narrow_one(
+    browser, site, width, beside
+):
+    visit = Visit(browser, (site / "articles" / "mixedtimes-hamas-sends-envoy-to-moscow.html").as_uri(),
+                  viewport={"width": width, "height": 900})
+    row = visit.page.locator(".row:has(.notes)").first
+    text = row.locator(".text").bounding_box()
+    notes = row.locator(".notes").bounding_box()
+    if beside:
+        assert notes["x"] >= text["x"] + text["width"] and abs(notes["y"] - text["y"]) < 10
+    else:
+        assert notes["y"] >= text["y"] + text["height"] - 20 and notes["x"] < text["x"] + 40
+    visit.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violation(browser, site, scheme):
+    axe = Axe()
+    pages = ["index.html", "articles/jns-israel-rebukes-russia-for-hosting-hamas.html",
+             "claims/israel-obscene-step.html", "404.html"]
+    for path in pages:
+        visit = Visit(browser, (site / path).as_uri(), color_scheme=scheme)
+        results = axe.run(visit.page)
+        serious = [
+            f"{violation['id']}: {violation['help']}"
+            for violation in results.response["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], path
+        visit.close()
+
+
+def test_every_page_is_valid_html_css_and_svg(site):
+    files = [str(p) for p in sorted(site.rglob("*")) if p.suffix in (".html", ".css", ".svg")]
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--also-check-css", "--also-check-svg", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    assert messages == [], messages[:5]
