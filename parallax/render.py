@@ -1,25 +1,34 @@
 """Stage 5: turn the archive and its comparison into the site's files, in memory.
 
-Every page is rendered from a template in the archive's `templates/` folder; links are relative,
-so the site works from any host, under any sub-path, and straight from disk.
+Every page is rendered from a template in the archive's `templates/` folder. Links between pages
+are relative, so the site works from any host, under any sub-path, and straight from disk; the
+few addresses a standard wants absolute (canonical, share cards, sitemap, feed) come from the
+story's `url`.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
+import io
 import json
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 import langcodes
+from PIL import Image, ImageDraw, ImageFont
 
-from .compare import ArticleSummary, Comparison
-from .model import Archive, Occurrence
+from .compare import ArticleSummary, Carried, Comparison
+from .model import Archive, Article, Occurrence, SharedStatement
 
 MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
+ARCHIVE_JSON = "data/archive.json"
+CARD_IMAGE = "card.png"
 
 
 # One function per kind of page gives its path in the site, which is also its address
@@ -36,15 +45,15 @@ def capture_file(article_id: str) -> str:
     return f"captures/{article_id}.txt"
 
 
-def occurrence_link(occurrence: Occurrence, statement_id: str) -> str:
-    return f"{article_page(occurrence.article)}#{anchor(statement_id)}"
+def anchor(statement: SharedStatement, occurrence: Occurrence) -> str:
+    """The id of an occurrence in its article's page: s-<statement>, then s-<statement>-2, ..."""
+    same_article = [o for o in statement.occurrences if o.article == occurrence.article]
+    number = same_article.index(occurrence) + 1
+    return f"s-{statement.id}" if number == 1 else f"s-{statement.id}-{number}"
 
 
-def anchor(statement_id: str) -> str:
-    return f"s-{statement_id}"
-
-
-ARCHIVE_JSON = "data/archive.json"
+def occurrence_link(statement: SharedStatement, occurrence: Occurrence) -> str:
+    return f"{article_page(occurrence.article)}#{anchor(statement, occurrence)}"
 
 
 def render_site(archive: Archive, comparison: Comparison, templates: Path) -> dict[str, bytes]:
@@ -52,24 +61,45 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path) -> di
     environment = make_environment(templates, archive, comparison)
     files: dict[str, bytes] = {}
 
-    def page(path: str, template: str, **context) -> None:
-        depth = path.count("/")
-        html = environment.get_template(template).render(root="../" * depth, path=path, **context)
+    def page(path: str, template: str, root: str | None = None, **context) -> None:
+        root = "../" * path.count("/") if root is None else root
+        html = environment.get_template(template).render(root=root, path=path, **context)
         files[path] = html.encode("utf-8")
 
-    page("index.html", "index.html")
+    statements = {s.claim.id: s for s in comparison.statements if s.claim}
+    page(
+        "index.html",
+        "index.html",
+        coverage_map=coverage_map(archive, comparison),
+        similarity_map=similarity_map(archive, comparison),
+        statement_of=statements,
+    )
     for summary in comparison.summaries:
         article = summary.article
-        page(article_page(article.id), "article.html", summary=summary, article=article, blocks=body(summary))
+        page(article_page(article.id), "article.html", summary=summary, article=article, rows=body_rows(summary))
         if article.capture:
             files[capture_file(article.id)] = article.capture.read_bytes()
-    statements = {s.claim.id: s for s in comparison.statements if s.claim}
     for row in comparison.coverage:
-        page(claim_page(row.claim.id), "claim.html", row=row, claim=row.claim, statement=statements.get(row.claim.id))
+        statement = statements.get(row.claim.id)
+        page(
+            claim_page(row.claim.id), "claim.html", row=row, claim=row.claim, statement=statement,
+            structured_data=claim_json_ld(archive, row.claim, statement),
+        )
+    # Hosts serve the 404 page at any missing address, however deep: it links absolutely and
+    # carries its styles, allowed by their hash.
+    style = (templates / "static" / "style.css").read_text(encoding="utf-8")
+    page(
+        "404.html", "404.html", root=archive.story.url or "", inline_style=style,
+        style_source=f"'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'",
+    )
+    if archive.story.url:
+        page("sitemap.xml", "sitemap.xml", pages=sorted(p for p in files if p.endswith(".html") and p != "404.html"))
+        page("feed.xml", "feed.xml")
     static = templates / "static"
     for asset in sorted(static.rglob("*")) if static.is_dir() else ():
         if asset.is_file():
             files[asset.relative_to(static).as_posix()] = asset.read_bytes()
+    files[CARD_IMAGE] = card_image(archive)
     files[ARCHIVE_JSON] = export(archive, comparison)
     return files
 
@@ -77,7 +107,7 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path) -> di
 def make_environment(templates: Path, archive: Archive, comparison: Comparison) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
-        autoescape=True,
+        autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -87,21 +117,37 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison) 
         archive=archive,
         comparison=comparison,
         url=url,
+        absolute=absolute,
         article_page=article_page,
         claim_page=claim_page,
         capture_file=capture_file,
         occurrence_link=occurrence_link,
         anchor=anchor,
         archive_json=ARCHIVE_JSON,
+        card_image=CARD_IMAGE,
+        favicon=favicon(templates),
+        latest=max(article.published for article in archive.articles),
     )
     environment.filters.update(long_date=long_date, percent=percent, language_name=language_name)
     return environment
+
+
+def favicon(templates: Path) -> str:
+    """The icon as a data: address, so that no page (not even the 404 page) asks for a file."""
+    icon = templates / "static" / "favicon.svg"
+    return "data:image/svg+xml," + urllib.parse.quote(icon.read_text(encoding="utf-8").strip()) if icon.is_file() else ""
 
 
 @jinja2.pass_context
 def url(context, path: str) -> str:
     """The address of `path` relative to the page being rendered."""
     return context["root"] + path
+
+
+@jinja2.pass_context
+def absolute(context, path: str) -> str:
+    """The absolute address of `path` on the published site."""
+    return context["archive"].story.url + ("" if path == "index.html" else path)
 
 
 def long_date(value: datetime.date | None) -> str:
@@ -118,38 +164,263 @@ def percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+# -- article pages -------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Piece:
     """A run of a paragraph's text that is either inside shared statements or outside them all."""
 
     text: str
     marked: bool
-    starts: tuple[str, ...]  # ids of the statements that begin here
-    ends: tuple[tuple[int, str], ...]  # (number, id) of the statements that end here
+    starts: tuple[str, ...]  # anchors of the occurrences that begin here
+    ends: tuple[tuple[int, str], ...]  # (number, statement id) of the occurrences that end here
 
 
-def body(summary: ArticleSummary) -> list[tuple[str, list[Piece]]]:
-    """The article's blocks, each cut into pieces at every edge of a shared statement."""
+@dataclass(frozen=True)
+class Note:
+    """A statement the article shares, shown beside the paragraph where it first appears."""
+
+    number: int
+    carried: Carried
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str  # "p" or "h2".."h6"
+    pieces: tuple[Piece, ...]
+    notes: tuple[Note, ...]
+
+
+def body_rows(summary: ArticleSummary) -> list[Row]:
+    """The article's blocks, each cut at every edge of a shared statement, with its notes."""
     article = summary.article
-    numbers = {c.statement.id: n for n, c in enumerate(summary.carried, start=1)}
-    blocks = []
+    numbers: dict[str, int] = {}
+    for carried in summary.carried:
+        numbers.setdefault(carried.statement.id, len(numbers) + 1)
+    noted: set[str] = set()
+    rows = []
     for block in article.blocks:
         inside = [c for c in summary.carried if c.occurrence.start < block.end and c.occurrence.end > block.start]
         cuts = sorted(
             {block.start, block.end}
             | {min(max(edge, block.start), block.end) for c in inside for edge in (c.occurrence.start, c.occurrence.end)}
         )
-        pieces = [
+        pieces = tuple(
             Piece(
                 text=article.text[start:end],
                 marked=any(c.occurrence.start <= start and c.occurrence.end >= end for c in inside),
-                starts=tuple(c.statement.id for c in inside if c.occurrence.start == start),
+                starts=tuple(anchor(c.statement, c.occurrence) for c in inside if c.occurrence.start == start),
                 ends=tuple((numbers[c.statement.id], c.statement.id) for c in inside if c.occurrence.end == end),
             )
             for start, end in zip(cuts, cuts[1:])
+        )
+        notes = []
+        for carried in inside:
+            if carried.statement.id not in noted and carried.occurrence.start >= block.start:
+                noted.add(carried.statement.id)
+                notes.append(Note(numbers[carried.statement.id], carried))
+        rows.append(Row(block.kind, pieces, tuple(notes)))
+    return rows
+
+
+# -- pictures ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    x: int
+    y: int
+    shade: float  # 0-1: how strongly to fill it
+    label: str  # what it says when pointed at, and to a screen reader
+    href: str | None
+    text: str = ""  # written in the cell
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """A grid drawn as SVG: rows and columns with labels, cells shaded by a value."""
+
+    width: int
+    height: int
+    left: int  # where the grid starts
+    top: int
+    size: int  # a cell's side
+    columns: tuple[tuple[str, str | None], ...]  # label, link
+    rows: tuple[tuple[str, str | None], ...]
+    cells: tuple[Cell, ...]
+
+
+SHORT_LABEL = 48  # characters of a row or column label on a heat map
+CHARACTER_WIDTH = 6.6  # of a label's 12px text, on average: enough to leave room for it
+
+
+def short(label: str, length: int = SHORT_LABEL) -> str:
+    return label if len(label) <= length else label[: length - 1].rstrip() + "…"
+
+
+def heat_map(columns, rows, values, size: int) -> HeatMap:
+    """Lay out a heat map; `values[r][c]` is (shade, label, link, text) or None for an empty cell.
+
+    Row labels stand on the left, column labels slanted above; the margins fit the longest.
+    """
+    left = round(CHARACTER_WIDTH * max(len(label) for label, _ in rows)) + 16
+    slant = round(CHARACTER_WIDTH * max(len(label) for label, _ in columns) * 0.71) + 16
+    top = slant + 4
+    cells = tuple(
+        Cell(x=left + c * size, y=top + r * size, shade=value[0], label=value[1], href=value[2], text=value[3])
+        for r, row in enumerate(values)
+        for c, value in enumerate(row)
+        if value is not None
+    )
+    return HeatMap(
+        width=left + len(columns) * size + slant,
+        height=top + len(rows) * size + 8,
+        left=left,
+        top=top,
+        size=size,
+        columns=tuple(columns),
+        rows=tuple(rows),
+        cells=cells,
+    )
+
+
+def coverage_map(archive: Archive, comparison: Comparison) -> HeatMap:
+    """Claims by outlets: a filled cell where the outlet carries the claim, darker the closer
+    its wording is to the claim's."""
+    statements = {s.claim.id: s for s in comparison.statements if s.claim}
+    variants = {
+        (s.claim.id, v.occurrence.article): v for s in statements.values() for v in comparison.variants[s.id]
+    }
+    values = []
+    for row in comparison.coverage:
+        cells = []
+        for article, occurrence in zip(archive.articles, row.cells):
+            if occurrence is None:
+                cells.append(None)
+                continue
+            variant = variants[row.claim.id, article.id]
+            words = max(1, len(occurrence.text.split()))
+            closeness = max(0.0, 1 - variant.changed_words / (2 * words))
+            label = f"{article.outlet} carries “{short(row.claim.statement, 60)}”: {describe_closeness(closeness)}"
+            cells.append((0.25 + 0.75 * closeness, label, occurrence_link(statements[row.claim.id], occurrence), ""))
+        values.append(cells)
+    return heat_map(
+        columns=[(short(a.outlet, 24), article_page(a.id)) for a in archive.articles],
+        rows=[(short(row.claim.statement), claim_page(row.claim.id)) for row in comparison.coverage],
+        values=values,
+        size=30,
+    )
+
+
+def describe_closeness(closeness: float) -> str:
+    if closeness >= 0.95:
+        return "the same words"
+    return "nearly the same words" if closeness >= 0.8 else "in other words"
+
+
+def similarity_map(archive: Archive, comparison: Comparison) -> HeatMap:
+    """Outlets by outlets: how much of the row's text it shares with the column's."""
+    values = []
+    for article, row in zip(archive.articles, comparison.similarity):
+        cells = []
+        for other, share in zip(archive.articles, row):
+            if other.id == article.id:
+                cells.append(None)
+                continue
+            label = f"{percent(share)} of {article.outlet}'s text is shared with {other.outlet}"
+            cells.append((min(1.0, share * 3), label, None, percent(share)))
+        values.append(cells)
+    labels = [(short(a.outlet, 24), article_page(a.id)) for a in archive.articles]
+    return heat_map(columns=labels, rows=labels, values=values, size=52)
+
+
+# -- structured data and the card image ----------------------------------------------------
+
+
+def claim_json_ld(archive: Archive, claim, statement: SharedStatement | None) -> str:
+    """schema.org data for a claim page: a Claim and where it appears; Quotations where quoted.
+
+    Not a ClaimReview: the archive compares renderings, it does not rate them.
+    """
+    site = archive.story.url
+    occurrences = statement.occurrences if statement else ()
+    by_article = {}
+    for occurrence in occurrences:
+        by_article.setdefault(occurrence.article, occurrence)
+    appearances = [news_article(archive.article(article_id), site) for article_id in by_article]
+    graph = {
+        "@type": "Claim",
+        "text": claim.statement,
+        "author": {"name": claim.speaker},
+        "appearance": appearances,
+    }
+    if claim.date:
+        graph["dateCreated"] = claim.date.isoformat()
+    if site:
+        graph["url"] = site + claim_page(claim.id)
+    if appearances:
+        first = min(by_article, key=lambda article_id: (archive.article(article_id).published, article_id))
+        graph["firstAppearance"] = news_article(archive.article(first), site)
+    items = [graph]
+    if claim.kind == "quote":
+        items += [
+            {
+                "@type": "Quotation",
+                "text": occurrence.text,
+                "spokenByCharacter": {"name": claim.speaker},
+                "isPartOf": news_article(archive.article(occurrence.article), site),
+            }
+            for occurrence in occurrences
         ]
-        blocks.append((block.kind, pieces))
-    return blocks
+    data = {"@context": "https://schema.org", "@graph": items}
+    # Inside <script>, "</script" would end the element: no "<" is written as such.
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
+
+
+def news_article(article: Article, site: str | None) -> dict:
+    data = {
+        "@type": "NewsArticle",
+        "headline": article.display_title,
+        "datePublished": article.published.isoformat(),
+        "inLanguage": article.language,
+        "publisher": {"@type": "Organization", "name": article.outlet},
+    }
+    if article.url:
+        data["url"] = article.url
+    elif site:
+        data["url"] = site + article_page(article.id)
+    if article.author:
+        data["author"] = {"name": article.author}
+    return data
+
+
+def card_image(archive: Archive) -> bytes:
+    """The picture a shared link shows: the site's name and the story's title, 1200 x 630."""
+    image = Image.new("RGB", (1200, 630), "#fdfcf9")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1200, 14), fill="#8a3b12")
+    draw.text((80, 90), "◐ Parallax", fill="#8a3b12", font=ImageFont.load_default(size=44))
+    title_font = ImageFont.load_default(size=64)
+    lines, line = [], ""
+    for word in archive.story.title.split():
+        candidate = f"{line} {word}".strip()
+        if draw.textlength(candidate, font=title_font) > 1040 and line:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    lines.append(line)
+    for number, text in enumerate(lines[:4]):
+        draw.text((80, 200 + number * 84), text, fill="#1d1f23", font=title_font)
+    caption = f"{len(archive.articles)} outlets, {len(archive.claims)} claims, compared statement by statement"
+    draw.text((80, 540), caption, fill="#5b6170", font=ImageFont.load_default(size=30))
+    output = io.BytesIO()
+    image.save(output, format="PNG", optimize=True)
+    return output.getvalue()
+
+
+# -- the export ----------------------------------------------------------------------------
 
 
 def export(archive: Archive, comparison: Comparison) -> bytes:
