@@ -1,16 +1,19 @@
 # Two commands on a fresh machine: `make site` builds the site, `make test` runs every test.
-# Each installs what it needs into .venv first.
+# Each installs what it needs first: Python packages into .venv; for the browser and HTML tests,
+# Debian's chromium and a Java runtime (apt) and the Nu HTML checker (npm).
 
 PYTHON ?= python3
 VENV := .venv
 INSTALLED := $(VENV)/.installed
+CHECKERS := node_modules/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: site test clean
 
 site: $(INSTALLED)
 	$(VENV)/bin/python build.py
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(CHECKERS) /usr/bin/chromium /usr/bin/java
 	$(VENV)/bin/python -m pytest
 
 $(INSTALLED): pyproject.toml
@@ -19,5 +22,14 @@ $(INSTALLED): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet --editable '.[test]'
 	touch $@
 
+$(CHECKERS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's own builds: the tests drive this chromium and never download a browser.
+/usr/bin/chromium /usr/bin/java:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium default-jre-headless
+
 clean:
-	rm -rf site $(VENV)
+	rm -rf site $(VENV) node_modules

@@ -31,7 +31,7 @@ class Links(html.parser.HTMLParser):
         for name in ("src", "srcset", "data"):
             if name in attributes:
                 self.resources.append(attributes[name])
-        if tag == "link" and "href" in attributes:
+        if tag == "link" and attributes.get("rel") in ("stylesheet", "icon", "preload", "manifest"):
             self.resources.append(attributes["href"])
 
 
@@ -52,7 +52,7 @@ def test_the_site_has_an_overview_every_article_and_every_claim(site, archive):
         assert (site / "captures" / f"{article.id}.txt").read_bytes() == article.capture.read_bytes()
     for claim in archive.claims:
         assert (site / "claims" / f"{claim.id}.html").is_file()
-    assert len(pages(site)) == 1 + len(archive.articles) + len(archive.claims)
+    assert len(pages(site)) == 2 + len(archive.articles) + len(archive.claims)  # and 404.html
 
 
 def test_every_internal_link_and_anchor_resolves(site):
@@ -70,7 +70,7 @@ def test_every_internal_link_and_anchor_resolves(site):
 def test_pages_load_nothing_from_other_hosts(site):
     for page in pages(site):
         for resource in parse(page).resources:
-            assert not urlparse(resource).scheme and not resource.startswith("//"), f"{page.name}: {resource}"
+            assert urlparse(resource).scheme in ("", "data") and not resource.startswith("//"), f"{page.name}: {resource}"
 
 
 def test_an_article_page_marks_each_statement_it_shares(site, comparison):
@@ -213,3 +213,50 @@ def test_help_documents_the_command():
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "--source DIR" in result.stdout and "--output DIR" in result.stdout
+
+
+def test_sitemap_and_feed_are_valid_xml_with_absolute_addresses(site, archive):
+    import xml.etree.ElementTree as ElementTree
+
+    base = archive.story.url
+    sitemap = ElementTree.parse(site / "sitemap.xml").getroot()
+    locations = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert base in locations and base + "claims/israel-obscene-step.html" in locations
+    assert len(locations) == 1 + len(archive.articles) + len(archive.claims)
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.parse(site / "feed.xml").getroot()
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == len(archive.articles)
+    assert all(e.find(f"{atom}id").text.startswith(base + "articles/") for e in entries)
+    assert all(e.find(f"{atom}author/{atom}name").text for e in entries)
+
+
+def test_a_claim_page_has_a_share_card_a_canonical_address_and_structured_data(site, archive):
+    page = (site / "claims" / "peskov-contacts-with-all-parties.html").read_text()
+    address = archive.story.url + "claims/peskov-contacts-with-all-parties.html"
+    assert f'<link rel="canonical" href="{address}">' in page
+    assert f'<meta property="og:url" content="{address}">' in page
+    assert f'<meta property="og:image" content="{archive.story.url}card.png">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    data = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    claim, *quotations = data["@graph"]
+    assert claim["@type"] == "Claim" and "ClaimReview" not in page
+    assert {a["publisher"]["name"] for a in claim["appearance"]} == {"ForumDaily", "The Jerusalem Post", "Mixed Times"}
+    first = min(claim["appearance"], key=lambda a: a["datePublished"])
+    assert claim["firstAppearance"]["datePublished"] == first["datePublished"]
+    assert [q["@type"] for q in quotations] == ["Quotation"] * 3
+    assert "Cite this page" in page and address in page.split('id="cite"')[1]
+
+
+def test_every_page_forbids_scripts_and_other_hosts(site):
+    for page in pages(site):
+        text = page.read_text()
+        assert "Content-Security-Policy" in text and "default-src 'none'" in text, page.name
+        assert "<script>" not in text and "<script src" not in text, page.name
+
+
+def test_the_card_image_is_a_png_of_the_usual_size(site):
+    from PIL import Image
+
+    with Image.open(site / "card.png") as card:
+        assert card.format == "PNG" and card.size == (1200, 630)
