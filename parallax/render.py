@@ -400,7 +400,10 @@ def card_image(archive: Archive) -> bytes:
     image = Image.new("RGB", (1200, 630), "#fdfcf9")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 1200, 14), fill="#8a3b12")
-    draw.text((80, 90), "◐ Parallax", fill="#8a3b12", font=ImageFont.load_default(size=44))
+    # The favicon's half-filled circle, drawn: the bundled font has no such glyph.
+    draw.ellipse((80, 92, 128, 140), fill="#fdfcf9", outline="#8a3b12", width=5)
+    draw.pieslice((80, 92, 128, 140), start=-90, end=90, fill="#8a3b12")
+    draw.text((146, 88), "Parallax", fill="#8a3b12", font=ImageFont.load_default(size=44))
     title_font = ImageFont.load_default(size=64)
     lines, line = [], ""
     for word in archive.story.title.split():
@@ -413,7 +416,7 @@ def card_image(archive: Archive) -> bytes:
     lines.append(line)
     for number, text in enumerate(lines[:4]):
         draw.text((80, 200 + number * 84), text, fill="#1d1f23", font=title_font)
-    caption = f"{len(archive.articles)} outlets, {len(archive.claims)} claims, compared statement by statement"
+    caption = f"{len(archive.articles)} articles, {len(archive.claims)} claims, compared statement by statement"
     draw.text((80, 540), caption, fill="#5b6170", font=ImageFont.load_default(size=30))
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)
