@@ -24,11 +24,14 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from .cache import Cache
 from .extract import Unit, units
-from .model import Archive, Claim, Occurrence, SharedStatement
+from .model import Archive, Article, Claim, Occurrence, SharedStatement
 
 # Thresholds, all in one place.
 UNIT_MIN_WORDS = 5  # shorter quotations ("soon", "position") are too common to be shared on their own
+SENTENCE_MIN_WORDS = 8  # a shorter sentence ("The talks ended on Friday.") shared is no evidence of reused
+# copy: it is matched with claims only
 SHINGLE_WORDS = 2  # candidate pairs share word sequences of this length...
 MIN_SHARED_SHINGLES = 2  # ... at least this many of them
 BANAL_UNITS = 10  # a word pair found in more units than this, and than BANAL_SHARE of all units,
@@ -73,15 +76,22 @@ class Link:
         return self.score if self.whole else self.score - FRAGMENT_DISCOUNT
 
 
-def shared_statements(archive: Archive) -> list[SharedStatement]:
+def no_progress(iterable, total: int, description: str):
+    return iterable
+
+
+def shared_statements(archive: Archive, cache: Cache | None = None, progress=no_progress) -> list[SharedStatement]:
     """Every statement found in two or more articles, curated claims first, then the rest.
 
     A claim found in only one article is kept too, so that the site can show the curator where.
+    `cache` keeps the expensive results between builds (see cache.py); `progress` wraps the
+    longest loop, to show a progress bar.
     """
+    cache = cache or Cache()
     texts = {article.id: article.text for article in archive.articles}
-    items: list[Unit | Wording] = [unit for article in archive.articles for unit in units(article, UNIT_MIN_WORDS)]
+    items: list[Unit | Wording] = [unit for article in archive.articles for unit in article_units(article, cache)]
     items += [Wording(claim, wording) for claim in archive.claims for wording in claim.wordings]
-    links = item_links(items)
+    links = item_links(items, cache, progress)
     places = {place for link in links for place in (link.a, link.b) if isinstance(place, Place)}
     links += same_place_links(places)
     groups = Groups()
@@ -161,6 +171,11 @@ def candidate_pairs(items: list[Unit | Wording], folded: list[str]) -> list[tupl
         for shingle in shingles(text):
             index[shingle].append(number)
     banal = max(BANAL_UNITS, BANAL_SHARE * len(items))
+    # A claim may be found in any unit; two units are compared only if each could be shared.
+    shareable = [
+        isinstance(item, Wording) or item.quoted or len(text.split()) >= SENTENCE_MIN_WORDS
+        for item, text in zip(items, folded)
+    ]
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for postings in index.values():
         if len(postings) > banal:
@@ -168,34 +183,51 @@ def candidate_pairs(items: list[Unit | Wording], folded: list[str]) -> list[tupl
         for i, first in enumerate(postings):
             for second in postings[i + 1 :]:
                 a, b = items[first], items[second]
-                if owner(a) != owner(b) and (isinstance(a, Unit) or isinstance(b, Unit)):
+                if owner(a) != owner(b) and (
+                    isinstance(a, Wording) != isinstance(b, Wording) or shareable[first] and shareable[second]
+                ):
                     shared[first, second] += 1
     return sorted(pair for pair, count in shared.items() if count >= MIN_SHARED_SHINGLES)
 
 
-def item_links(items: list[Unit | Wording]) -> list[Link]:
+def article_units(article: Article, cache: Cache) -> list[Unit]:
+    rows = cache.remember(
+        "units",
+        (article.language, UNIT_MIN_WORDS, article.text),
+        lambda: [[u.start, u.end, u.text, u.quoted, u.exact] for u in units(article, UNIT_MIN_WORDS)],
+    )
+    return [Unit(article.id, *row) for row in rows]
+
+
+def item_links(items: list[Unit | Wording], cache: Cache, progress=no_progress) -> list[Link]:
     folded = [fold(item.text) for item in items]
     links = []
-    for i, j in candidate_pairs(items, folded):
-        link = compare_units(items[i], items[j], folded[i], folded[j])
-        if link:
-            links.append(link)
+    pairs = candidate_pairs(items, folded)
+    for i, j in progress(pairs, len(pairs), "Matching"):
+        found = cache.remember("pair", (folded[i], folded[j]), lambda: compare_texts(folded[i], folded[j]))
+        if found:
+            score, whole, first_is_short, start, end = found
+            a, b = items[i], items[j]
+            if whole:
+                links.append(link(score, node(a), node(b), whole=True))
+            else:
+                short, long = (a, b) if first_is_short else (b, a)
+                links.append(link(score, node(short), node(long, start, end), whole=False))
     return links
 
 
-def compare_units(a: Unit | Wording, b: Unit | Wording, folded_a: str, folded_b: str) -> Link | None:
-    """A link between two units (or a unit and a claim) that carry the same statement, else None."""
+def compare_texts(folded_a: str, folded_b: str) -> list | None:
+    """Whether two folded texts carry the same statement: None, or [score, whole, a_is_shorter,
+    start, end], where start and end are the matching part of the longer text (when not whole)."""
     words_a, words_b = len(folded_a.split()), len(folded_b.split())
     if min(words_a, words_b) >= COMPARABLE_LENGTH * max(words_a, words_b):
         score = similarity(folded_a, folded_b)
-        return link(score, node(a), node(b), whole=True) if score >= SAME_MIN_SCORE else None
-    short, long, folded_short, folded_long = (a, b, folded_a, folded_b) if words_a < words_b else (b, a, folded_b, folded_a)
+        return [score, True, False, 0, 0] if score >= SAME_MIN_SCORE else None
+    a_is_shorter = words_a < words_b
+    short, long = (folded_a, folded_b) if a_is_shorter else (folded_b, folded_a)
     cutoff = LONG_FRAGMENT_MIN_SCORE if min(words_a, words_b) >= LONG_FRAGMENT_WORDS else FRAGMENT_MIN_SCORE
-    found = best_window(folded_short, folded_long, cutoff)
-    if found is None:
-        return None
-    score, start, end = found
-    return link(score, node(short), node(long, start, end), whole=False)
+    found = best_window(short, long, cutoff)
+    return None if found is None else [found[0], False, a_is_shorter, found[1], found[2]]
 
 
 def similarity(a: str, b: str) -> float:
