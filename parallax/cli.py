@@ -1,4 +1,4 @@
-"""The command line: `python build.py` (or `parallax`) and its commands."""
+"""The command line: `python build.py COMMAND` (or `parallax COMMAND`). Its help is its manual."""
 
 from __future__ import annotations
 
@@ -10,22 +10,26 @@ from pathlib import Path
 
 import jinja2
 
-from .compare import compare
+from . import curate, pipeline
+from .cache import Cache
 from .evaluate import evaluate, load_labels
 from .load import load_archive
 from .match import shared_statements
 from .model import ArchiveError, ArchiveErrors
-from .render import ARCHIVE_JSON, render_site
-from .write import write_site
 
 DESCRIPTION = """\
 Parallax compares how news outlets cover one story, statement by statement.
 
 An archive is a folder holding articles/ (one Markdown file per article, with YAML front
 matter), claims.yaml (the statements worth tracking) and templates/. The build finds every
-claim in every article, and the quotations that articles share without a claim, and writes a
-static site: an overview, one page per article and one page per claim.
+statement the articles share and every claim in every article, and writes a static site: an
+overview, one page per article and one page per claim.
+
+Bad input is reported as FILE:LINE: message, with exit status 1; nothing the curator wrote is
+ever changed. `python build.py COMMAND --help` tells more of each command.
 """
+
+RAW = argparse.RawDescriptionHelpFormatter
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,109 +44,208 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
     except ArchiveError as problem:
         print(f"error: {problem}", file=sys.stderr)
+    except jinja2.TemplateSyntaxError as problem:
+        print(f"error: {problem.filename}:{problem.lineno}: template error: {problem.message}", file=sys.stderr)
+    except jinja2.TemplateError as problem:
+        print(f"error: template error: {problem}", file=sys.stderr)
+    except OSError as problem:
+        print(f"error: {problem.filename or ''}: {problem.strerror}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted: nothing was changed", file=sys.stderr)
     return 1
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="build.py", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, formatter_class=RAW)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    build_parser = commands.add_parser(
-        "build",
-        help="build the site (the default command)",
-        description="Load and check the archive, match the claims, and write the site.\n\n"
-        "Nothing is written when the archive has errors: each is printed as FILE:LINE: message,\n"
-        "the exit status is 1, and the previous site stays as it was.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    build_parser.add_argument(
-        "--source", type=Path, default=Path("."), metavar="DIR", help="the archive folder (default: .)"
-    )
-    build_parser.add_argument(
-        "--output", type=Path, default=None, metavar="DIR", help="where the site goes (default: SOURCE/site)"
-    )
-    build_parser.add_argument(
-        "--templates", type=Path, default=None, metavar="DIR",
-        help="the site's templates, with static/ files (default: SOURCE/templates)",
-    )
-    build_parser.set_defaults(command=build_command)
 
-    evaluate_parser = commands.add_parser(
-        "evaluate",
-        help="measure matching against a hand-labelled set of shared statements",
-        description="Match the archive and compare what is found with a labelled set: recall of\n"
-        "article pairs per tier (same wording, different rendering, paraphrase), precision of\n"
-        "the pairs found, and every pair missed or wrongly joined. The format of the labelled\n"
-        "set is described in parallax/evaluate.py; tests/labelled/shared.yaml is one.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    evaluate_parser.add_argument("labels", type=Path, metavar="LABELS", help="the labelled set (YAML)")
-    evaluate_parser.add_argument(
-        "--source", type=Path, default=Path("."), metavar="DIR", help="the archive folder (default: .)"
-    )
-    evaluate_parser.add_argument(
-        "--without-claims", action="store_true", help="match as if claims.yaml listed no claims: discovery alone"
-    )
-    evaluate_parser.set_defaults(command=evaluate_command)
+    build = command(commands, "build", build_command, "build the site (the default command)", """\
+Load and check the archive, match the claims, and write the site.
+
+Nothing is written when the archive has errors, and the previous site stays as it was. The new
+site is made beside the output folder and swapped in whole; files whose bytes did not change are
+kept as they were. Ends with one line: articles, claims, shared statements, files written, time.""")
+    add_archive_options(build, output=True)
+
+    check = command(commands, "check", check_command, "check everything without building", """\
+Load, validate and match the archive without writing the site: front matter and claims.yaml,
+references, every paragraph against its capture, duplicate ids. Errors exit with status 1.
+Warnings (a claim found in fewer than two articles, or in fewer than at the last build) are
+printed and exit with 0, unless --strict. Usable as a CI step for an archive's own repository.""")
+    add_archive_options(check, output=True)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    add = command(commands, "add", add_command, "add an article from its capture", """\
+Import a capture (plain text or Markdown) as a new article: the capture is kept in
+articles/captures/, articles/<id>.md is written with its front matter, and what the new article
+shares with the archive is printed. Nothing is ever overwritten.
+
+In a plain-text capture, paragraphs are separated by blank lines (or, if it has none, each line
+is a paragraph). Edit the new file afterwards to leave out what is not the article's text, and
+record each cut under `edits`.""")
+    add.add_argument("capture", type=Path, metavar="FILE", help="the capture: .txt or .md")
+    add.add_argument("--outlet", required=True, help="who published it")
+    add.add_argument("--title", help="the headline, if the capture has one")
+    add.add_argument("--published", required=True, metavar="YYYY-MM-DD", help="the publication date")
+    add.add_argument("--url", help="the original address")
+    add.add_argument("--author", help="the byline")
+    add.add_argument("--language", default="en", help="language code of the text (default: en)")
+    add.add_argument("--translated-from", metavar="LANGUAGE", help="language it was translated from")
+    add.add_argument("--via", help="where the text comes from, if another outlet's")
+    add.add_argument("--slug", help="the article's id and file name (default: from outlet and title)")
+    add_archive_options(add)
+
+    suggest = command(commands, "suggest", suggest_command, "suggest claims for what is shared", """\
+Print, for each statement that two or more articles share and no claim covers, an entry for
+claims.yaml, ready to paste: id, statement, speaker and channel guessed from the articles'
+attributions, kind, and the outlets that carry it. Check the guesses before pasting.""")
+    add_archive_options(suggest)
+
+    serve = command(commands, "serve", serve_command, "serve the site and rebuild it on every change", """\
+Build the site and serve it on http://127.0.0.1:PORT/ (this machine only). Whenever an
+article, claims.yaml or a template changes, the site is rebuilt and open pages reload; a failed
+build is shown in the page and here, and the last good site stays up. Stop with Ctrl-C.""")
+    add_archive_options(serve, output=True)
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 for any free one)")
+
+    evaluation = command(commands, "evaluate", evaluate_command, "measure matching against a labelled set", """\
+Match the archive and compare what is found with a labelled set: recall of article pairs per
+tier (same wording, different rendering, paraphrase), precision of the pairs found, and every
+pair missed or wrongly joined. The format of the labelled set is described in
+parallax/evaluate.py; tests/labelled/shared.yaml is one.""")
+    evaluation.add_argument("labels", type=Path, metavar="LABELS", help="the labelled set (YAML)")
+    evaluation.add_argument("--without-claims", action="store_true", help="match as if claims.yaml listed none")
+    add_archive_options(evaluation)
     return parser
 
 
-def build_command(arguments: argparse.Namespace) -> int:
-    source: Path = arguments.source
-    output: Path = arguments.output or source / "site"
-    templates: Path = arguments.templates or source / "templates"
-    started = time.perf_counter()
-    try:
-        refuse_to_replace_sources(source, output)
-        if not templates.is_dir():
-            raise ArchiveError(templates, "no templates folder: name one with --templates DIR")
-        archive = load_archive(source)
-        statements = shared_statements(archive)
-        comparison = compare(archive, statements)
-        files = render_site(archive, comparison, templates)
-        write_site(files, output)
-    except jinja2.TemplateSyntaxError as problem:
-        print(f"error: {problem.filename}:{problem.lineno}: template error: {problem.message}", file=sys.stderr)
-        return 1
-    except jinja2.TemplateError as problem:
-        print(f"error: template error: {problem}", file=sys.stderr)
-        return 1
-    except OSError as problem:
-        print(f"error: {problem.filename or output}: cannot write the site: {problem.strerror}", file=sys.stderr)
-        return 1
-    for row in comparison.coverage:
-        if row.carried_by < 2:
-            print(
-                f"warning: {source / 'claims.yaml'}:{row.claim.line}: claim '{row.claim.id}' is found in "
-                f"{row.carried_by} article{'s' if row.carried_by != 1 else ''}, not two or more",
-                file=sys.stderr,
-            )
-    print(
-        f"Built {output}: {len(archive.articles)} articles, {len(archive.claims)} claims, "
-        f"{sum(s.is_shared for s in statements)} shared statements ({len(comparison.uncovered)} without a claim), "
-        f"{len(files)} files in {time.perf_counter() - started:.2f} s"
+def command(commands, name: str, function, summary: str, description: str) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=summary, description=description, formatter_class=RAW)
+    parser.set_defaults(command=function)
+    return parser
+
+
+def add_archive_options(parser: argparse.ArgumentParser, output: bool = False) -> None:
+    parser.add_argument("--source", type=Path, default=Path("."), metavar="DIR", help="the archive folder (default: .)")
+    if output:
+        parser.add_argument("--output", type=Path, metavar="DIR", help="the site folder (default: SOURCE/site)")
+        parser.add_argument(
+            "--templates", type=Path, metavar="DIR", help="the templates, with static/ files (default: SOURCE/templates)"
+        )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not keep matching results in SOURCE/.parallax-cache/ between runs"
     )
+
+
+def cache_for(arguments: argparse.Namespace) -> Cache:
+    return Cache(None if arguments.no_cache else arguments.source / ".parallax-cache" / "matching.sqlite")
+
+
+def output_of(arguments: argparse.Namespace) -> Path:
+    return arguments.output or arguments.source / "site"
+
+
+def templates_of(arguments: argparse.Namespace) -> Path:
+    return arguments.templates or arguments.source / "templates"
+
+
+def print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def build_command(arguments: argparse.Namespace) -> int:
+    cache = cache_for(arguments)
+    try:
+        result = pipeline.build(arguments.source, output_of(arguments), templates_of(arguments), cache)
+    finally:
+        cache.close()
+    print_warnings(result.warnings)
+    print(result.summary(output_of(arguments)))
+    return 0
+
+
+def check_command(arguments: argparse.Namespace) -> int:
+    cache = cache_for(arguments)
+    try:
+        result = pipeline.check(arguments.source, output_of(arguments), cache)
+    finally:
+        cache.close()
+    print_warnings(result.warnings)
+    print(result.summary(None))
+    return 1 if arguments.strict and result.warnings else 0
+
+
+def add_command(arguments: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    fields = {
+        "outlet": arguments.outlet,
+        "title": arguments.title,
+        "published": arguments.published,
+        "author": arguments.author,
+        "url": arguments.url,
+        "language": arguments.language,
+        "translated_from": arguments.translated_from,
+        "via": arguments.via,
+    }
+    path = curate.add_article(arguments.source, arguments.capture, fields, arguments.slug)
+    print(f"Added {path}")
+    archive, statements = load_and_match(arguments)
+    shared = curate.shares_of(path.stem, statements)
+    print(f"It shares {len(shared)} statement{'s' if len(shared) != 1 else ''} with the archive:")
+    for statement in shared:
+        others = sorted({archive.article(o.article).outlet for o in statement.occurrences if o.article != path.stem})
+        mine = next(o for o in statement.occurrences if o.article == path.stem)
+        label = f"claim {statement.claim.id}" if statement.claim else "no claim yet (see `suggest`)"
+        print(f"- “{shorten(mine.text)}” ({label}), also in {', '.join(others)}")
+    print(f"({time.perf_counter() - started:.2f} s) Next: edit {path} if needed, then `python build.py`.")
+    return 0
+
+
+def suggest_command(arguments: argparse.Namespace) -> int:
+    archive, statements = load_and_match(arguments)
+    articles = {article.id: article for article in archive.articles}
+    uncovered = [s for s in statements if s.claim is None]
+    taken = {claim.id for claim in archive.claims}
+    if not uncovered:
+        print("# Every statement that two or more articles share is covered by a claim.")
+    for statement in uncovered:
+        print(curate.suggestion(statement, articles, taken))
+    return 0
+
+
+def serve_command(arguments: argparse.Namespace) -> int:
+    from .serve import Server
+
+    server = Server(arguments.source, output_of(arguments), templates_of(arguments), cache_for(arguments), arguments.port)
+    server.start()
+    print(f"Serving {output_of(arguments)} on {server.address} (Ctrl-C to stop)", flush=True)
+    try:
+        server.stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        server.cache.close()
     return 0
 
 
 def evaluate_command(arguments: argparse.Namespace) -> int:
-    archive = load_archive(arguments.source)
-    if arguments.without_claims:
-        archive = dataclasses.replace(archive, claims=())
-    labels = load_labels(arguments.labels, archive)
-    print("\n".join(evaluate(shared_statements(archive), labels).lines()))
+    archive, statements = load_and_match(arguments, without_claims=arguments.without_claims)
+    print("\n".join(evaluate(statements, load_labels(arguments.labels, archive)).lines()))
     return 0
 
 
-def refuse_to_replace_sources(source: Path, output: Path) -> None:
-    """The output folder is replaced whole: it must not hold anything the curator wrote."""
-    source, target = source.resolve(), output.resolve()
-    if target == source or source.is_relative_to(target) or any(
-        target.is_relative_to(source / name) for name in ("articles", "templates", "claims.yaml")
-    ):
-        raise ArchiveError(output, "refusing to use this as the output folder: it holds the archive's own files")
-    if target.exists() and not target.is_dir():
-        raise ArchiveError(output, "the output must be a folder, and this is a file")
-    if target.is_dir() and any(target.iterdir()) and not (target / ARCHIVE_JSON).is_file():
-        raise ArchiveError(output, f"refusing to replace a folder that is not a built site (it has no {ARCHIVE_JSON})")
+def load_and_match(arguments: argparse.Namespace, without_claims: bool = False):
+    archive = load_archive(arguments.source)
+    if without_claims:
+        archive = dataclasses.replace(archive, claims=())
+    cache = cache_for(arguments)
+    try:
+        return archive, shared_statements(archive, cache)
+    finally:
+        cache.close()
+
+
+def shorten(text: str, length: int = 90) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

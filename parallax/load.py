@@ -338,7 +338,7 @@ class BodyConverter:
             tag = HTML_TAG.search(line)
             if tag:
                 errors.append(
-                    ArchiveError(path, f"HTML is not allowed in an article ({tag.group()}); write '<' as '\\<'", number)
+                    ArchiveError(path, f"HTML is not allowed in an article ({tag.group()}); write '<' as '&lt;'", number)
                 )
                 return None
         texts: list[tuple[str, str, int]] = []

@@ -1,0 +1,106 @@
+"""The whole build, top to bottom: load and check, match, compare, render, write.
+
+`check` stops before rendering; `build` goes on to write the site. Both report warnings: a claim
+found in fewer than two articles, or in fewer articles than at the previous build.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .cache import Cache
+from .compare import Comparison, compare
+from .load import load_archive
+from .match import shared_statements
+from .model import Archive, ArchiveError
+from .render import ARCHIVE_JSON, render_site
+from .write import write_site
+
+
+@dataclass
+class Result:
+    archive: Archive
+    comparison: Comparison
+    warnings: list[str] = field(default_factory=list)
+    files: int = 0
+    written: int = 0
+    seconds: float = 0.0
+
+    def summary(self, output: Path | None) -> str:
+        shared = [s for s in self.comparison.statements if s.is_shared]
+        line = (
+            f"{len(self.archive.articles)} articles, {len(self.archive.claims)} claims, {len(shared)} shared "
+            f"statements ({len(self.comparison.uncovered)} without a claim)"
+        )
+        if output is None:
+            return f"Checked: {line}, {len(self.warnings)} warnings in {self.seconds:.2f} s"
+        return f"Built {output}: {line}, {self.written} of {self.files} files written in {self.seconds:.2f} s"
+
+
+def progress(iterable, total: int, description: str):
+    """A progress bar on the terminal for long stages; nothing when output is not a terminal."""
+    return tqdm(iterable, total=total, desc=description, disable=None, leave=False, file=sys.stderr, mininterval=0.5)
+
+
+def check(source: Path, output: Path | None, cache: Cache) -> Result:
+    """Load, validate and match; raise ArchiveErrors for bad input, return the warnings."""
+    started = time.perf_counter()
+    archive = load_archive(source)
+    comparison = compare(archive, shared_statements(archive, cache, progress))
+    result = Result(archive, comparison)
+    before = claims_found_before(output) if output else {}
+    for row in comparison.coverage:
+        where = f"{source / 'claims.yaml'}:{row.claim.line}: claim '{row.claim.id}'"
+        if row.carried_by < 2:
+            plural = "s" if row.carried_by != 1 else ""
+            result.warnings.append(f"{where} is found in {row.carried_by} article{plural}, not two or more")
+        elif row.carried_by < before.get(row.claim.id, 0):
+            result.warnings.append(f"{where} is found in {row.carried_by} articles, {before[row.claim.id]} at the last build")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def build(source: Path, output: Path, templates: Path, cache: Cache) -> Result:
+    """Check, then render and write the site; nothing is written if the input has errors."""
+    started = time.perf_counter()
+    refuse_to_replace_sources(source, output)
+    if not templates.is_dir():
+        raise ArchiveError(templates, "no templates folder: name one with --templates DIR")
+    result = check(source, output, cache)
+    files = render_site(result.archive, result.comparison, templates)
+    result.files = len(files)
+    result.written = write_site(files, output)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def claims_found_before(output: Path) -> dict[str, int]:
+    """How many articles each claim was found in at the last build, from its export."""
+    try:
+        export = json.loads((output / ARCHIVE_JSON).read_text(encoding="utf-8"))
+        return {
+            entry["claim"]: len({o["article"] for o in entry["occurrences"]})
+            for entry in export["shared"]
+            if entry.get("claim")
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def refuse_to_replace_sources(source: Path, output: Path) -> None:
+    """The output folder is replaced whole: it must not hold anything the curator wrote."""
+    source, target = source.resolve(), output.resolve()
+    if target == source or source.is_relative_to(target) or any(
+        target.is_relative_to(source / name) for name in ("articles", "templates", "claims.yaml")
+    ):
+        raise ArchiveError(output, "refusing to use this as the output folder: it holds the archive's own files")
+    if target.exists() and not target.is_dir():
+        raise ArchiveError(output, "the output must be a folder, and this is a file")
+    if target.is_dir() and any(target.iterdir()) and not (target / ARCHIVE_JSON).is_file():
+        raise ArchiveError(output, f"refusing to replace a folder that is not a built site (it has no {ARCHIVE_JSON})")
