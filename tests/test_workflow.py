@@ -1,0 +1,238 @@
+"""The curator's workflow: add, check, suggest, serve, and fast, safe rebuilds."""
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import MINISTRY
+
+from parallax import write
+from parallax.cache import Cache
+from parallax.cli import main
+from parallax.serve import Server
+
+CAPTURE = f"""\
+Talks in Geneva end without a deal
+
+The talks ended in Geneva on Saturday. “{MINISTRY},” the foreign ministry said
+in a statement.
+
+1. This line is *not* emphasis, nor <b>markup</b>, nor [a link](http://example.org).
+"""
+
+
+@pytest.fixture
+def capture(tmp_path) -> Path:
+    path = tmp_path / "downloads" / "tribune.txt"
+    path.parent.mkdir()
+    path.write_text(CAPTURE, encoding="utf-8")
+    return path
+
+
+def add(small, capture, *more: str) -> int:
+    return main(["add", str(capture), "--source", str(small.root), "--outlet", "The Tribune",
+                 "--title", "Geneva talks end without a deal", "--published", "2024-03-04", *more])
+
+
+def build(small, *more: str) -> int:
+    return main(["build", "--source", str(small.root), *more])
+
+
+def test_add_keeps_the_capture_writes_the_article_and_tells_what_it_shares(small, capture, capsys):
+    assert add(small, capture, "--url", "https://tribune.example/geneva") == 0
+    article = small.root / "articles" / "the-tribune-geneva-talks-end-without-a-deal.md"
+    kept = small.root / "articles" / "captures" / "the-tribune-geneva-talks-end-without-a-deal.txt"
+    assert kept.read_bytes() == capture.read_bytes()
+    front = yaml.safe_load(article.read_text().split("---")[1])
+    assert front["outlet"] == "The Tribune" and front["url"] == "https://tribune.example/geneva"
+    assert front["capture"] == "captures/the-tribune-geneva-talks-end-without-a-deal.txt"
+    loaded = small.load().article(article.stem)
+    assert loaded.text.split("\n\n")[2] == (
+        "1. This line is *not* emphasis, nor <b>markup</b>, nor [a link](http://example.org)."
+    )
+    out = capsys.readouterr().out
+    assert "It shares 1 statement with the archive:" in out
+    assert "(claim ministry-rejects-blame), also in The Daily, The Herald" in out
+
+
+def test_add_never_overwrites(small, capture, capsys):
+    assert add(small, capture) == 0
+    article = next((small.root / "articles").glob("the-tribune-*.md"))
+    before = article.read_bytes()
+    capture.write_text("Something else entirely.\n")
+    assert add(small, capture) == 1
+    assert "already exists, and is never overwritten" in capsys.readouterr().err
+    assert article.read_bytes() == before
+
+
+def test_add_checks_its_fields_before_writing(small, capture, capsys):
+    assert add(small, capture, "--language", "klingon") == 1
+    assert "'language' must be a language code" in capsys.readouterr().err
+    assert not list((small.root / "articles").glob("the-tribune-*"))
+
+
+def test_check_reports_warnings_and_errors_without_writing(small, capsys):
+    small.claims(
+        """\
+        - id: talks-ended-friday
+          statement: The talks ended on Friday.
+          speaker: The Daily
+          channel: report
+          kind: passage
+        """
+    )
+    assert main(["check", "--source", str(small.root)]) == 0
+    assert "claim 'talks-ended-friday' is found in 1 article" in capsys.readouterr().err
+    assert main(["check", "--source", str(small.root), "--strict"]) == 1
+    assert not (small.root / "site").exists()
+    (small.root / "claims.yaml").write_text("story: [\n")
+    assert main(["check", "--source", str(small.root)]) == 1
+    assert "claims.yaml:2: invalid YAML" in capsys.readouterr().err
+
+
+def test_check_warns_when_a_claim_is_found_in_fewer_articles_than_before(small, capture, capsys):
+    assert add(small, capture) == 0 and build(small) == 0
+    herald = small.root / "articles" / "herald-two.md"
+    herald.write_text(herald.read_text().replace(MINISTRY, "We will talk again"))
+    assert main(["check", "--source", str(small.root)]) == 0
+    assert "claim 'ministry-rejects-blame' is found in 2 articles, 3 at the last build" in capsys.readouterr().err
+
+
+def test_a_suggested_claim_pasted_into_claims_yaml_builds_its_page(small, capsys):
+    small.claims("[]")
+    assert main(["suggest", "--source", str(small.root)]) == 0
+    suggested = capsys.readouterr().out
+    (entry,) = yaml.safe_load(suggested)
+    assert entry["statement"] == MINISTRY and entry["kind"] == "quote"
+    assert entry["speaker"] == "unknown" or entry["speaker"]
+    small.claims(suggested)
+    assert build(small) == 0
+    assert (small.root / "site" / "claims" / f"{entry['id']}.html").is_file()
+
+
+def test_suggest_guesses_the_speaker_from_the_attribution(small, capsys):
+    small.claims("[]")
+    small.article("herald-two", "The Herald", "Geneva", 2, f"“{MINISTRY},” Foreign Minister Anna Berg said.")
+    assert main(["suggest", "--source", str(small.root)]) == 0
+    (entry,) = yaml.safe_load(capsys.readouterr().out)
+    assert entry["speaker"] == "Foreign Minister Anna Berg"
+
+
+def files_of(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_writes_only_what_changed(small, capture, capsys):
+    assert build(small) == 0
+    first = files_of(small.root / "site")
+    assert build(small) == 0
+    assert ", 0 of " in capsys.readouterr().out.splitlines()[-1]
+    assert files_of(small.root / "site") == first  # the very same files, not rewritten
+
+    assert add(small, capture) == 0 and build(small) == 0
+    summary = capsys.readouterr().out.splitlines()[-1]
+    written, total = (int(n) for n in summary.split(", ")[-1].split(" files")[0].split(" of "))
+    assert 0 < written < total
+    after = files_of(small.root / "site")
+    assert after["articles/the-tribune-geneva-talks-end-without-a-deal.html"]
+    assert after["style.css"] == first["style.css"]
+
+
+def test_matching_results_are_kept_between_builds(small):
+    path = small.root / "cache.sqlite"
+    first = Cache(path)
+    from parallax.match import shared_statements
+
+    expected = shared_statements(small.load(), first)
+    first.close()
+    again = Cache(path)
+    assert shared_statements(small.load(), again) == expected
+    assert again.misses == 0 and again.hits > 0
+    again.close()
+
+
+def test_an_interrupted_build_leaves_the_previous_site(small, monkeypatch, capsys):
+    assert build(small) == 0
+    before = {p: p.read_bytes() for p in (small.root / "site").rglob("*") if p.is_file()}
+    (small.root / "articles" / "herald-two.md").write_text(
+        (small.root / "articles" / "herald-two.md").read_text().replace("Negotiators", "Diplomats")
+    )
+    calls = []
+
+    def interrupted(old, new, content):
+        calls.append(new)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return False
+
+    monkeypatch.setattr(write, "link_unchanged", interrupted)
+    assert build(small) == 1
+    assert "interrupted: nothing was changed" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in (small.root / "site").rglob("*") if p.is_file()} == before
+    assert [p.name for p in small.root.iterdir() if p.name.startswith(".site")] == []
+
+
+def get(address: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(address, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_serve_rebuilds_on_change_shows_errors_and_serves_only_the_site(small):
+    server = Server(small.root, small.root / "site", small.root / "templates", Cache(), port=0)
+    server.start()
+    try:
+        assert server.address.startswith("http://127.0.0.1:")
+        status, page = get(server.address)
+        assert status == 200 and "/__parallax__/reload.js" in page and "script-src 'self'" in page
+        assert get(server.address + "articles/daily-one.html")[0] == 200
+        assert get(server.address + "..%2Fclaims.yaml")[0] == 404
+
+        article = small.root / "articles" / "daily-one.md"
+        article.write_text(article.read_text().replace("ended on Friday", "ended on Sunday"))
+        assert wait_for(lambda: "ended on Sunday" in get(server.address + "articles/daily-one.html")[1])
+
+        version = server.version
+        (small.root / "claims.yaml").write_text("story: [\n")
+        assert wait_for(lambda: server.version > version and server.error)
+        assert "claims.yaml:2: invalid YAML" in server.error
+        assert get(server.address + "articles/daily-one.html")[0] == 200  # the last good site stays up
+        events = urllib.request.urlopen(server.address + "__parallax__/events", timeout=5)
+        state = json.loads(events.readline().decode().removeprefix("data: "))
+        assert "invalid YAML" in state["error"]
+        events.close()
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("command", ["build", "check", "add", "suggest", "serve", "evaluate"])
+def test_every_command_documents_itself(command, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main([command, "--help"])
+    assert exit.value.code == 0
+    assert "--source DIR" in capsys.readouterr().out
+
+
+def test_a_build_in_the_background_does_not_block_a_server_thread(small):
+    """serve builds in a watcher thread while requests are answered in others."""
+    results = []
+    thread = threading.Thread(target=lambda: results.append(build(small)))
+    thread.start()
+    thread.join(timeout=30)
+    assert results == [0]
