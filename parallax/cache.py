@@ -1,7 +1,10 @@
 """Results of the expensive work (cutting articles into units, scoring pairs of units), kept
-between builds in an SQLite file and keyed by a hash of their input and of the code that made
-them: an unchanged article is never cut again, an unchanged pair never scored again, and a
-change to the matching code starts afresh.
+between builds and keyed by a hash of their input and of the code that made them: an unchanged
+article is never cut again, an unchanged pair never scored again, and a change to the matching
+code starts afresh.
+
+The cache lives in memory during a build, and is saved with the site, in the output folder
+(`.parallax-cache/matching.sqlite`), so that a build writes nothing anywhere else.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable
 
+CACHE_FILE = ".parallax-cache/matching.sqlite"
+
 # The code whose results are kept: a change to it makes every old result a miss.
 CODE = hashlib.blake2b(
     b"".join(Path(__file__).with_name(module).read_bytes() for module in ("extract.py", "match.py")),
@@ -20,14 +25,25 @@ CODE = hashlib.blake2b(
 
 
 class Cache:
-    """A key-value store of JSON values; in memory when no file is given."""
+    """A key-value store of JSON values, in an in-memory SQLite database."""
 
-    def __init__(self, path: Path | None = None):
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.database = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
+    def __init__(self, saved: bytes | None = None):
+        self.database = sqlite3.connect(":memory:", check_same_thread=False)
+        if saved:
+            try:
+                self.database.deserialize(saved)
+            except sqlite3.DatabaseError:
+                self.database = sqlite3.connect(":memory:", check_same_thread=False)  # damaged: start afresh
         self.database.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT)")
         self.hits = self.misses = 0
+
+    @classmethod
+    def of_site(cls, output: Path) -> Cache:
+        """The cache saved with the site in `output`, if any."""
+        try:
+            return cls((output / CACHE_FILE).read_bytes())
+        except OSError:
+            return cls()
 
     def remember(self, kind: str, inputs: tuple, compute: Callable[[], Any]) -> Any:
         """The cached result of `compute` for these inputs, computing and keeping it if new."""
@@ -41,6 +57,6 @@ class Cache:
         self.database.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (digest, json.dumps(value)))
         return value
 
-    def close(self) -> None:
+    def saved(self) -> bytes:
         self.database.commit()
-        self.database.close()
+        return self.database.serialize()

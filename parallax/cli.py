@@ -133,12 +133,13 @@ def add_archive_options(parser: argparse.ArgumentParser, output: bool = False) -
             "--templates", type=Path, metavar="DIR", help="the templates, with static/ files (default: SOURCE/templates)"
         )
     parser.add_argument(
-        "--no-cache", action="store_true", help="do not keep matching results in SOURCE/.parallax-cache/ between runs"
+        "--no-cache", action="store_true", help="match afresh, not reusing the results kept in the site's .parallax-cache/"
     )
 
 
 def cache_for(arguments: argparse.Namespace) -> Cache:
-    return Cache(None if arguments.no_cache else arguments.source / ".parallax-cache" / "matching.sqlite")
+    site = getattr(arguments, "output", None) or arguments.source / "site"
+    return Cache() if arguments.no_cache else Cache.of_site(site)
 
 
 def output_of(arguments: argparse.Namespace) -> Path:
@@ -155,22 +156,14 @@ def print_warnings(warnings: list[str]) -> None:
 
 
 def build_command(arguments: argparse.Namespace) -> int:
-    cache = cache_for(arguments)
-    try:
-        result = pipeline.build(arguments.source, output_of(arguments), templates_of(arguments), cache)
-    finally:
-        cache.close()
+    result = pipeline.build(arguments.source, output_of(arguments), templates_of(arguments), cache_for(arguments))
     print_warnings(result.warnings)
     print(result.summary(output_of(arguments)))
     return 0
 
 
 def check_command(arguments: argparse.Namespace) -> int:
-    cache = cache_for(arguments)
-    try:
-        result = pipeline.check(arguments.source, output_of(arguments), cache)
-    finally:
-        cache.close()
+    result = pipeline.check(arguments.source, output_of(arguments), cache_for(arguments))
     print_warnings(result.warnings)
     print(result.summary(None))
     return 1 if arguments.strict and result.warnings else 0
@@ -226,7 +219,6 @@ def serve_command(arguments: argparse.Namespace) -> int:
         pass
     finally:
         server.stop()
-        server.cache.close()
     return 0
 
 
@@ -240,11 +232,7 @@ def load_and_match(arguments: argparse.Namespace, without_claims: bool = False):
     archive = load_archive(arguments.source)
     if without_claims:
         archive = dataclasses.replace(archive, claims=())
-    cache = cache_for(arguments)
-    try:
-        return archive, shared_statements(archive, cache)
-    finally:
-        cache.close()
+    return archive, shared_statements(archive, cache_for(arguments))
 
 
 def shorten(text: str, length: int = 90) -> str:

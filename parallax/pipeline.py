@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .cache import Cache
+from .cache import CACHE_FILE, Cache
 from .compare import Comparison, compare
 from .load import load_archive
 from .match import shared_statements
@@ -62,6 +62,10 @@ def check(source: Path, output: Path | None, cache: Cache) -> Result:
             result.warnings.append(f"{where} is found in {row.carried_by} article{plural}, not two or more")
         elif row.carried_by < before.get(row.claim.id, 0):
             result.warnings.append(f"{where} is found in {row.carried_by} articles, {before[row.claim.id]} at the last build")
+        found = {cell.article for cell in row.cells if cell}
+        for article_id in row.claim.articles:
+            if article_id not in found:
+                result.warnings.append(f"{where} is not found in {article_id}, which it lists")
     result.seconds = time.perf_counter() - started
     return result
 
@@ -74,6 +78,7 @@ def build(source: Path, output: Path, templates: Path, cache: Cache) -> Result:
         raise ArchiveError(templates, "no templates folder: name one with --templates DIR")
     result = check(source, output, cache)
     files = render_site(result.archive, result.comparison, templates)
+    files[CACHE_FILE] = cache.saved()
     result.files = len(files)
     result.written = write_site(files, output)
     result.seconds = time.perf_counter() - started
