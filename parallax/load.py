@@ -29,6 +29,8 @@ from .model import (
 
 # Ids become file names and addresses: keep them portable and readable.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Names Windows keeps for devices: a file so named cannot be written or copied there.
+RESERVED_IDS = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 # A tag-like `<...>` in an article body: the body is text, never markup.
 HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*|!--.*?)>")
@@ -39,6 +41,11 @@ def load_archive(root: Path) -> Archive:
     errors: list[ArchiveError] = []
     articles = load_articles(root / "articles", errors)
     story, claims = load_claims(root / "claims.yaml", errors)
+    known = {path.stem for path in (root / "articles").glob("*.md")}  # loaded or not
+    for claim in claims:
+        for article_id in claim.articles:
+            if article_id not in known:
+                errors.append(ArchiveError(root / "claims.yaml", f"claim '{claim.id}' names an unknown article '{article_id}'", claim.line))
     if errors:
         raise ArchiveErrors(errors)
     return Archive(story=story, articles=articles, claims=claims)
@@ -130,7 +137,15 @@ def text(value: Any) -> str:
 def identifier(value: Any) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
         raise ValueError(f"must be lower-case letters and digits joined by hyphens, not {describe(value)}")
+    if value in RESERVED_IDS:
+        raise ValueError(f"cannot be '{value}', a name some systems keep for a device")
     return value
+
+
+def identifiers(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list of ids, not {describe(value)}")
+    return tuple(identifier(item) for item in value)
 
 
 def iso_date(value: Any) -> datetime.date:
@@ -259,10 +274,13 @@ def split_front_matter(source: str, path: Path) -> tuple[str, str, int]:
 
 def load_article(path: Path, folder: Path, converter: BodyConverter, errors: list[ArchiveError]):
     article_id = path.stem
-    if not ID_PATTERN.match(article_id):
+    if not ID_PATTERN.match(article_id) or article_id in RESERVED_IDS:
+        suggested = "-".join(re.findall(r"[a-z0-9]+", article_id.lower())) or "outlet-headline"
         raise ArchiveError(
-            path, "file name must be lower-case letters and digits joined by hyphens, e.g. outlet-headline.md"
+            path, f"file name must be lower-case letters and digits joined by hyphens: rename it, e.g. {suggested}.md"
         )
+    if not path.resolve().is_relative_to(folder.parent.resolve()):
+        raise ArchiveError(path, "a link to a file outside the archive: copy the file into articles/ instead")
     front, body, body_line = split_front_matter(read_text(path), path)
     fields = read_fields(parse_yaml(front, path, first_line=2), ARTICLE_SCHEMA, path, errors, "front matter")
     found = len(errors)
@@ -423,6 +441,7 @@ CLAIM_SCHEMA: Schema = {
     "kind": (claim_kind, True),
     "date": (iso_date, False),
     "renderings": (text_list, False),
+    "articles": (identifiers, False),
     "notes": (text, False),
 }
 
@@ -472,6 +491,7 @@ def load_claims(path: Path, errors: list[ArchiveError]) -> tuple[Story, tuple[Cl
                 kind=fields["kind"],
                 date=fields.get("date"),
                 renderings=fields.get("renderings", ()),
+                articles=fields.get("articles", ()),
                 notes=fields.get("notes"),
                 line=line,
             )

@@ -88,6 +88,7 @@ class Claim:
     kind: str  # one of CLAIM_KINDS
     date: datetime.date | None
     renderings: tuple[str, ...]
+    articles: tuple[str, ...]  # the articles the curator has seen it in, to be checked
     notes: str | None
     line: int  # where it starts in claims.yaml
 
