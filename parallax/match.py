@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from itertools import combinations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -176,17 +177,21 @@ def candidate_pairs(items: list[Unit | Wording], folded: list[str]) -> list[tupl
         isinstance(item, Wording) or item.quoted or len(text.split()) >= SENTENCE_MIN_WORDS
         for item, text in zip(items, folded)
     ]
+    owners = [owner(item) for item in items]
+    claims = [isinstance(item, Wording) for item in items]
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for postings in index.values():
         if len(postings) > banal:
             continue
-        for i, first in enumerate(postings):
-            for second in postings[i + 1 :]:
-                a, b = items[first], items[second]
-                if owner(a) != owner(b) and (
-                    isinstance(a, Wording) != isinstance(b, Wording) or shareable[first] and shareable[second]
-                ):
-                    shared[first, second] += 1
+        by_owner: dict[str, list[int]] = defaultdict(list)
+        for number in postings:
+            by_owner[owners[number]].append(number)
+        # Only pairs across articles count: a long article repeating itself costs nothing.
+        for one, other in combinations(by_owner.values(), 2):
+            for first in one:
+                for second in other:
+                    if claims[first] != claims[second] or shareable[first] and shareable[second]:
+                        shared[min(first, second), max(first, second)] += 1
     return sorted(pair for pair, count in shared.items() if count >= MIN_SHARED_SHINGLES)
 
 

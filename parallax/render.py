@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import urllib.parse
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,20 +46,30 @@ def capture_file(article_id: str) -> str:
     return f"captures/{article_id}.txt"
 
 
-def anchor(statement: SharedStatement, occurrence: Occurrence) -> str:
-    """The id of an occurrence in its article's page: s-<statement>, then s-<statement>-2, ..."""
-    same_article = [o for o in statement.occurrences if o.article == occurrence.article]
-    number = same_article.index(occurrence) + 1
-    return f"s-{statement.id}" if number == 1 else f"s-{statement.id}-{number}"
+class Places:
+    """Where each occurrence stands on the site: its id in its article's page (s-<statement>,
+    then s-<statement>-2, ... where an article carries it more than once), and a link to it."""
 
+    def __init__(self, statements: tuple[SharedStatement, ...]):
+        self.anchors: dict[tuple[str, Occurrence], str] = {}
+        for statement in statements:
+            seen: dict[str, int] = defaultdict(int)
+            for occurrence in statement.occurrences:
+                seen[occurrence.article] += 1
+                number = seen[occurrence.article]
+                self.anchors[statement.id, occurrence] = f"s-{statement.id}" + (f"-{number}" if number > 1 else "")
 
-def occurrence_link(statement: SharedStatement, occurrence: Occurrence) -> str:
-    return f"{article_page(occurrence.article)}#{anchor(statement, occurrence)}"
+    def anchor(self, statement: SharedStatement, occurrence: Occurrence) -> str:
+        return self.anchors[statement.id, occurrence]
+
+    def link(self, statement: SharedStatement, occurrence: Occurrence) -> str:
+        return f"{article_page(occurrence.article)}#{self.anchor(statement, occurrence)}"
 
 
 def render_site(archive: Archive, comparison: Comparison, templates: Path) -> dict[str, bytes]:
     """Every file of the site: its path relative to the site root, and its bytes."""
-    environment = make_environment(templates, archive, comparison)
+    places = Places(comparison.statements)
+    environment = make_environment(templates, archive, comparison, places)
     files: dict[str, bytes] = {}
 
     def page(path: str, template: str, root: str | None = None, **context) -> None:
@@ -70,13 +81,13 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path) -> di
     page(
         "index.html",
         "index.html",
-        coverage_map=coverage_map(archive, comparison),
+        coverage_map=coverage_map(archive, comparison, places),
         similarity_map=similarity_map(archive, comparison),
         statement_of=statements,
     )
     for summary in comparison.summaries:
         article = summary.article
-        page(article_page(article.id), "article.html", summary=summary, article=article, rows=body_rows(summary))
+        page(article_page(article.id), "article.html", summary=summary, article=article, rows=body_rows(summary, places))
         if article.capture:
             files[capture_file(article.id)] = article.capture.read_bytes()
     for row in comparison.coverage:
@@ -104,7 +115,7 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path) -> di
     return files
 
 
-def make_environment(templates: Path, archive: Archive, comparison: Comparison) -> jinja2.Environment:
+def make_environment(templates: Path, archive: Archive, comparison: Comparison, places: Places) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
@@ -121,8 +132,8 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison) 
         article_page=article_page,
         claim_page=claim_page,
         capture_file=capture_file,
-        occurrence_link=occurrence_link,
-        anchor=anchor,
+        occurrence_link=places.link,
+        anchor=places.anchor,
         archive_json=ARCHIVE_JSON,
         card_image=CARD_IMAGE,
         favicon=favicon(templates),
@@ -192,7 +203,7 @@ class Row:
     notes: tuple[Note, ...]
 
 
-def body_rows(summary: ArticleSummary) -> list[Row]:
+def body_rows(summary: ArticleSummary, places: Places) -> list[Row]:
     """The article's blocks, each cut at every edge of a shared statement, with its notes."""
     article = summary.article
     numbers: dict[str, int] = {}
@@ -210,7 +221,7 @@ def body_rows(summary: ArticleSummary) -> list[Row]:
             Piece(
                 text=article.text[start:end],
                 marked=any(c.occurrence.start <= start and c.occurrence.end >= end for c in inside),
-                starts=tuple(anchor(c.statement, c.occurrence) for c in inside if c.occurrence.start == start),
+                starts=tuple(places.anchor(c.statement, c.occurrence) for c in inside if c.occurrence.start == start),
                 ends=tuple((numbers[c.statement.id], c.statement.id) for c in inside if c.occurrence.end == end),
             )
             for start, end in zip(cuts, cuts[1:])
@@ -264,8 +275,8 @@ def heat_map(columns, rows, values, size: int) -> HeatMap:
 
     Row labels stand on the left, column labels slanted above; the margins fit the longest.
     """
-    left = round(CHARACTER_WIDTH * max(len(label) for label, _ in rows)) + 16
-    slant = round(CHARACTER_WIDTH * max(len(label) for label, _ in columns) * 0.71) + 16
+    left = round(CHARACTER_WIDTH * max((len(label) for label, _ in rows), default=0)) + 16
+    slant = round(CHARACTER_WIDTH * max((len(label) for label, _ in columns), default=0) * 0.71) + 16
     top = slant + 4
     cells = tuple(
         Cell(x=left + c * size, y=top + r * size, shade=value[0], label=value[1], href=value[2], text=value[3])
@@ -285,7 +296,7 @@ def heat_map(columns, rows, values, size: int) -> HeatMap:
     )
 
 
-def coverage_map(archive: Archive, comparison: Comparison) -> HeatMap:
+def coverage_map(archive: Archive, comparison: Comparison, places: Places) -> HeatMap:
     """Claims by outlets: a filled cell where the outlet carries the claim, darker the closer
     its wording is to the claim's."""
     statements = {s.claim.id: s for s in comparison.statements if s.claim}
@@ -303,7 +314,7 @@ def coverage_map(archive: Archive, comparison: Comparison) -> HeatMap:
             words = max(1, len(occurrence.text.split()))
             closeness = max(0.0, 1 - variant.changed_words / (2 * words))
             label = f"{article.outlet} carries “{short(row.claim.statement, 60)}”: {describe_closeness(closeness)}"
-            cells.append((0.25 + 0.75 * closeness, label, occurrence_link(statements[row.claim.id], occurrence), ""))
+            cells.append((0.25 + 0.75 * closeness, label, places.link(statements[row.claim.id], occurrence), ""))
         values.append(cells)
     return heat_map(
         columns=[(short(a.outlet, 24), article_page(a.id)) for a in archive.articles],
