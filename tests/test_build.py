@@ -209,6 +209,12 @@ def test_another_story_in_its_own_folder_builds_with_these_templates(small):
     assert "Talks in Geneva" in (small.root / "site" / "index.html").read_text()
 
 
+def test_an_archive_without_claims_builds(small):
+    small.claims("[]")
+    assert run_build(cwd=small.root).returncode == 0
+    assert "No claims yet" in (small.root / "site" / "index.html").read_text()
+
+
 def test_help_documents_the_command():
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--help"], capture_output=True, text=True)
     assert result.returncode == 0

@@ -12,7 +12,8 @@ import yaml
 from conftest import MINISTRY
 
 from parallax import write
-from parallax.cache import Cache
+from parallax.cache import CACHE_FILE, Cache
+from parallax.match import shared_statements
 from parallax.cli import main
 from parallax.serve import Server
 
@@ -143,17 +144,12 @@ def test_a_rebuild_writes_only_what_changed(small, capture, capsys):
     assert after["style.css"] == first["style.css"]
 
 
-def test_matching_results_are_kept_between_builds(small):
-    path = small.root / "cache.sqlite"
-    first = Cache(path)
-    from parallax.match import shared_statements
-
-    expected = shared_statements(small.load(), first)
-    first.close()
-    again = Cache(path)
-    assert shared_statements(small.load(), again) == expected
+def test_matching_results_are_kept_with_the_site_between_builds(small):
+    assert build(small) == 0
+    assert (small.root / "site" / CACHE_FILE).is_file()
+    again = Cache.of_site(small.root / "site")
+    assert shared_statements(small.load(), again) == shared_statements(small.load())
     assert again.misses == 0 and again.hits > 0
-    again.close()
 
 
 def test_an_interrupted_build_leaves_the_previous_site(small, monkeypatch, capsys):
@@ -203,6 +199,8 @@ def test_serve_rebuilds_on_change_shows_errors_and_serves_only_the_site(small):
         assert status == 200 and "/__parallax__/reload.js" in page and "script-src 'self'" in page
         assert get(server.address + "articles/daily-one.html")[0] == 200
         assert get(server.address + "..%2Fclaims.yaml")[0] == 404
+        (small.root / "site" / "leak.txt").symlink_to(small.root / "claims.yaml")
+        assert get(server.address + "leak.txt")[0] == 404  # a link out of the site is not followed
 
         article = small.root / "articles" / "daily-one.md"
         article.write_text(article.read_text().replace("ended on Friday", "ended on Sunday"))

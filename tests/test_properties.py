@@ -1,0 +1,90 @@
+"""Properties of extraction and matching, on text that hypothesis makes up: nothing crashes,
+every span lies inside its article and is exactly its slice, and the groups found do not depend
+on the order of the articles."""
+
+import datetime
+import random
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parallax.extract import quotations, units
+from parallax.load import BodyConverter
+from parallax.match import shared_statements
+from parallax.model import Archive, Article, Story
+
+CHARACTERS = list("abcdefghij XYZ 0123,.;:!?-—") + list("“”\"'‘’«»„")
+paragraphs = st.text(alphabet=CHARACTERS, max_size=160)
+bodies = st.lists(paragraphs, min_size=1, max_size=5).map("\n\n".join)
+
+STATEMENTS = [
+    "We will not accept any attempt to blame us for the failure of the talks in Geneva",
+    "The hands of the officials are stained with the blood of over 1,400 people",
+    "We consider it necessary to continue our contacts with all parties and sides",
+    "Russia has ties to all key players in the region, including every party to the conflict",
+    "The delegation met representatives of the ministry but not the president himself",
+]
+
+
+@st.composite
+def renderings(draw) -> str:
+    """One statement as an article might carry it: quoted or not, punctuation and numbers varied."""
+    words = draw(st.sampled_from(STATEMENTS))
+    if draw(st.booleans()):
+        words = words.replace(",", "").replace("1400", "1,400")
+    if draw(st.booleans()):
+        words = words.replace(" the ", " a ", 1)
+    opening, closing = draw(st.sampled_from([("“", "”"), ('"', '"'), ("«", "»"), ("", "")]))
+    return f"{opening}{words},{closing} {draw(st.sampled_from(['he said.', 'the ministry said.', 'it added.']))}"
+
+
+article_bodies = st.lists(st.one_of(renderings(), paragraphs), min_size=1, max_size=6).map("\n\n".join)
+
+
+def article(body: str, article_id: str) -> Article | None:
+    converted = BodyConverter().convert(body, 1, Path(f"{article_id}.md"), [])
+    if converted is None:
+        return None
+    text, blocks = converted
+    return Article(
+        id=article_id, path=Path(f"{article_id}.md"), outlet=article_id, published=datetime.date(2024, 1, 1),
+        language="en", title=None, author=None, url=None, translated_from=None, via=None, capture=None,
+        edits=(), notes=None, text=text, blocks=blocks,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(bodies)
+def test_extraction_never_crashes_and_every_span_is_its_slice(body):
+    found = article(body, "a")
+    if found is None:
+        return
+    for quotation in quotations(found):
+        assert 0 <= quotation.start < quotation.end <= len(found.text)
+        assert quotation.text == found.text[quotation.start : quotation.end]
+        assert all(quotation.start <= s < e <= quotation.end for s, e in quotation.parts)
+    for unit in units(found, 1):
+        assert 0 <= unit.start < unit.end <= len(found.text)
+        if unit.exact:
+            assert unit.text == found.text[unit.start : unit.end]
+
+
+def groups(statements) -> set[frozenset]:
+    return {frozenset((o.article, o.start, o.end) for o in s.occurrences) for s in statements}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(article_bodies, min_size=2, max_size=4), st.randoms(use_true_random=False))
+def test_matching_is_sound_and_does_not_depend_on_the_order_of_articles(bodies, shuffler: random.Random):
+    articles = [a for n, body in enumerate(bodies) if (a := article(body, f"article-{n}"))]
+    story = Story("A story", None, None)
+    statements = shared_statements(Archive(story, tuple(articles), ()))
+    texts = {a.id: a.text for a in articles}
+    for statement in statements:
+        assert len(set(statement.article_ids)) >= 2
+        for occurrence in statement.occurrences:
+            assert occurrence.text == texts[occurrence.article][occurrence.start : occurrence.end]
+            assert occurrence.text.strip()
+    shuffler.shuffle(articles)
+    assert groups(shared_statements(Archive(story, tuple(articles), ()))) == groups(statements)
