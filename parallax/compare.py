@@ -4,7 +4,9 @@ each outlet's wording differs from the statement's."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .match import covered_length
@@ -67,7 +69,8 @@ class Comparison:
     summaries: tuple[ArticleSummary, ...]  # in archive order
     coverage: tuple[CoverageRow, ...]  # one per claim, in claims.yaml order
     variants: dict[str, tuple[Variant, ...]]  # statement id -> one per occurrence
-    # similarity[i][j]: the share of article i's text in statements it shares with article j
+    outlets: tuple[str, ...]  # in the order they first appear in the archive
+    # similarity[i][j]: the share of outlet i's text in statements it shares with outlet j
     similarity: tuple[tuple[float, ...], ...]
 
     def summary(self, article_id: str) -> ArticleSummary:
@@ -79,16 +82,14 @@ class Comparison:
 
 
 def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
+    carried_by: dict[str, list[Carried]] = defaultdict(list)
+    for statement in statements:
+        for occurrence in statement.occurrences:
+            carried_by[occurrence.article].append(Carried(statement, occurrence))
     summaries = []
     for article in archive.articles:
         carried = sorted(
-            (
-                Carried(statement, occurrence)
-                for statement in statements
-                for occurrence in statement.occurrences
-                if occurrence.article == article.id
-            ),
-            key=lambda c: (c.occurrence.start, c.occurrence.end, c.statement.id),
+            carried_by[article.id], key=lambda c: (c.occurrence.start, c.occurrence.end, c.statement.id)
         )
         spans = [(c.occurrence.start, c.occurrence.end) for c in carried]
         summaries.append(
@@ -97,41 +98,52 @@ def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
     by_claim = {s.claim.id: s for s in statements if s.claim}
     coverage = []
     for claim in archive.claims:
-        found = {o.article: o for o in by_claim[claim.id].occurrences} if claim.id in by_claim else {}
+        found: dict[str, Occurrence] = {}
+        for occurrence in by_claim[claim.id].occurrences if claim.id in by_claim else ():
+            found.setdefault(occurrence.article, occurrence)
         coverage.append(CoverageRow(claim=claim, cells=tuple(found.get(a.id) for a in archive.articles)))
+    differences = functools.lru_cache(maxsize=None)(word_differences)  # many wordings recur word for word
     variants = {
-        statement.id: tuple(
-            Variant(o, word_differences(reference_wording(statement), o.text)) for o in statement.occurrences
-        )
+        statement.id: tuple(Variant(o, differences(reference_wording(statement), o.text)) for o in statement.occurrences)
         for statement in statements
     }
+    outlets = tuple(dict.fromkeys(article.outlet for article in archive.articles))
     return Comparison(
         statements=tuple(statements),
         summaries=tuple(summaries),
         coverage=tuple(coverage),
         variants=variants,
-        similarity=outlet_similarity(archive, statements),
+        outlets=outlets,
+        similarity=outlet_similarity(archive, statements, outlets),
     )
 
 
-def outlet_similarity(archive: Archive, statements: list[SharedStatement]) -> tuple[tuple[float, ...], ...]:
-    """For each pair of articles, how much of the first one's text it shares with the second.
+def outlet_similarity(
+    archive: Archive, statements: list[SharedStatement], outlets: tuple[str, ...]
+) -> tuple[tuple[float, ...], ...]:
+    """For each pair of outlets, how much of the first one's text it shares with the second.
 
     Outlets that reuse the same wire copy share much; those that only quote the same people, little.
     """
-    rows = []
+    outlet_of = {article.id: article.outlet for article in archive.articles}
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (article, other outlet)
+    for statement in statements:
+        carriers = {outlet_of[o.article] for o in statement.occurrences}
+        for occurrence in statement.occurrences:
+            for other in carriers - {outlet_of[occurrence.article]}:
+                spans[occurrence.article, other].append((occurrence.start, occurrence.end))
+    length = defaultdict(int)
     for article in archive.articles:
-        row = []
-        for other in archive.articles:
-            spans = [
-                (o.start, o.end)
-                for s in statements
-                if other.id in s.article_ids and other.id != article.id
-                for o in s.occurrences
-                if o.article == article.id
-            ]
-            row.append(covered_length(spans) / len(article.text))
-        rows.append(tuple(row))
+        length[article.outlet] += len(article.text)
+    rows = []
+    for outlet in outlets:
+        articles = [a.id for a in archive.articles if a.outlet == outlet]
+        rows.append(
+            tuple(
+                sum(covered_length(spans[a, other]) for a in articles) / length[outlet] if other != outlet else 0.0
+                for other in outlets
+            )
+        )
     return tuple(rows)
 
 

@@ -8,6 +8,7 @@ match -> Occurrence, SharedStatement
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +108,11 @@ class Archive:
     claims: tuple[Claim, ...]  # in the order of claims.yaml
 
     def article(self, article_id: str) -> Article:
-        return next(article for article in self.articles if article.id == article_id)
+        return self.by_id[article_id]
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Article]:
+        return {article.id: article for article in self.articles}
 
 
 @dataclass(frozen=True)
