@@ -9,6 +9,7 @@ story's `url`.
 from __future__ import annotations
 
 import base64
+import functools
 import datetime
 import hashlib
 import io
@@ -22,7 +23,7 @@ import jinja2
 import langcodes
 from PIL import Image, ImageDraw, ImageFont
 
-from .compare import ArticleSummary, Carried, Comparison
+from .compare import ArticleSummary, Carried, Comparison, word_key
 from .model import Archive, Article, Occurrence, SharedStatement
 
 MONTHS = (
@@ -133,6 +134,8 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         claim_page=claim_page,
         capture_file=capture_file,
         occurrence_link=places.link,
+        others=others,
+        wordings=wordings,
         anchor=places.anchor,
         archive_json=ARCHIVE_JSON,
         card_image=CARD_IMAGE,
@@ -173,6 +176,42 @@ def language_name(code: str) -> str:
 
 def percent(value: float) -> str:
     return f"{round(value * 100)}%"
+
+
+# -- grouping wordings, so that pages stay short when many outlets carry a statement -------
+
+OTHERS_SHOWN = 6  # other outlets' wordings shown beside a paragraph; the claim page has them all
+
+
+def others(statement: SharedStatement, article_id: str | None) -> tuple[list[Occurrence], int]:
+    """The other articles' occurrences worth showing (distinct wordings first), and how many more."""
+    shown = [o for o in showcase(statement) if o.article != article_id][:OTHERS_SHOWN]
+    rest = sum(1 for o in statement.occurrences if o.article != article_id)
+    return shown, rest - len(shown)
+
+
+@functools.lru_cache(maxsize=None)
+def showcase(statement: SharedStatement) -> tuple[Occurrence, ...]:
+    """A statement's occurrences, one of each wording first: enough to show beside any article."""
+    distinct: dict[tuple[str, ...], Occurrence] = {}
+    for occurrence in statement.occurrences:
+        distinct.setdefault(wording_key(occurrence.text), occurrence)
+    first = list(distinct.values())[: OTHERS_SHOWN + 1]
+    chosen = set(map(id, first))
+    return tuple(first + [o for o in statement.occurrences if id(o) not in chosen][: OTHERS_SHOWN + 1])
+
+
+@functools.lru_cache(maxsize=None)
+def wording_key(text: str) -> tuple[str, ...]:
+    return tuple(key for word in text.split() if (key := word_key(word)))
+
+
+def wordings(variants) -> list[tuple[object, list[Occurrence]]]:
+    """Variants grouped by wording: one per distinct wording, with every occurrence that has it."""
+    groups: dict[tuple[str, ...], tuple[object, list[Occurrence]]] = {}
+    for variant in variants:
+        groups.setdefault(wording_key(variant.occurrence.text), (variant, []))[1].append(variant.occurrence)
+    return list(groups.values())
 
 
 # -- article pages -------------------------------------------------------------------------
@@ -333,16 +372,16 @@ def describe_closeness(closeness: float) -> str:
 def similarity_map(archive: Archive, comparison: Comparison) -> HeatMap:
     """Outlets by outlets: how much of the row's text it shares with the column's."""
     values = []
-    for article, row in zip(archive.articles, comparison.similarity):
+    for outlet, row in zip(comparison.outlets, comparison.similarity):
         cells = []
-        for other, share in zip(archive.articles, row):
-            if other.id == article.id:
+        for other, share in zip(comparison.outlets, row):
+            if other == outlet:
                 cells.append(None)
                 continue
-            label = f"{percent(share)} of {article.outlet}'s text is shared with {other.outlet}"
+            label = f"{percent(share)} of {outlet}'s text is shared with {other}"
             cells.append((min(1.0, share * 3), label, None, percent(share)))
         values.append(cells)
-    labels = [(short(a.outlet, 24), article_page(a.id)) for a in archive.articles]
+    labels = [(short(outlet, 24), None) for outlet in comparison.outlets]
     return heat_map(columns=labels, rows=labels, values=values, size=52)
 
 
