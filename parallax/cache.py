@@ -25,16 +25,19 @@ CODE = hashlib.blake2b(
 
 
 class Cache:
-    """A key-value store of JSON values, in an in-memory SQLite database."""
+    """A key-value store of JSON values: a dictionary during the build, an SQLite file between."""
 
     def __init__(self, saved: bytes | None = None):
-        self.database = sqlite3.connect(":memory:", check_same_thread=False)
+        self.results: dict[str, str] = {}
+        self.new: dict[str, str] = {}
         if saved:
+            database = sqlite3.connect(":memory:")
             try:
-                self.database.deserialize(saved)
+                database.deserialize(saved)
+                self.results = dict(database.execute("SELECT key, value FROM results"))
             except sqlite3.DatabaseError:
-                self.database = sqlite3.connect(":memory:", check_same_thread=False)  # damaged: start afresh
-        self.database.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT)")
+                pass  # damaged: start afresh
+            database.close()
         self.hits = self.misses = 0
 
     @classmethod
@@ -47,16 +50,22 @@ class Cache:
 
     def remember(self, kind: str, inputs: tuple, compute: Callable[[], Any]) -> Any:
         """The cached result of `compute` for these inputs, computing and keeping it if new."""
-        digest = hashlib.blake2b(json.dumps([CODE, kind, *inputs]).encode(), digest_size=16).hexdigest()
-        row = self.database.execute("SELECT value FROM results WHERE key = ?", (digest,)).fetchone()
-        if row is not None:
+        digest = hashlib.blake2b("\x1f".join([CODE, kind, *map(str, inputs)]).encode(), digest_size=16).hexdigest()
+        found = self.results.get(digest)
+        if found is not None:
             self.hits += 1
-            return json.loads(row[0])
+            return json.loads(found)
         self.misses += 1
         value = compute()
-        self.database.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (digest, json.dumps(value)))
+        self.results[digest] = self.new[digest] = json.dumps(value)
         return value
 
     def saved(self) -> bytes:
-        self.database.commit()
-        return self.database.serialize()
+        """Everything kept, as an SQLite database file, sorted so that the same results give the same bytes."""
+        database = sqlite3.connect(":memory:")
+        database.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
+        database.executemany("INSERT INTO results VALUES (?, ?)", sorted(self.results.items()))
+        database.commit()
+        data = database.serialize()
+        database.close()
+        return data

@@ -164,9 +164,12 @@ def owner(item: Unit | Wording) -> str:
     return item.article if isinstance(item, Unit) else f"claim {item.claim.id}"
 
 
-def candidate_pairs(items: list[Unit | Wording], folded: list[str]) -> list[tuple[int, int]]:
+def candidate_pairs(
+    items: list[Unit | Wording], folded: list[str], owners: list[Hashable] | None = None
+) -> list[tuple[int, int]]:
     """Pairs of items from different articles (or an article and a claim) that share enough
-    rare shingles."""
+    rare shingles. Items with the same owner are never paired; by default an item's owner is
+    its article (or claim)."""
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for number, text in enumerate(folded):
         for shingle in shingles(text):
@@ -177,7 +180,7 @@ def candidate_pairs(items: list[Unit | Wording], folded: list[str]) -> list[tupl
         isinstance(item, Wording) or item.quoted or len(text.split()) >= SENTENCE_MIN_WORDS
         for item, text in zip(items, folded)
     ]
-    owners = [owner(item) for item in items]
+    owners = owners or [owner(item) for item in items]
     claims = [isinstance(item, Wording) for item in items]
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for postings in index.values():
@@ -205,19 +208,44 @@ def article_units(article: Article, cache: Cache) -> list[Unit]:
 
 
 def item_links(items: list[Unit | Wording], cache: Cache, progress=no_progress) -> list[Link]:
-    folded = [fold(item.text) for item in items]
-    links = []
-    pairs = candidate_pairs(items, folded)
+    """Links between items that carry the same statement.
+
+    Units that read the same once folded (the same wire sentence in a hundred articles) are
+    compared once, through one of them: the others are linked to it, and a match found inside it
+    is found inside each of them.
+    """
+    folded_all = [fold(item.text) for item in items]
+    copies: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for number, (item, text) in enumerate(zip(items, folded_all)):
+        copies[text, isinstance(item, Wording)].append(number)
+    firsts = [numbers[0] for numbers in copies.values()]
+    same = {numbers[0]: numbers for numbers in copies.values()}
+    links = [
+        Link(100.0, node(items[numbers[0]]), node(items[copy]))
+        for numbers in copies.values()
+        if isinstance(items[numbers[0]], Unit)
+        for copy in numbers[1:]
+    ]
+    distinct = [items[number] for number in firsts]
+    folded = [folded_all[number] for number in firsts]
+    # A text found in several articles may pair with one from any of them, even its first's.
+    owners = [
+        owner(items[number]) if len({owner(items[copy]) for copy in same[number]}) == 1 else ("several", number)
+        for number in firsts
+    ]
+    pairs = candidate_pairs(distinct, folded, owners)
     for i, j in progress(pairs, len(pairs), "Matching"):
         found = cache.remember("pair", (folded[i], folded[j]), lambda: compare_texts(folded[i], folded[j]))
-        if found:
-            score, whole, first_is_short, start, end = found
-            a, b = items[i], items[j]
-            if whole:
-                links.append(link(score, node(a), node(b), whole=True))
-            else:
-                short, long = (a, b) if first_is_short else (b, a)
-                links.append(link(score, node(short), node(long, start, end), whole=False))
+        if not found:
+            continue
+        score, whole, first_is_short, start, end = found
+        a, b = distinct[i], distinct[j]
+        if whole:
+            links.append(link(score, node(a), node(b), whole=True))
+            continue
+        short, long = (a, b) if first_is_short else (b, a)
+        for copy in same[firsts[j if first_is_short else i]]:
+            links.append(link(score, node(short), node(items[copy], start, end), whole=False))
     return links
 
 
@@ -423,14 +451,15 @@ def trim_sentences(found: list[Occurrence], texts: dict[str, str], ranks: dict[O
     A sentence such as "We call on ... terrorists - said in a statement." is a place of the
     statement because it matches a quotation elsewhere; its span is cut to the part that matches.
     """
+    quoted: dict[str, Occurrence] = {}  # one of each quoted wording, best first
+    for occurrence in sorted(found, key=lambda o: (-o.score, o.text, o.article, o.start)):
+        if ranks[occurrence] == QUOTED:
+            quoted.setdefault(occurrence.text, occurrence)
     trimmed = []
     for item in found:
-        quotations = [
-            o for o in found if o.article != item.article and ranks[o] == QUOTED and len(o.text) < len(item.text)
-        ]
         window = None
         if ranks[item] == SENTENCE:
-            for other in sorted(quotations, key=lambda o: -o.score):
+            for other in [o for o in quoted.values() if o.article != item.article and len(o.text) < len(item.text)][:3]:
                 if window := best_window(fold(other.text), fold(item.text), SAME_MIN_SCORE):
                     break
         if window:
@@ -450,21 +479,41 @@ def settle(found: list[list[Occurrence]], claimed: list[list[Occurrence]]) -> li
     articles carry apart) adds nothing.
     """
 
-    def covered(group: list[Occurrence]) -> bool:
-        near = [o for other in found + claimed if other is not group for o in other]
+    groups = found + claimed
+    here: dict[str, list[tuple[int, Occurrence]]] = defaultdict(list)  # article -> (group, occurrence)
+    for number, group in enumerate(groups):
+        for item in group:
+            here[item.article].append((number, item))
+
+    def covered(number: int) -> bool:
         return all(
-            covered_length([(o.start, o.end) for o in near if overlaps(item, o)], within=item) >= 0.8 * len(item.text)
-            for item in group
+            covered_length([(o.start, o.end) for n, o in here[item.article] if n != number and overlaps(item, o)], item)
+            >= 0.8 * len(item.text)
+            for item in groups[number]
         )
 
-    live = [group for group in found if not covered(group)]
-    for group in sorted(live, key=lambda group: sum(len(item.text) for item in group)):
-        others = [other for other in live + claimed if other is not group]
-        container = next((other for other in others if any(inside(i, o) for i in group for o in other)), None)
-        if container is not None:
-            container.extend(i for i in group if not any(overlaps(i, o) for o in container))
-            live.remove(group)
-    return live
+    alive = {number for number in range(len(groups)) if number >= len(found) or not covered(number)}
+    owner = {number: number for number in alive}  # a folded group's occurrences belong to its container
+    for number in sorted(alive - set(range(len(found), len(groups))), key=lambda n: (sum(len(i.text) for i in groups[n]), n)):
+        container = next(
+            (
+                owner[n]
+                for item in groups[number]
+                for n, o in here[item.article]
+                if n in owner and owner[n] != number and owner[n] in alive and inside(item, o)
+            ),
+            None,
+        )
+        if container is None:
+            continue
+        for item in groups[number]:
+            if not any(owner.get(n) == container and overlaps(item, o) for n, o in here[item.article]):
+                groups[container].append(item)
+        for n in owner:
+            if owner[n] == number:
+                owner[n] = container
+        alive.discard(number)
+    return [groups[number] for number in range(len(found)) if number in alive]
 
 
 def inside(item: Occurrence, other: Occurrence) -> bool:

@@ -5,6 +5,8 @@ import dataclasses
 import pytest
 
 from parallax import match
+from conftest import MINISTRY
+
 from parallax.match import fold, shared_statements
 
 # Who carries each curated claim, read by hand from the five articles.
@@ -192,6 +194,7 @@ def test_only_units_that_share_rare_word_pairs_are_ever_compared(small, monkeypa
     ]
     for day, text in enumerate(unrelated, start=3):
         small.article(f"other-{day}", "Other", "News", day, text)
+    small.article("herald-two", "The Herald", "Geneva", 2, f"“{MINISTRY.replace('We will not', 'We won’t')},” he said.")
     compared = []
     original = match.compare_texts
     monkeypatch.setattr(match, "compare_texts", lambda *args: compared.append(args) or original(*args))
