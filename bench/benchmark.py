@@ -33,10 +33,9 @@ REWORDINGS = {
     "consider": "believe", "parties": "sides", "kidnapping": "abduction", "immediately": "at once",
     "condemn": "denounce", "release": "freeing", "meeting": "talks", "continue": "keep up",
 }
-FILLER = (
-    "council budget harbour festival railway school library weather market bridge museum farmers "
-    "election stadium river orchestra hospital airport tram village mountain season harvest theatre"
-).split()
+# Unrelated text: sentences of made-up words, with a vocabulary as large as a newspaper's.
+SYLLABLES = "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu".split()
+FILLER = sorted({a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES[:8]})
 
 
 def vary(paragraph: str, chance: random.Random) -> str:
