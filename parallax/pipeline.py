@@ -31,6 +31,7 @@ class Result:
     files: int = 0
     written: int = 0
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds each stage took
 
     def summary(self, output: Path | None) -> str:
         shared = [s for s in self.comparison.statements if s.is_shared]
@@ -52,8 +53,12 @@ def check(source: Path, output: Path | None, cache: Cache) -> Result:
     """Load, validate and match; raise ArchiveErrors for bad input, return the warnings."""
     started = time.perf_counter()
     archive = load_archive(source)
-    comparison = compare(archive, shared_statements(archive, cache, progress))
+    loaded = time.perf_counter()
+    statements = shared_statements(archive, cache, progress)
+    matched = time.perf_counter()
+    comparison = compare(archive, statements)
     result = Result(archive, comparison)
+    result.stages = {"load": loaded - started, "match": matched - loaded, "compare": time.perf_counter() - matched}
     before = claims_found_before(output) if output else {}
     for row in comparison.coverage:
         where = f"{source / 'claims.yaml'}:{row.claim.line}: claim '{row.claim.id}'"
@@ -77,10 +82,13 @@ def build(source: Path, output: Path, templates: Path, cache: Cache) -> Result:
     if not templates.is_dir():
         raise ArchiveError(templates, "no templates folder: name one with --templates DIR")
     result = check(source, output, cache)
+    rendering = time.perf_counter()
     files = render_site(result.archive, result.comparison, templates)
     files[CACHE_FILE] = cache.saved()
+    writing = time.perf_counter()
     result.files = len(files)
     result.written = write_site(files, output)
+    result.stages.update(render=writing - rendering, write=time.perf_counter() - writing)
     result.seconds = time.perf_counter() - started
     return result
 
