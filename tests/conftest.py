@@ -41,6 +41,15 @@ def site(tmp_path_factory) -> Path:
 
 MINISTRY = "We will not accept any attempt to blame us for the failure of the talks in Geneva"
 
+# A claim that only The Daily carries, for the warnings about claims found in too few articles.
+CLAIM_IN_ONE_ARTICLE = """\
+- id: talks-ended-friday
+  statement: The talks ended on Friday.
+  speaker: The Daily
+  channel: report
+  kind: passage
+"""
+
 ARTICLE = """\
 ---
 outlet: {outlet}

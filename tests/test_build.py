@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
-from conftest import REPO
+from conftest import CLAIM_IN_ONE_ARTICLE, REPO
 
 from parallax.cli import main
 
@@ -176,15 +176,7 @@ def test_bad_input_fails_with_one_line_and_leaves_the_previous_site(small):
 
 
 def test_a_claim_found_in_fewer_than_two_articles_is_a_warning(small):
-    small.claims(
-        """\
-        - id: talks-ended-friday
-          statement: The talks ended on Friday.
-          speaker: The Daily
-          channel: report
-          kind: passage
-        """
-    )
+    small.claims(CLAIM_IN_ONE_ARTICLE)
     result = run_build(cwd=small.root)
     assert result.returncode == 0
     assert "warning: claims.yaml:4: claim 'talks-ended-friday' is found in 1 article, not two or more" in result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINISTRY
+from conftest import CLAIM_IN_ONE_ARTICLE, MINISTRY
 
 from parallax import write
 from parallax.cache import CACHE_FILE, Cache
@@ -78,15 +78,7 @@ def test_add_checks_its_fields_before_writing(small, capture, capsys):
 
 
 def test_check_reports_warnings_and_errors_without_writing(small, capsys):
-    small.claims(
-        """\
-        - id: talks-ended-friday
-          statement: The talks ended on Friday.
-          speaker: The Daily
-          channel: report
-          kind: passage
-        """
-    )
+    small.claims(CLAIM_IN_ONE_ARTICLE)
     assert main(["check", "--source", str(small.root)]) == 0
     assert "claim 'talks-ended-friday' is found in 1 article" in capsys.readouterr().err
     assert main(["check", "--source", str(small.root), "--strict"]) == 1
