@@ -16,6 +16,7 @@ from .evaluate import evaluate, load_labels
 from .load import load_archive
 from .match import shared_statements
 from .model import ArchiveError, ArchiveErrors
+from .render import short
 
 DESCRIPTION = """\
 Parallax compares how news outlets cover one story, statement by statement.
@@ -190,7 +191,7 @@ def add_command(arguments: argparse.Namespace) -> int:
         others = sorted({archive.article(o.article).outlet for o in statement.occurrences if o.article != path.stem})
         mine = next(o for o in statement.occurrences if o.article == path.stem)
         label = f"claim {statement.claim.id}" if statement.claim else "no claim yet (see `suggest`)"
-        print(f"- “{shorten(mine.text)}” ({label}), also in {', '.join(others)}")
+        print(f"- “{short(mine.text, 90)}” ({label}), also in {', '.join(others)}")
     print(f"({time.perf_counter() - started:.2f} s) Next: edit {path} if needed, then `python build.py`.")
     return 0
 
@@ -234,6 +235,3 @@ def load_and_match(arguments: argparse.Namespace, without_claims: bool = False):
         archive = dataclasses.replace(archive, claims=())
     return archive, shared_statements(archive, cache_for(arguments))
 
-
-def shorten(text: str, length: int = 90) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -326,9 +326,7 @@ def same_place_links(places: set[Place]) -> list[Link]:
             for second in spans[i + 1 :]:
                 if second.start >= first.end:
                     break
-                union = max(first.end, second.end) - min(first.start, second.start)
-                inside = min(first.end, second.end) - max(first.start, second.start)
-                if inside >= SAME_PLACE_SHARE * union:
+                if same_place(first, second):
                     links.append(Link(SAME_PLACE_SCORE, first, second))
     return links
 
