@@ -234,4 +234,3 @@ def load_and_match(arguments: argparse.Namespace, without_claims: bool = False):
     if without_claims:
         archive = dataclasses.replace(archive, claims=())
     return archive, shared_statements(archive, cache_for(arguments))
-
