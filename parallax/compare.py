@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .match import covered_length
@@ -20,10 +20,6 @@ class Carried:
     statement: SharedStatement
     occurrence: Occurrence
 
-    @property
-    def others(self) -> tuple[Occurrence, ...]:
-        return tuple(o for o in self.statement.occurrences if o.article != self.occurrence.article)
-
 
 @dataclass(frozen=True)
 class ArticleSummary:
@@ -36,6 +32,8 @@ class ArticleSummary:
 class CoverageRow:
     claim: Claim
     cells: tuple[Occurrence | None, ...]  # one per article, in archive order
+    # one per outlet, in Comparison.outlets order: where each of its articles carries the claim
+    by_outlet: tuple[tuple[Occurrence, ...], ...]
 
     @property
     def carried_by(self) -> int:
@@ -70,6 +68,7 @@ class Comparison:
     coverage: tuple[CoverageRow, ...]  # one per claim, in claims.yaml order
     variants: dict[str, tuple[Variant, ...]]  # statement id -> one per occurrence
     outlets: tuple[str, ...]  # in the order they first appear in the archive
+    articles_per_outlet: tuple[int, ...]  # in the same order
     # similarity[i][j]: the share of outlet i's text in statements it shares with outlet j
     similarity: tuple[tuple[float, ...], ...]
 
@@ -95,25 +94,34 @@ def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
         summaries.append(
             ArticleSummary(article=article, carried=tuple(carried), shared_share=covered_length(spans) / len(article.text))
         )
+    outlets = tuple(dict.fromkeys(article.outlet for article in archive.articles))
     by_claim = {s.claim.id: s for s in statements if s.claim}
     coverage = []
     for claim in archive.claims:
         found: dict[str, Occurrence] = {}
         for occurrence in by_claim[claim.id].occurrences if claim.id in by_claim else ():
             found.setdefault(occurrence.article, occurrence)
-        coverage.append(CoverageRow(claim=claim, cells=tuple(found.get(a.id) for a in archive.articles)))
+        cells = tuple(found.get(a.id) for a in archive.articles)
+        per_outlet: dict[str, list[Occurrence]] = defaultdict(list)
+        for article, cell in zip(archive.articles, cells):
+            if cell:
+                per_outlet[article.outlet].append(cell)
+        coverage.append(
+            CoverageRow(claim=claim, cells=cells, by_outlet=tuple(tuple(per_outlet[o]) for o in outlets))
+        )
     differences = functools.lru_cache(maxsize=None)(word_differences)  # many wordings recur word for word
     variants = {
         statement.id: tuple(Variant(o, differences(reference_wording(statement), o.text)) for o in statement.occurrences)
         for statement in statements
     }
-    outlets = tuple(dict.fromkeys(article.outlet for article in archive.articles))
+    articles_per_outlet = Counter(article.outlet for article in archive.articles)
     return Comparison(
         statements=tuple(statements),
         summaries=tuple(summaries),
         coverage=tuple(coverage),
         variants=variants,
         outlets=outlets,
+        articles_per_outlet=tuple(articles_per_outlet[o] for o in outlets),
         similarity=outlet_similarity(archive, statements, outlets),
     )
 

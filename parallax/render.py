@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 import urllib.parse
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,46 @@ def claim_page(claim_id: str) -> str:
 
 def capture_file(article_id: str) -> str:
     return f"captures/{article_id}.txt"
+
+
+def article_list_page(number: int) -> str:
+    """The list of articles is cut into pages: articles.html, articles-2.html, ..."""
+    return "articles.html" if number == 1 else f"articles-{number}.html"
+
+
+ARTICLES_PER_PAGE = 100
+FEED_ENTRIES = 50  # the latest articles; a feed reader wants news, not the whole archive
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of the article list stands among the others."""
+
+    number: int  # from 1
+    pages: int
+    first: int  # the number, from 1, of the first article on this page
+    last: int
+
+    link = staticmethod(article_list_page)
+
+    @property
+    def nearby(self) -> list[int | None]:
+        """The pages to link: the first, the last and those near this one; None for a gap."""
+        shown = sorted({1, self.pages, *range(max(1, self.number - 2), min(self.pages, self.number + 2) + 1)})
+        with_gaps: list[int | None] = []
+        for number in shown:
+            if with_gaps and number - with_gaps[-1] > 1:
+                with_gaps.append(None)
+            with_gaps.append(number)
+        return with_gaps
+
+
+def pagers(count: int) -> list[Pager]:
+    pages = max(1, -(-count // ARTICLES_PER_PAGE))
+    return [
+        Pager(number, pages, (number - 1) * ARTICLES_PER_PAGE + 1, min(count, number * ARTICLES_PER_PAGE))
+        for number in range(1, pages + 1)
+    ]
 
 
 class Places:
@@ -79,16 +119,25 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path) -> di
         files[path] = html.encode("utf-8")
 
     statements = {s.claim.id: s for s in comparison.statements if s.claim}
+    listing = pagers(len(comparison.summaries))
+    for pager in listing:
+        summaries = comparison.summaries[pager.first - 1 : pager.last]
+        page(article_list_page(pager.number), "articles.html", summaries=summaries, pager=pager)
     page(
         "index.html",
         "index.html",
         coverage_map=coverage_map(archive, comparison, places),
         similarity_map=similarity_map(archive, comparison),
         statement_of=statements,
+        summaries=comparison.summaries[:ARTICLES_PER_PAGE],
+        pager=listing[0],
     )
-    for summary in comparison.summaries:
+    for position, summary in enumerate(comparison.summaries):
         article = summary.article
-        page(article_page(article.id), "article.html", summary=summary, article=article, rows=body_rows(summary, places))
+        page(
+            article_page(article.id), "article.html", summary=summary, article=article,
+            rows=body_rows(summary, places), listed_on=article_list_page(position // ARTICLES_PER_PAGE + 1),
+        )
         if article.capture:
             files[capture_file(article.id)] = article.capture.read_bytes()
     for row in comparison.coverage:
@@ -106,7 +155,7 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path) -> di
     )
     if archive.story.url:
         page("sitemap.xml", "sitemap.xml", pages=sorted(p for p in files if p.endswith(".html") and p != "404.html"))
-        page("feed.xml", "feed.xml")
+        page("feed.xml", "feed.xml", summaries=comparison.summaries[-FEED_ENTRIES:])
     static = templates / "static"
     for asset in sorted(static.rglob("*")) if static.is_dir() else ():
         if asset.is_file():
@@ -124,6 +173,7 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no need to look at them again
     )
     environment.globals.update(
         archive=archive,
@@ -134,8 +184,12 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         claim_page=claim_page,
         capture_file=capture_file,
         occurrence_link=places.link,
-        others=others,
+        others=Showcase().others,
         wordings=wordings,
+        not_carrying=functools.partial(not_carrying, archive),
+        listed_at_most=LISTED_AT_MOST,
+        uncovered_shown=UNCOVERED_SHOWN,
+        mapped_outlets=MAPPED_OUTLETS,
         anchor=places.anchor,
         archive_json=ARCHIVE_JSON,
         card_image=CARD_IMAGE,
@@ -183,20 +237,25 @@ def percent(value: float) -> str:
 OTHERS_SHOWN = 6  # other outlets' wordings shown beside a paragraph; the claim page has them all
 
 
-def others(statement: SharedStatement, article_id: str | None) -> tuple[list[Occurrence], int]:
-    """The other articles' occurrences worth showing (distinct wordings first), and how many more."""
-    shown = [o for o in showcase(statement) if o.article != article_id][:OTHERS_SHOWN]
-    rest = sum(1 for o in statement.occurrences if o.article != article_id)
-    return shown, rest - len(shown)
+class Showcase:
+    """Which other articles' wordings a page shows beside a statement: one of each wording
+    first, at most OTHERS_SHOWN, and how many more there are. Worked out once per statement."""
+
+    def __init__(self):
+        self.chosen: dict[str, tuple[tuple[Occurrence, ...], Counter]] = {}
+
+    def others(self, statement: SharedStatement, article_id: str | None) -> tuple[list[Occurrence], int]:
+        if statement.id not in self.chosen:
+            self.chosen[statement.id] = (showcase(statement), Counter(statement.article_ids))
+        chosen, per_article = self.chosen[statement.id]
+        shown = [o for o in chosen if o.article != article_id][:OTHERS_SHOWN]
+        rest = len(statement.occurrences) - per_article[article_id]
+        return shown, rest - len(shown)
 
 
-@functools.lru_cache(maxsize=None)
 def showcase(statement: SharedStatement) -> tuple[Occurrence, ...]:
     """A statement's occurrences, one of each wording first: enough to show beside any article."""
-    distinct: dict[tuple[str, ...], Occurrence] = {}
-    for occurrence in statement.occurrences:
-        distinct.setdefault(wording_key(occurrence.text), occurrence)
-    first = list(distinct.values())[: OTHERS_SHOWN + 1]
+    first = distinct_wordings(statement.occurrences)[: OTHERS_SHOWN + 1]
     chosen = set(map(id, first))
     return tuple(first + [o for o in statement.occurrences if id(o) not in chosen][: OTHERS_SHOWN + 1])
 
@@ -204,6 +263,44 @@ def showcase(statement: SharedStatement) -> tuple[Occurrence, ...]:
 @functools.lru_cache(maxsize=None)
 def wording_key(text: str) -> tuple[str, ...]:
     return tuple(key for word in text.split() if (key := word_key(word)))
+
+
+LISTED_PER_OUTLET = 10  # articles named per outlet in a claim page's lists; the export has them all
+LISTED_AT_MOST = 50  # articles named under one wording on a claim page
+UNCOVERED_SHOWN = 100  # statements without a claim on the overview; `suggest` lists them all
+
+
+@dataclass(frozen=True)
+class OutletList:
+    """Some of one outlet's articles, named, and how many more there are."""
+
+    outlet: str
+    articles: tuple[Article, ...]
+    more: int
+
+
+def by_outlet(articles) -> list[OutletList]:
+    grouped: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        grouped[article.outlet].append(article)
+    return [
+        OutletList(outlet, tuple(found[:LISTED_PER_OUTLET]), max(0, len(found) - LISTED_PER_OUTLET))
+        for outlet, found in grouped.items()
+    ]
+
+
+def not_carrying(archive: Archive, statement: SharedStatement | None) -> list[OutletList]:
+    """The articles that do not carry a statement, by outlet."""
+    carrying = set(statement.article_ids) if statement else set()
+    return by_outlet(a for a in archive.articles if a.id not in carrying)
+
+
+def distinct_wordings(occurrences) -> list[Occurrence]:
+    """The first occurrence of each wording, in order."""
+    first: dict[tuple[str, ...], Occurrence] = {}
+    for occurrence in occurrences:
+        first.setdefault(wording_key(occurrence.text), occurrence)
+    return list(first.values())
 
 
 def wordings(variants) -> list[tuple[object, list[Occurrence]]]:
@@ -337,26 +434,32 @@ def heat_map(columns, rows, values, size: int) -> HeatMap:
 
 def coverage_map(archive: Archive, comparison: Comparison, places: Places) -> HeatMap:
     """Claims by outlets: a filled cell where the outlet carries the claim, darker the closer
-    its wording is to the claim's."""
+    its wording is to the claim's. An outlet with many articles is one column: the label says
+    in how many of them, and the cell leads to the first."""
     statements = {s.claim.id: s for s in comparison.statements if s.claim}
-    variants = {
-        (s.claim.id, v.occurrence.article): v for s in statements.values() for v in comparison.variants[s.id]
+    changed = {
+        (s.claim.id, v.occurrence): v.changed_words for s in statements.values() for v in comparison.variants[s.id]
     }
     values = []
     for row in comparison.coverage:
         cells = []
-        for article, occurrence in zip(archive.articles, row.cells):
-            if occurrence is None:
+        for outlet, total, found in zip(comparison.outlets, comparison.articles_per_outlet, row.by_outlet):
+            if not found:
                 cells.append(None)
                 continue
-            variant = variants[row.claim.id, article.id]
-            words = max(1, len(occurrence.text.split()))
-            closeness = max(0.0, 1 - variant.changed_words / (2 * words))
-            label = f"{article.outlet} carries “{short(row.claim.statement, 60)}”: {describe_closeness(closeness)}"
-            cells.append((0.25 + 0.75 * closeness, label, places.link(statements[row.claim.id], occurrence), ""))
+            closeness = sum(
+                max(0.0, 1 - changed[row.claim.id, o] / (2 * max(1, len(o.text.split())))) for o in found
+            ) / len(found)
+            where = f" in {len(found)} of its {total} articles" if total > 1 else ""
+            label = f"{outlet} carries “{short(row.claim.statement, 60)}”{where}: {describe_closeness(closeness)}"
+            cells.append((0.25 + 0.75 * closeness, label, places.link(statements[row.claim.id], found[0]), ""))
         values.append(cells)
+    single = {a.outlet: a for a in archive.articles}
     return heat_map(
-        columns=[(short(a.outlet, 24), article_page(a.id)) for a in archive.articles],
+        columns=[
+            (short(outlet, 24), article_page(single[outlet].id) if total == 1 else None)
+            for outlet, total in zip(comparison.outlets, comparison.articles_per_outlet)
+        ],
         rows=[(short(row.claim.statement), claim_page(row.claim.id)) for row in comparison.coverage],
         values=values,
         size=30,
@@ -369,19 +472,30 @@ def describe_closeness(closeness: float) -> str:
     return "nearly the same words" if closeness >= 0.8 else "in other words"
 
 
+MAPPED_OUTLETS = 40  # outlets on the similarity map, the ones with the most articles: it grows as their square
+
+
+def mapped_outlets(comparison: Comparison) -> list[int]:
+    """Which outlets (their indexes, in archive order) the similarity map shows."""
+    busiest = sorted(range(len(comparison.outlets)), key=lambda i: -comparison.articles_per_outlet[i])
+    return sorted(busiest[:MAPPED_OUTLETS])
+
+
 def similarity_map(archive: Archive, comparison: Comparison) -> HeatMap:
     """Outlets by outlets: how much of the row's text it shares with the column's."""
+    shown = mapped_outlets(comparison)
     values = []
-    for outlet, row in zip(comparison.outlets, comparison.similarity):
+    for i in shown:
         cells = []
-        for other, share in zip(comparison.outlets, row):
-            if other == outlet:
+        for j in shown:
+            if i == j:
                 cells.append(None)
                 continue
-            label = f"{percent(share)} of {outlet}'s text is shared with {other}"
+            share = comparison.similarity[i][j]
+            label = f"{percent(share)} of {comparison.outlets[i]}'s text is shared with {comparison.outlets[j]}"
             cells.append((min(1.0, share * 3), label, None, percent(share)))
         values.append(cells)
-    labels = [(short(outlet, 24), None) for outlet in comparison.outlets]
+    labels = [(short(comparison.outlets[i], 24), None) for i in shown]
     return heat_map(columns=labels, rows=labels, values=values, size=52)
 
 
@@ -398,7 +512,8 @@ def claim_json_ld(archive: Archive, claim, statement: SharedStatement | None) ->
     by_article = {}
     for occurrence in occurrences:
         by_article.setdefault(occurrence.article, occurrence)
-    appearances = [news_article(archive.article(article_id), site) for article_id in by_article]
+    # Search engines need a few appearances, not thousands: the page itself lists them all.
+    appearances = [news_article(archive.article(article_id), site) for article_id in list(by_article)[:LISTED_AT_MOST]]
     graph = {
         "@type": "Claim",
         "text": claim.statement,
@@ -421,7 +536,7 @@ def claim_json_ld(archive: Archive, claim, statement: SharedStatement | None) ->
                 "spokenByCharacter": {"name": claim.speaker},
                 "isPartOf": news_article(archive.article(occurrence.article), site),
             }
-            for occurrence in occurrences
+            for occurrence in distinct_wordings(occurrences)[:LISTED_AT_MOST]
         ]
     data = {"@context": "https://schema.org", "@graph": items}
     # Inside <script>, "</script" would end the element: no "<" is written as such.
@@ -521,4 +636,5 @@ def export(archive: Archive, comparison: Comparison) -> bytes:
             if s.is_shared
         ],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # One line: pretty-printing is done in Python, and takes ten times as long on a large archive.
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")

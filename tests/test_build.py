@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
-from conftest import CLAIM_IN_ONE_ARTICLE, REPO
+from conftest import CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO
 
 from parallax.cli import main
 
@@ -52,7 +52,8 @@ def test_the_site_has_an_overview_every_article_and_every_claim(site, archive):
         assert (site / "captures" / f"{article.id}.txt").read_bytes() == article.capture.read_bytes()
     for claim in archive.claims:
         assert (site / "claims" / f"{claim.id}.html").is_file()
-    assert len(pages(site)) == 2 + len(archive.articles) + len(archive.claims)  # and 404.html
+    # and 404.html, and the list of articles
+    assert len(pages(site)) == 3 + len(archive.articles) + len(archive.claims)
 
 
 def test_every_internal_link_and_anchor_resolves(site):
@@ -220,7 +221,7 @@ def test_sitemap_and_feed_are_valid_xml_with_absolute_addresses(site, archive):
     sitemap = ElementTree.parse(site / "sitemap.xml").getroot()
     locations = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert base in locations and base + "claims/israel-obscene-step.html" in locations
-    assert len(locations) == 1 + len(archive.articles) + len(archive.claims)
+    assert len(locations) == 2 + len(archive.articles) + len(archive.claims)  # the overview and the list
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ElementTree.parse(site / "feed.xml").getroot()
     entries = feed.findall(f"{atom}entry")
@@ -258,3 +259,34 @@ def test_the_card_image_is_a_png_of_the_usual_size(site):
 
     with Image.open(site / "card.png") as card:
         assert card.format == "PNG" and card.size == (1200, 630)
+
+
+def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_pages(small):
+    for number in range(248):  # 250 articles in all, from four more outlets
+        small.article(f"wire-{number:03d}", f"Outlet {number % 4}", f"Report {number}", 1 + number % 9,
+                      f"“{MINISTRY},” a spokesman said.\n\nDelegates met for round {number} of the talks.")
+    site = small.root / "site"
+    assert main(["build", "--source", str(small.root), "--output", str(site)]) == 0
+
+    lists = {name: (site / name).read_text(encoding="utf-8") for name in ("articles.html", "articles-2.html", "articles-3.html")}
+    assert sorted(site.glob("articles*.html")) == sorted(site / name for name in lists)
+    assert [page.count('<th scope="row">') for page in lists.values()] == [100, 100, 50]
+    assert 'rel="prev" href="articles.html"' in lists["articles-2.html"]
+    assert 'rel="next" href="articles-3.html"' in lists["articles-2.html"]
+    assert {"articles.html", "articles-2.html"} <= set(parse(site / "articles-3.html").links)
+
+    overview = (site / "index.html").read_text(encoding="utf-8")
+    assert "articles-2.html" in parse(site / "index.html").links  # the rest of the articles
+    articles_table = overview[overview.index('<table class="outlets">'):]
+    assert articles_table.count('<th scope="row">') == 100
+    # One column per outlet: an outlet with many articles says in how many it carries the claim.
+    coverage_table = overview[overview.index('<table class="coverage">'):overview.index("</table>")]
+    assert coverage_table.count('class="outlet"') == 6
+    assert coverage_table.count(">62 of 62</a>") == 4
+    assert "in 62 of its 62 articles" in overview
+
+    # An article's breadcrumb leads to the page of the list it is on.
+    order = sorted(site.glob("articles/*.html"))
+    assert len(order) == 250
+    last = small.load().articles[-1]
+    assert 'href="../articles-3.html">Articles</a>' in (site / "articles" / f"{last.id}.html").read_text(encoding="utf-8")
