@@ -27,6 +27,7 @@ CLOSERS = {
 MARKS = "".join(sorted(set("".join(CLOSERS) + "".join(CLOSERS.values()))))
 # After one of these, a straight mark (" or ') opens a quotation; elsewhere it closes one.
 OPENS_AFTER = " \t\n([{—–-/"
+MARK = re.compile(f"[{re.escape(MARKS)}]")
 STRAIGHT = "\"'"
 TRIM_AT_END = " ,;:."  # a quotation's closing punctuation belongs to the sentence around it
 # "“We will stay,” he said, “until the end.”": at most this many words between the two parts.
@@ -91,8 +92,8 @@ def quotation_spans(article: Article) -> list[tuple[int, int]]:
             else:
                 spans.append((open_at, previous_end))
                 open_at = None
-        for index in range(position, block.end):
-            mark = text[index]
+        for found in MARK.finditer(text, position, block.end):  # only the marks matter
+            index, mark = found.start(), found.group()
             before = text[index - 1] if index > block.start else " "
             after = text[index + 1] if index + 1 < block.end else " "
             if open_at is None:

@@ -17,6 +17,7 @@ not a letter or digit read as a space, so quote marks, punctuation and number fo
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from itertools import combinations
@@ -48,6 +49,7 @@ SNAP_WORDS = 4  # how many words a located span's edges may move to fit the word
 FIT_SLACK = 10  # how far below a cutoff a rough alignment may score and still be fitted
 
 WORD = re.compile(r"\w+")
+NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]")  # \w is exactly str.isalnum(), and "_"
 
 # Which span shows a statement best where several overlap in one article: lowest first.
 QUOTED, ALIGNED, SENTENCE = range(3)
@@ -138,10 +140,10 @@ def shared_statements(archive: Archive, cache: Cache | None = None, progress=no_
 
 def fold(text: str) -> str:
     """Lower case, with every other character than a letter or digit as a space; same length."""
-    return "".join(
-        (lower if len(lower := character.lower()) == 1 else character) if character.isalnum() else " "
-        for character in text
-    )
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is two characters ("İ"): keep it as it is
+        lowered = "".join(lower if len(lower := character.lower()) == 1 else character for character in text)
+    return NOT_LETTER_OR_DIGIT.sub(" ", lowered)
 
 
 # -- candidate pairs from the shingle index ------------------------------------------------
@@ -323,7 +325,8 @@ def same_place_links(places: set[Place]) -> list[Link]:
     for spans in by_article.values():
         spans.sort(key=order_key)
         for i, first in enumerate(spans):
-            for second in spans[i + 1 :]:
+            for j in range(i + 1, len(spans)):  # by index: a slice would copy the rest of the list
+                second = spans[j]
                 if second.start >= first.end:
                     break
                 if same_place(first, second):
@@ -343,6 +346,10 @@ def same_place(a: Place, b: Place) -> bool:
     return a.article == b.article and inside >= SAME_PLACE_SHARE * union
 
 
+def span(place: Place) -> tuple[int, int, int]:
+    return place.start, place.end, place.rank
+
+
 def overlapping(a: Place, b: Place) -> bool:
     return a.article == b.article and a.start < b.end and b.start < a.end
 
@@ -358,7 +365,9 @@ class Groups:
     def __init__(self):
         self.parent: dict[Hashable, Hashable] = {}
         self.claim: dict[Hashable, Claim] = {}
-        self.places: dict[Hashable, dict[str, list[Place]]] = {}  # root -> article -> places
+        # root -> article -> its places, sorted by start; and the longest of them, to search them
+        self.places: dict[Hashable, dict[str, list[Place]]] = {}
+        self.longest: dict[Hashable, dict[str, int]] = {}
         self.scores: dict[Place, float] = defaultdict(float)  # each place's best link
 
     def find(self, node: Hashable) -> Hashable:
@@ -366,9 +375,9 @@ class Groups:
             self.parent[node] = node
             if isinstance(node, Claim):
                 self.claim[node] = node
-                self.places[node] = {}
+                self.places[node], self.longest[node] = {}, {}
             else:
-                self.places[node] = {node.article: [node]}
+                self.places[node], self.longest[node] = {node.article: [node]}, {node.article: node.end - node.start}
         while self.parent[node] != node:
             self.parent[node] = self.parent[self.parent[node]]
             node = self.parent[node]
@@ -386,21 +395,38 @@ class Groups:
             return
         if not same and self.nested(root_a, root_b):
             return
-        if len(self.places[root_a]) < len(self.places[root_b]):
+        if self.size(root_a) < self.size(root_b):
             root_a, root_b = root_b, root_a
         self.parent[root_b] = root_a
         self.claim[root_a] = self.claim.get(root_a) or self.claim.get(root_b)
+        longest = self.longest.pop(root_b)
         for article, places in self.places.pop(root_b).items():
-            self.places[root_a].setdefault(article, []).extend(places)
+            merged = self.places[root_a].setdefault(article, [])
+            for place in places:  # the smaller group's, each put in its place
+                bisect.insort(merged, place, key=span)
+            self.longest[root_a][article] = max(self.longest[root_a].get(article, 0), longest[article])
+
+    def size(self, root: Hashable) -> int:
+        return sum(map(len, self.places[root].values()))
 
     def nested(self, root_a: Hashable, root_b: Hashable) -> bool:
-        first, second = self.places[root_a], self.places[root_b]
-        return any(
-            overlapping(p, q) and not same_place(p, q)
-            for article in first.keys() & second.keys()
-            for p in first[article]
-            for q in second[article]
-        )
+        """Whether a place of one group overlaps one of the other's without being the same place.
+
+        An article may repeat a sentence thousands of times: each place of the smaller side is
+        looked up among the sorted places of the larger, not compared with each of them."""
+        for article in self.places[root_a].keys() & self.places[root_b].keys():
+            (few, _), (many, longest) = sorted(
+                ((self.places[root][article], self.longest[root][article]) for root in (root_a, root_b)),
+                key=lambda side: len(side[0]),
+            )
+            for p in few:
+                # Only a place that starts less than `longest` before p ends can reach into it.
+                for q in many[bisect.bisect_right(many, p.start - longest, key=lambda place: place.start) :]:
+                    if q.start >= p.end:
+                        break
+                    if overlapping(p, q) and not same_place(p, q):
+                        return True
+        return False
 
     def groups(self) -> list[tuple[Claim | None, list[Place]]]:
         return [

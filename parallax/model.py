@@ -146,10 +146,11 @@ class SharedStatement:
     kind: str  # "quote" or "passage"
     occurrences: tuple[Occurrence, ...]  # sorted by article order in the archive
 
-    @property
+    # Computed once: pages ask for these thousands of times in a large archive.
+    @functools.cached_property
     def article_ids(self) -> tuple[str, ...]:
         return tuple(occurrence.article for occurrence in self.occurrences)
 
-    @property
+    @functools.cached_property
     def is_shared(self) -> bool:
         return len(set(self.article_ids)) >= 2

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parallax.extract import quotations, units
-from parallax.load import BodyConverter
+from parallax.load import BodyConverter, html_blocks
 from parallax.match import shared_statements
 from parallax.model import Archive, Article, Story
 
@@ -88,3 +88,16 @@ def test_matching_is_sound_and_does_not_depend_on_the_order_of_articles(bodies, 
             assert occurrence.text.strip()
     shuffler.shuffle(articles)
     assert groups(shared_statements(Archive(story, tuple(articles), ()))) == groups(statements)
+
+
+MARKDOWN_CHARACTERS = list("abc XYZ 019,.;:?-—()'\"“”«»\t\u00a0#>+=*_[]!&<`|~")
+# A chunk as the converter gets it: lines that are not blank.
+chunk_lines = st.text(alphabet=MARKDOWN_CHARACTERS, min_size=1, max_size=40).filter(str.strip)
+
+
+@given(st.lists(chunk_lines, min_size=1, max_size=4).map("\n".join))
+@settings(max_examples=400, deadline=None)
+def test_a_chunk_that_skips_markdown_reads_as_markdown_would_read_it(chunk):
+    converter = BodyConverter()
+    converter.markdown.reset()
+    assert converter.blocks(chunk) == html_blocks(converter.markdown.convert(chunk))
