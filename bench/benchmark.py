@@ -134,10 +134,11 @@ import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {repo!r})
 from parallax.cache import Cache
+from parallax.parallel import cores
 from parallax.pipeline import build
 source = Path({source!r}); output = source / "site"
 started = time.perf_counter()
-result = build(source, output, source / "templates", Cache.of_site(output) if {cached} else Cache())
+result = build(source, output, source / "templates", Cache.of_site(output) if {cached} else Cache(), cores())
 print(json.dumps({{"seconds": time.perf_counter() - started, "stages": result.stages,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "written": result.written, "files": result.files,

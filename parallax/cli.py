@@ -16,6 +16,7 @@ from .evaluate import evaluate, load_labels
 from .load import load_archive
 from .match import shared_statements
 from .model import ArchiveError, ArchiveErrors
+from .parallel import cores
 from .render import short
 
 DESCRIPTION = """\
@@ -106,7 +107,7 @@ attributions, kind, and the outlets that carry it. Check the guesses before past
 Build the site and serve it on http://127.0.0.1:PORT/ (this machine only). Whenever an
 article, claims.yaml or a template changes, the site is rebuilt and open pages reload; a failed
 build is shown in the page and here, and the last good site stays up. Stop with Ctrl-C.""")
-    add_archive_options(serve, output=True)
+    add_archive_options(serve, output=True, jobs=False)
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 for any free one)")
 
     evaluation = command(commands, "evaluate", evaluate_command, "measure matching against a labelled set", """\
@@ -126,7 +127,7 @@ def command(commands, name: str, function, summary: str, description: str) -> ar
     return parser
 
 
-def add_archive_options(parser: argparse.ArgumentParser, output: bool = False) -> None:
+def add_archive_options(parser: argparse.ArgumentParser, output: bool = False, jobs: bool = True) -> None:
     parser.add_argument("--source", type=Path, default=Path("."), metavar="DIR", help="the archive folder (default: .)")
     if output:
         parser.add_argument("--output", type=Path, metavar="DIR", help="the site folder (default: SOURCE/site)")
@@ -136,6 +137,11 @@ def add_archive_options(parser: argparse.ArgumentParser, output: bool = False) -
     parser.add_argument(
         "--no-cache", action="store_true", help="match afresh, not reusing the results kept in the site's .parallax-cache/"
     )
+    if jobs:  # not for serve, which answers requests in threads: a threaded process must not fork
+        parser.add_argument(
+            "--jobs", type=int, default=cores(), metavar="N",
+            help=f"how many processes may share the work (default: the {cores()} cores here)",
+        )
 
 
 def cache_for(arguments: argparse.Namespace) -> Cache:
@@ -157,14 +163,16 @@ def print_warnings(warnings: list[str]) -> None:
 
 
 def build_command(arguments: argparse.Namespace) -> int:
-    result = pipeline.build(arguments.source, output_of(arguments), templates_of(arguments), cache_for(arguments))
+    result = pipeline.build(
+        arguments.source, output_of(arguments), templates_of(arguments), cache_for(arguments), arguments.jobs
+    )
     print_warnings(result.warnings)
     print(result.summary(output_of(arguments)))
     return 0
 
 
 def check_command(arguments: argparse.Namespace) -> int:
-    result = pipeline.check(arguments.source, output_of(arguments), cache_for(arguments))
+    result = pipeline.check(arguments.source, output_of(arguments), cache_for(arguments), arguments.jobs)
     print_warnings(result.warnings)
     print(result.summary(None))
     return 1 if arguments.strict and result.warnings else 0
@@ -230,7 +238,7 @@ def evaluate_command(arguments: argparse.Namespace) -> int:
 
 
 def load_and_match(arguments: argparse.Namespace, without_claims: bool = False):
-    archive = load_archive(arguments.source)
+    archive = load_archive(arguments.source, arguments.jobs)
     if without_claims:
         archive = dataclasses.replace(archive, claims=())
-    return archive, shared_statements(archive, cache_for(arguments))
+    return archive, shared_statements(archive, cache_for(arguments), jobs=arguments.jobs)

@@ -26,6 +26,7 @@ from .model import (
     Claim,
     Story,
 )
+from .parallel import map_numbers
 
 # Ids become file names and addresses: keep them portable and readable.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -36,10 +37,12 @@ LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*|!--.*?)>")
 
 
-def load_archive(root: Path) -> Archive:
-    """Load and validate the archive in `root`; raise `ArchiveErrors` listing every problem."""
+def load_archive(root: Path, jobs: int = 1) -> Archive:
+    """Load and validate the archive in `root`; raise `ArchiveErrors` listing every problem.
+
+    `jobs`: how many processes may read the articles."""
     errors: list[ArchiveError] = []
-    articles = load_articles(root / "articles", errors)
+    articles = load_articles(root / "articles", errors, jobs)
     story, claims = load_claims(root / "claims.yaml", errors)
     known = {path.stem for path in (root / "articles").glob("*.md")}  # loaded or not
     for claim in claims:
@@ -249,17 +252,24 @@ ARTICLE_SCHEMA: Schema = {
 }
 
 
-def load_articles(folder: Path, errors: list[ArchiveError]) -> tuple[Article, ...]:
+def load_articles(folder: Path, errors: list[ArchiveError], jobs: int = 1) -> tuple[Article, ...]:
     if not folder.is_dir():
         errors.append(ArchiveError(folder, "no articles folder: put one Markdown file per article there"))
         return ()
-    articles = []
+    paths = sorted(folder.glob("*.md"))
     converter = BodyConverter()
-    for path in sorted(folder.glob("*.md")):
+
+    def load(number: int) -> tuple[Article | None, list[ArchiveError]]:
+        found: list[ArchiveError] = []
         try:
-            articles.append(load_article(path, folder, converter, errors))
+            return load_article(paths[number], folder, converter, found), found
         except ArchiveError as error:
-            errors.append(error)
+            return None, [*found, error]
+
+    articles = []
+    for article, found in map_numbers(load, len(paths), jobs):
+        articles.append(article)
+        errors.extend(found)
     if not articles and not errors:
         errors.append(ArchiveError(folder, "no articles: add one Markdown file (.md) per article"))
     return tuple(sorted((a for a in articles if a), key=lambda a: (a.published, a.id)))

@@ -29,6 +29,7 @@ from rapidfuzz import fuzz
 from .cache import Cache
 from .extract import Unit, units
 from .model import Archive, Article, Claim, Occurrence, SharedStatement
+from .parallel import map_numbers
 
 # Thresholds, all in one place.
 UNIT_MIN_WORDS = 5  # shorter quotations ("soon", "position") are too common to be shared on their own
@@ -83,16 +84,18 @@ def no_progress(iterable, total: int, description: str):
     return iterable
 
 
-def shared_statements(archive: Archive, cache: Cache | None = None, progress=no_progress) -> list[SharedStatement]:
+def shared_statements(
+    archive: Archive, cache: Cache | None = None, progress=no_progress, jobs: int = 1
+) -> list[SharedStatement]:
     """Every statement found in two or more articles, curated claims first, then the rest.
 
     A claim found in only one article is kept too, so that the site can show the curator where.
     `cache` keeps the expensive results between builds (see cache.py); `progress` wraps the
-    longest loop, to show a progress bar.
+    longest loop, to show a progress bar; `jobs` is how many processes may cut articles into units.
     """
     cache = cache or Cache()
     texts = {article.id: article.text for article in archive.articles}
-    items: list[Unit | Wording] = [unit for article in archive.articles for unit in article_units(article, cache)]
+    items: list[Unit | Wording] = [unit for units in all_units(archive.articles, cache, jobs) for unit in units]
     items += [Wording(claim, wording) for claim in archive.claims for wording in claim.wordings]
     links = item_links(items, cache, progress)
     places = {place for link in links for place in (link.a, link.b) if isinstance(place, Place)}
@@ -200,13 +203,22 @@ def candidate_pairs(
     return sorted(pair for pair, count in shared.items() if count >= MIN_SHARED_SHINGLES)
 
 
-def article_units(article: Article, cache: Cache) -> list[Unit]:
-    rows = cache.remember(
-        "units",
-        (article.language, UNIT_MIN_WORDS, article.text),
-        lambda: [[u.start, u.end, u.text, u.quoted, u.exact] for u in units(article, UNIT_MIN_WORDS)],
-    )
-    return [Unit(article.id, *row) for row in rows]
+def all_units(articles: tuple[Article, ...], cache: Cache, jobs: int) -> list[list[Unit]]:
+    """Each article's units, from the cache or cut afresh (by several processes if it pays)."""
+    keys = [(article.language, UNIT_MIN_WORDS, article.text) for article in articles]
+
+    def cut(number: int) -> list[list]:
+        article = articles[number]
+        return cache.remember(
+            "units", keys[number], lambda: [[u.start, u.end, u.text, u.quoted, u.exact] for u in units(article, UNIT_MIN_WORDS)]
+        )
+
+    # A worker's cache is its own: what it cut is kept here.
+    rows = map_numbers(cut, len(articles), jobs)
+    return [
+        [Unit(article.id, *row) for row in cache.remember("units", key, lambda: found)]
+        for article, key, found in zip(articles, keys, rows)
+    ]
 
 
 def item_links(items: list[Unit | Wording], cache: Cache, progress=no_progress) -> list[Link]:

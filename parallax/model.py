@@ -22,6 +22,9 @@ class ArchiveError(Exception):
         self.line = line
         self.message = message
 
+    def __reduce__(self):  # so that an error found by a worker process comes back whole
+        return ArchiveError, (self.path, self.message, self.line)
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         return f"{where}: {self.message}"

@@ -49,12 +49,14 @@ def progress(iterable, total: int, description: str):
     return tqdm(iterable, total=total, desc=description, disable=None, leave=False, file=sys.stderr, mininterval=0.5)
 
 
-def check(source: Path, output: Path | None, cache: Cache) -> Result:
-    """Load, validate and match; raise ArchiveErrors for bad input, return the warnings."""
+def check(source: Path, output: Path | None, cache: Cache, jobs: int = 1) -> Result:
+    """Load, validate and match; raise ArchiveErrors for bad input, return the warnings.
+
+    `jobs`: how many processes may share the work (see parallel.py)."""
     started = time.perf_counter()
-    archive = load_archive(source)
+    archive = load_archive(source, jobs)
     loaded = time.perf_counter()
-    statements = shared_statements(archive, cache, progress)
+    statements = shared_statements(archive, cache, progress, jobs)
     matched = time.perf_counter()
     comparison = compare(archive, statements)
     result = Result(archive, comparison)
@@ -75,15 +77,15 @@ def check(source: Path, output: Path | None, cache: Cache) -> Result:
     return result
 
 
-def build(source: Path, output: Path, templates: Path, cache: Cache) -> Result:
+def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int = 1) -> Result:
     """Check, then render and write the site; nothing is written if the input has errors."""
     started = time.perf_counter()
     refuse_to_replace_sources(source, output)
     if not templates.is_dir():
         raise ArchiveError(templates, "no templates folder: name one with --templates DIR")
-    result = check(source, output, cache)
+    result = check(source, output, cache, jobs)
     rendering = time.perf_counter()
-    files = render_site(result.archive, result.comparison, templates)
+    files = render_site(result.archive, result.comparison, templates, jobs)
     files[CACHE_FILE] = cache.saved()
     writing = time.perf_counter()
     result.files = len(files)

@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .compare import ArticleSummary, Carried, Comparison, word_key
 from .model import Archive, Article, Occurrence, SharedStatement
+from .parallel import map_numbers
 
 MONTHS = (
     "January February March April May June July August September October November December"
@@ -107,16 +108,27 @@ class Places:
         return f"{article_page(occurrence.article)}#{self.anchor(statement, occurrence)}"
 
 
-def render_site(archive: Archive, comparison: Comparison, templates: Path) -> dict[str, bytes]:
-    """Every file of the site: its path relative to the site root, and its bytes."""
+def render_site(archive: Archive, comparison: Comparison, templates: Path, jobs: int = 1) -> dict[str, bytes]:
+    """Every file of the site: its path relative to the site root, and its bytes.
+
+    `jobs`: how many processes may render the article pages."""
     places = Places(comparison.statements)
     environment = make_environment(templates, archive, comparison, places)
     files: dict[str, bytes] = {}
 
-    def page(path: str, template: str, root: str | None = None, **context) -> None:
+    def rendered(path: str, template: str, root: str | None = None, **context) -> bytes:
         root = "../" * path.count("/") if root is None else root
-        html = environment.get_template(template).render(root=root, path=path, **context)
-        files[path] = html.encode("utf-8")
+        return environment.get_template(template).render(root=root, path=path, **context).encode("utf-8")
+
+    def page(path: str, template: str, root: str | None = None, **context) -> None:
+        files[path] = rendered(path, template, root, **context)
+
+    def article(position: int) -> bytes:
+        summary = comparison.summaries[position]
+        return rendered(
+            article_page(summary.article.id), "article.html", summary=summary, article=summary.article,
+            rows=body_rows(summary, places), listed_on=article_list_page(position // ARTICLES_PER_PAGE + 1),
+        )
 
     statements = {s.claim.id: s for s in comparison.statements if s.claim}
     listing = pagers(len(comparison.summaries))
@@ -132,14 +144,10 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path) -> di
         summaries=comparison.summaries[:ARTICLES_PER_PAGE],
         pager=listing[0],
     )
-    for position, summary in enumerate(comparison.summaries):
-        article = summary.article
-        page(
-            article_page(article.id), "article.html", summary=summary, article=article,
-            rows=body_rows(summary, places), listed_on=article_list_page(position // ARTICLES_PER_PAGE + 1),
-        )
-        if article.capture:
-            files[capture_file(article.id)] = article.capture.read_bytes()
+    for summary, html in zip(comparison.summaries, map_numbers(article, len(comparison.summaries), jobs)):
+        files[article_page(summary.article.id)] = html
+        if summary.article.capture:
+            files[capture_file(summary.article.id)] = summary.article.capture.read_bytes()
     for row in comparison.coverage:
         statement = statements.get(row.claim.id)
         page(

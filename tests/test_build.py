@@ -261,10 +261,15 @@ def test_the_card_image_is_a_png_of_the_usual_size(site):
         assert card.format == "PNG" and card.size == (1200, 630)
 
 
-def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_pages(small):
-    for number in range(248):  # 250 articles in all, from four more outlets
+def add_wire_copies(small, count: int) -> None:
+    """`count` more articles, from four more outlets, all carrying the ministry's statement."""
+    for number in range(count):
         small.article(f"wire-{number:03d}", f"Outlet {number % 4}", f"Report {number}", 1 + number % 9,
                       f"“{MINISTRY},” a spokesman said.\n\nDelegates met for round {number} of the talks.")
+
+
+def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_pages(small):
+    add_wire_copies(small, 248)  # 250 articles in all
     site = small.root / "site"
     assert main(["build", "--source", str(small.root), "--output", str(site)]) == 0
 
@@ -290,3 +295,20 @@ def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_page
     assert len(order) == 250
     last = small.load().articles[-1]
     assert 'href="../articles-3.html">Articles</a>' in (site / "articles" / f"{last.id}.html").read_text(encoding="utf-8")
+
+
+def test_work_shared_by_several_processes_gives_the_same_site_and_the_same_errors(small, tmp_path, capsys):
+    add_wire_copies(small, 300)  # enough for the work to be shared
+    sites = [tmp_path / f"jobs-{jobs}" for jobs in (1, 2)]
+    for jobs, site in zip((1, 2), sites):
+        assert main(["build", "--source", str(small.root), "--output", str(site), "--jobs", str(jobs)]) == 0
+    first, second = ({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} for site in sites)
+    assert first == second
+
+    (small.root / "articles" / "wire-150.md").write_text("---\noutlet: [\n---\n\nText.\n", encoding="utf-8")
+    capsys.readouterr()
+    errors = []
+    for jobs in (1, 2):
+        assert main(["build", "--source", str(small.root), "--output", str(tmp_path / "failed"), "--jobs", str(jobs)]) == 1
+        errors.append(capsys.readouterr().err)
+    assert errors[0] == errors[1] and "wire-150.md:3: invalid YAML" in errors[0]

@@ -1,0 +1,46 @@
+"""Work spread over the machine's cores: reading articles, cutting them into units, rendering
+their pages.
+
+Workers are forked, so they start with everything the build has made so far: only the numbers
+of the items to work on are sent to them, and only their results come back. Where the system
+cannot fork, or there is too little to do to pay for starting them, the work is done here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, TypeVar
+
+Result = TypeVar("Result")
+
+WORTH_FORKING = 200  # items: fewer are done faster in this process than by starting workers
+CHUNKS_PER_WORKER = 4  # smaller chunks even out the workers' loads
+
+# The task the forked workers run: set just before they start, so that each inherits it.
+_task: Callable[[int], object] | None = None
+
+
+def cores() -> int:
+    """How many cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def map_numbers(task: Callable[[int], Result], count: int, jobs: int) -> list[Result]:
+    """[task(0), task(1), ..., task(count - 1)], in order, over `jobs` processes if it pays."""
+    global _task
+    if jobs <= 1 or count < WORTH_FORKING or "fork" not in multiprocessing.get_all_start_methods():
+        return [task(number) for number in range(count)]
+    size = -(-count // (jobs * CHUNKS_PER_WORKER))
+    chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
+    _task = task
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [result for results in pool.map(_run, chunks) for result in results]
+    finally:
+        _task = None
+
+
+def _run(numbers: range) -> list:
+    return [_task(number) for number in numbers]
