@@ -134,25 +134,28 @@ def outlet_similarity(
     Outlets that reuse the same wire copy share much; those that only quote the same people, little.
     """
     outlet_of = {article.id: article.outlet for article in archive.articles}
-    spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (article, other outlet)
+    # Each article's shared spans, grouped by the outlets that carry their statement.
+    spans: dict[str, dict[frozenset[str], list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for statement in statements:
-        carriers = {outlet_of[o.article] for o in statement.occurrences}
+        carriers = frozenset(outlet_of[o.article] for o in statement.occurrences)
         for occurrence in statement.occurrences:
-            for other in carriers - {outlet_of[occurrence.article]}:
-                spans[occurrence.article, other].append((occurrence.start, occurrence.end))
-    length = defaultdict(int)
+            spans[occurrence.article][carriers].append((occurrence.start, occurrence.end))
+    index = {outlet: number for number, outlet in enumerate(outlets)}
+    shared = [[0] * len(outlets) for _ in outlets]
+    length = [0] * len(outlets)
     for article in archive.articles:
-        length[article.outlet] += len(article.text)
-    rows = []
-    for outlet in outlets:
-        articles = [a.id for a in archive.articles if a.outlet == outlet]
-        rows.append(
-            tuple(
-                sum(covered_length(spans[a, other]) for a in articles) / length[outlet] if other != outlet else 0.0
-                for other in outlets
-            )
-        )
-    return tuple(rows)
+        row = index[article.outlet]
+        length[row] += len(article.text)
+        groups = list(spans[article.id].items())
+        covered: dict[tuple[int, ...], int] = {}  # most outlets share the same groups: count them once
+        for other in outlets:
+            if other == article.outlet:
+                continue
+            key = tuple(number for number, (carriers, _) in enumerate(groups) if other in carriers)
+            if key not in covered:
+                covered[key] = covered_length([span for number in key for span in groups[number][1]])
+            shared[row][index[other]] += covered[key]
+    return tuple(tuple(value / length[row] for value in shared[row]) for row in range(len(outlets)))
 
 
 def reference_wording(statement: SharedStatement) -> str:

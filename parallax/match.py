@@ -23,6 +23,7 @@ from collections import defaultdict
 from itertools import combinations
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -57,8 +58,7 @@ QUOTED, ALIGNED, SENTENCE = range(3)
 SAME_PLACE_SCORE = 101  # links between spans that are the same place come before all others
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):  # a tuple: hashed in C, and grouping hashes places millions of times
     """A span of an article that takes part in a link."""
 
     article: str
@@ -380,6 +380,7 @@ class Groups:
         # root -> article -> its places, sorted by start; and the longest of them, to search them
         self.places: dict[Hashable, dict[str, list[Place]]] = {}
         self.longest: dict[Hashable, dict[str, int]] = {}
+        self.size: dict[Hashable, int] = {}  # root -> how many places
         self.scores: dict[Place, float] = defaultdict(float)  # each place's best link
 
     def find(self, node: Hashable) -> Hashable:
@@ -387,9 +388,10 @@ class Groups:
             self.parent[node] = node
             if isinstance(node, Claim):
                 self.claim[node] = node
-                self.places[node], self.longest[node] = {}, {}
+                self.places[node], self.longest[node], self.size[node] = {}, {}, 0
             else:
                 self.places[node], self.longest[node] = {node.article: [node]}, {node.article: node.end - node.start}
+                self.size[node] = 1
         while self.parent[node] != node:
             self.parent[node] = self.parent[self.parent[node]]
             node = self.parent[node]
@@ -407,9 +409,10 @@ class Groups:
             return
         if not same and self.nested(root_a, root_b):
             return
-        if self.size(root_a) < self.size(root_b):
+        if self.size[root_a] < self.size[root_b]:
             root_a, root_b = root_b, root_a
         self.parent[root_b] = root_a
+        self.size[root_a] += self.size.pop(root_b)
         self.claim[root_a] = self.claim.get(root_a) or self.claim.get(root_b)
         longest = self.longest.pop(root_b)
         for article, places in self.places.pop(root_b).items():
@@ -417,9 +420,6 @@ class Groups:
             for place in places:  # the smaller group's, each put in its place
                 bisect.insort(merged, place, key=span)
             self.longest[root_a][article] = max(self.longest[root_a].get(article, 0), longest[article])
-
-    def size(self, root: Hashable) -> int:
-        return sum(map(len, self.places[root].values()))
 
     def nested(self, root_a: Hashable, root_b: Hashable) -> bool:
         """Whether a place of one group overlaps one of the other's without being the same place.

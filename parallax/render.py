@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 import langcodes
 from PIL import Image, ImageDraw, ImageFont
 
@@ -192,7 +193,6 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         claim_page=claim_page,
         capture_file=capture_file,
         occurrence_link=places.link,
-        others=Showcase().others,
         wordings=wordings,
         not_carrying=functools.partial(not_carrying, archive),
         listed_at_most=LISTED_AT_MOST,
@@ -204,6 +204,7 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         favicon=favicon(templates),
         latest=max(article.published for article in archive.articles),
     )
+    environment.globals["renderings"] = Showcase(environment).renderings
     environment.filters.update(long_date=long_date, percent=percent, language_name=language_name)
     return environment
 
@@ -247,10 +248,14 @@ OTHERS_SHOWN = 6  # other outlets' wordings shown beside a paragraph; the claim 
 
 class Showcase:
     """Which other articles' wordings a page shows beside a statement: one of each wording
-    first, at most OTHERS_SHOWN, and how many more there are. Worked out once per statement."""
+    first, at most OTHERS_SHOWN, and how many more there are.
 
-    def __init__(self):
+    Most pages carrying a statement show the same wordings: each list is rendered once."""
+
+    def __init__(self, environment: jinja2.Environment):
+        self.environment = environment
         self.chosen: dict[str, tuple[tuple[Occurrence, ...], Counter]] = {}
+        self.rendered: dict[tuple, Markup] = {}
 
     def others(self, statement: SharedStatement, article_id: str | None) -> tuple[list[Occurrence], int]:
         if statement.id not in self.chosen:
@@ -259,6 +264,17 @@ class Showcase:
         shown = [o for o in chosen if o.article != article_id][:OTHERS_SHOWN]
         rest = len(statement.occurrences) - per_article[article_id]
         return shown, rest - len(shown)
+
+    @jinja2.pass_context
+    def renderings(self, context, statement: SharedStatement, article_id: str | None = None) -> Markup:
+        """The list of other wordings, as HTML (the template `_renderings.html`)."""
+        shown, more = self.others(statement, article_id)
+        key = (context["root"], statement.id, tuple(map(id, shown)), more)
+        if key not in self.rendered:
+            template = self.environment.get_template("_renderings.html")
+            html = template.render(root=context["root"], statement=statement, shown=shown, more=more)
+            self.rendered[key] = Markup(html)
+        return self.rendered[key]
 
 
 def showcase(statement: SharedStatement) -> tuple[Occurrence, ...]:
