@@ -154,7 +154,7 @@ def fold(text: str) -> str:
 
 def shingles(folded: str) -> set[tuple[str, ...]]:
     words = folded.split()
-    return {tuple(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    return set(zip(*(words[i:] for i in range(SHINGLE_WORDS))))
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def candidate_pairs(
     claims = [isinstance(item, Wording) for item in items]
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for postings in index.values():
-        if len(postings) > banal:
+        if len(postings) < 2 or len(postings) > banal:  # most word pairs are in one unit only
             continue
         by_owner: dict[str, list[int]] = defaultdict(list)
         for number in postings:
