@@ -27,17 +27,26 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_numbers(task: Callable[[int], Result], count: int, jobs: int) -> list[Result]:
-    """[task(0), task(1), ..., task(count - 1)], in order, over `jobs` processes if it pays."""
+def map_numbers(
+    task: Callable[[int], Result], count: int, jobs: int, meanwhile: Callable[[], None] | None = None
+) -> list[Result]:
+    """[task(0), task(1), ..., task(count - 1)], in order, over `jobs` processes if it pays.
+
+    `meanwhile`, if given, is done in this process while the workers work."""
     global _task
     if jobs <= 1 or count < WORTH_FORKING or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile:
+            meanwhile()
         return [task(number) for number in range(count)]
     size = -(-count // (jobs * CHUNKS_PER_WORKER))
     chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
     _task = task
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [result for results in pool.map(_run, chunks) for result in results]
+            running = pool.map(_run, chunks)  # the workers start now, each with the task
+            if meanwhile:
+                meanwhile()
+            return [result for results in running for result in results]
     finally:
         _task = None
 

@@ -132,45 +132,50 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path, jobs:
         )
 
     statements = {s.claim.id: s for s in comparison.statements if s.claim}
-    listing = pagers(len(comparison.summaries))
-    for pager in listing:
-        summaries = comparison.summaries[pager.first - 1 : pager.last]
-        page(article_list_page(pager.number), "articles.html", summaries=summaries, pager=pager)
-    page(
-        "index.html",
-        "index.html",
-        coverage_map=coverage_map(archive, comparison, places),
-        similarity_map=similarity_map(archive, comparison),
-        statement_of=statements,
-        summaries=comparison.summaries[:ARTICLES_PER_PAGE],
-        pager=listing[0],
-    )
-    for summary, html in zip(comparison.summaries, map_numbers(article, len(comparison.summaries), jobs)):
+
+    def other_files() -> None:
+        """Every file but the article pages, made here while the workers render those."""
+        listing = pagers(len(comparison.summaries))
+        for pager in listing:
+            summaries = comparison.summaries[pager.first - 1 : pager.last]
+            page(article_list_page(pager.number), "articles.html", summaries=summaries, pager=pager)
+        page(
+            "index.html",
+            "index.html",
+            coverage_map=coverage_map(archive, comparison, places),
+            similarity_map=similarity_map(archive, comparison),
+            statement_of=statements,
+            summaries=comparison.summaries[:ARTICLES_PER_PAGE],
+            pager=listing[0],
+        )
+        for row in comparison.coverage:
+            statement = statements.get(row.claim.id)
+            page(
+                claim_page(row.claim.id), "claim.html", row=row, claim=row.claim, statement=statement,
+                structured_data=claim_json_ld(archive, row.claim, statement),
+            )
+        # Hosts serve the 404 page at any missing address, however deep: it links absolutely and
+        # carries its styles, allowed by their hash.
+        style = (templates / "static" / "style.css").read_text(encoding="utf-8")
+        page(
+            "404.html", "404.html", root=archive.story.url or "", inline_style=style,
+            style_source=f"'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'",
+        )
+        static = templates / "static"
+        for asset in sorted(static.rglob("*")) if static.is_dir() else ():
+            if asset.is_file():
+                files[asset.relative_to(static).as_posix()] = asset.read_bytes()
+        files[CARD_IMAGE] = card_image(archive)
+        files[ARCHIVE_JSON] = export(archive, comparison)
+
+    articles = map_numbers(article, len(comparison.summaries), jobs, meanwhile=other_files)
+    for summary, html in zip(comparison.summaries, articles):
         files[article_page(summary.article.id)] = html
         if summary.article.capture:
             files[capture_file(summary.article.id)] = summary.article.capture.read_bytes()
-    for row in comparison.coverage:
-        statement = statements.get(row.claim.id)
-        page(
-            claim_page(row.claim.id), "claim.html", row=row, claim=row.claim, statement=statement,
-            structured_data=claim_json_ld(archive, row.claim, statement),
-        )
-    # Hosts serve the 404 page at any missing address, however deep: it links absolutely and
-    # carries its styles, allowed by their hash.
-    style = (templates / "static" / "style.css").read_text(encoding="utf-8")
-    page(
-        "404.html", "404.html", root=archive.story.url or "", inline_style=style,
-        style_source=f"'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'",
-    )
     if archive.story.url:
         page("sitemap.xml", "sitemap.xml", pages=sorted(p for p in files if p.endswith(".html") and p != "404.html"))
         page("feed.xml", "feed.xml", summaries=comparison.summaries[-FEED_ENTRIES:])
-    static = templates / "static"
-    for asset in sorted(static.rglob("*")) if static.is_dir() else ():
-        if asset.is_file():
-            files[asset.relative_to(static).as_posix()] = asset.read_bytes()
-    files[CARD_IMAGE] = card_image(archive)
-    files[ARCHIVE_JSON] = export(archive, comparison)
     return files
 
 
