@@ -18,9 +18,9 @@ not a letter or digit read as a space, so quote marks, punctuation and number fo
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import defaultdict
-from itertools import combinations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -195,7 +195,7 @@ def candidate_pairs(
         for number in postings:
             by_owner[owners[number]].append(number)
         # Only pairs across articles count: a long article repeating itself costs nothing.
-        for one, other in combinations(by_owner.values(), 2):
+        for one, other in itertools.combinations(by_owner.values(), 2):
             for first in one:
                 for second in other:
                     if claims[first] != claims[second] or shareable[first] and shareable[second]:
@@ -462,11 +462,14 @@ def representatives(
     for article, places in by_article.items():
         places.sort(key=order_key)
         clusters: list[list[Place]] = []
+        reach = 0  # where the last cluster ends
         for place in places:
-            if clusters and place.start < max(p.end for p in clusters[-1]):
+            if clusters and place.start < reach:
                 clusters[-1].append(place)
+                reach = max(reach, place.end)
             else:
                 clusters.append([place])
+                reach = place.end
         for cluster in clusters:
             best = min(cluster, key=lambda p: (p.rank, -(p.end - p.start), p.start))
             occurrence = Occurrence(
@@ -495,7 +498,8 @@ def trim_sentences(found: list[Occurrence], texts: dict[str, str], ranks: dict[O
     for item in found:
         window = None
         if ranks[item] == SENTENCE:
-            for other in [o for o in quoted.values() if o.article != item.article and len(o.text) < len(item.text)][:3]:
+            candidates = (o for o in quoted.values() if o.article != item.article and len(o.text) < len(item.text))
+            for other in itertools.islice(candidates, 3):  # a generator: stop at the third
                 if window := best_window(fold(other.text), fold(item.text), SAME_MIN_SCORE):
                     break
         if window:
