@@ -210,7 +210,7 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         latest=max(article.published for article in archive.articles),
     )
     environment.globals["renderings"] = Showcase(environment).renderings
-    environment.filters.update(long_date=long_date, percent=percent, language_name=language_name)
+    environment.filters.update(long_date=long_date, percent=percent, language_name=language_name, count=count)
     return environment
 
 
@@ -240,6 +240,11 @@ def long_date(value: datetime.date | None) -> str:
 def language_name(code: str) -> str:
     """'ru' -> 'Russian': names in English, like the rest of the site's own words."""
     return langcodes.Language.get(code).display_name("en")
+
+
+def count(value: int) -> str:
+    """12345 -> '12,345'."""
+    return f"{value:,}"
 
 
 def percent(value: float) -> str:

@@ -20,6 +20,7 @@ def main() -> None:
     output.mkdir(exist_ok=True)
     pages = {
         "index": site / "index.html",
+        "articles": site / "articles.html",
         "article": sorted((site / "articles").glob("*.html"))[-1],
         "claim": sorted((site / "claims").glob("*.html"))[0],
         "404": site / "404.html",
