@@ -290,6 +290,11 @@ def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_page
     assert coverage_table.count(">62 of 62</a>") == 4
     assert "in 62 of its 62 articles" in overview
 
+    # The claim page names 50 articles per wording and says how many more use the same words.
+    claim_html = (site / "claims" / "ministry-rejects-blame.html").read_text(encoding="utf-8")
+    named = [link for link in parse(site / "claims" / "ministry-rejects-blame.html").links if link.startswith("../articles/")]
+    assert len(named) < 120 and "more, all listed in" in claim_html
+
     # An article's breadcrumb leads to the page of the list it is on.
     order = sorted(site.glob("articles/*.html"))
     assert len(order) == 250
