@@ -1,5 +1,6 @@
 """The built site: its pages, its links, its export, and what a failed build leaves behind."""
 
+import gc
 import html.parser
 import json
 import shutil
@@ -8,9 +9,13 @@ import sys
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
+import pytest
 from conftest import CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO
 
+from parallax import pipeline
+from parallax.cache import Cache
 from parallax.cli import main
+from parallax.model import ArchiveErrors
 
 
 class Links(html.parser.HTMLParser):
@@ -317,3 +322,13 @@ def test_work_shared_by_several_processes_gives_the_same_site_and_the_same_error
         assert main(["build", "--source", str(small.root), "--output", str(tmp_path / "failed"), "--jobs", str(jobs)]) == 1
         errors.append(capsys.readouterr().err)
     assert errors[0] == errors[1] and "wire-150.md:3: invalid YAML" in errors[0]
+
+
+def test_the_cycle_collector_runs_again_after_a_build_good_or_failed(small, tmp_path):
+    assert gc.isenabled()
+    pipeline.build(small.root, tmp_path / "site", small.root / "templates", Cache())
+    assert gc.isenabled()
+    (small.root / "claims.yaml").write_text("story: [\n", encoding="utf-8")
+    with pytest.raises(ArchiveErrors):
+        pipeline.check(small.root, None, Cache())
+    assert gc.isenabled()
