@@ -2,14 +2,16 @@
 their pages.
 
 Workers are forked, so they start with everything the build has made so far: only the numbers
-of the items to work on are sent to them, and only their results come back. Where the system
-cannot fork, or there is too little to do to pay for starting them, the work is done here.
+of the items to work on are sent to them, and only their results come back. Elsewhere than on
+Linux (macOS's own libraries do not survive a fork; Windows cannot fork), or where there is too
+little to do to pay for starting them, the work is done here.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, TypeVar
 
@@ -34,7 +36,7 @@ def map_numbers(
 
     `meanwhile`, if given, is done in this process while the workers work."""
     global _task
-    if jobs <= 1 or count < WORTH_FORKING or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or count < WORTH_FORKING or not sys.platform.startswith("linux"):
         if meanwhile:
             meanwhile()
         return [task(number) for number in range(count)]
