@@ -132,7 +132,7 @@ def test_notes_stand_beside_their_paragraph_on_a_wide_screen_and_under_it_on_a_n
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_accessibility_violation(browser, site, scheme):
     axe = Axe()
-    pages = ["index.html", "articles/jns-israel-rebukes-russia-for-hosting-hamas.html",
+    pages = ["index.html", "articles.html", "articles/jns-israel-rebukes-russia-for-hosting-hamas.html",
              "claims/israel-obscene-step.html", "404.html"]
     for path in pages:
         visit = Visit(browser, (site / path).as_uri(), color_scheme=scheme)
