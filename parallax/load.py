@@ -387,7 +387,6 @@ class BodyConverter:
             return None
         return text, tuple(blocks)
 
-
     def blocks(self, chunk: str) -> list[tuple[str, str]]:
         """One chunk's blocks: (kind, text). Most paragraphs of news are plain prose, which
         Markdown would leave as it is, so they skip it: the same result, many times faster."""

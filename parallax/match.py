@@ -95,7 +95,9 @@ def shared_statements(
     """
     cache = cache or Cache()
     texts = {article.id: article.text for article in archive.articles}
-    items: list[Unit | Wording] = [unit for units in all_units(archive.articles, cache, jobs) for unit in units]
+    items: list[Unit | Wording] = [
+        unit for article_units in all_units(archive.articles, cache, jobs) for unit in article_units
+    ]
     items += [Wording(claim, wording) for claim in archive.claims for wording in claim.wordings]
     links = item_links(items, cache, progress)
     places = {place for link in links for place in (link.a, link.b) if isinstance(place, Place)}
@@ -433,7 +435,9 @@ class Groups:
             )
             for p in few:
                 # Only a place that starts less than `longest` before p ends can reach into it.
-                for q in many[bisect.bisect_right(many, p.start - longest, key=lambda place: place.start) :]:
+                first = bisect.bisect_right(many, p.start - longest, key=lambda place: place.start)
+                for index in range(first, len(many)):  # by index: a slice would copy the rest
+                    q = many[index]
                     if q.start >= p.end:
                         break
                     if overlapping(p, q) and not same_place(p, q):

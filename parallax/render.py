@@ -9,8 +9,8 @@ story's `url`.
 from __future__ import annotations
 
 import base64
-import functools
 import datetime
+import functools
 import hashlib
 import io
 import json
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 import langcodes
+from markupsafe import Markup
 from PIL import Image, ImageDraw, ImageFont
 
 from .compare import ArticleSummary, Carried, Comparison, word_key
@@ -143,7 +143,7 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path, jobs:
             "index.html",
             "index.html",
             coverage_map=coverage_map(archive, comparison, places),
-            similarity_map=similarity_map(archive, comparison),
+            similarity_map=similarity_map(comparison),
             statement_of=statements,
             summaries=comparison.summaries[:ARTICLES_PER_PAGE],
             pager=listing[0],
@@ -515,7 +515,7 @@ def mapped_outlets(comparison: Comparison) -> list[int]:
     return sorted(busiest[:MAPPED_OUTLETS])
 
 
-def similarity_map(archive: Archive, comparison: Comparison) -> HeatMap:
+def similarity_map(comparison: Comparison) -> HeatMap:
     """Outlets by outlets: how much of the row's text it shares with the column's."""
     shown = mapped_outlets(comparison)
     values = []
@@ -546,7 +546,7 @@ def claim_json_ld(archive: Archive, claim, statement: SharedStatement | None) ->
     by_article = {}
     for occurrence in occurrences:
         by_article.setdefault(occurrence.article, occurrence)
-    # Search engines need a few appearances, not thousands: the page itself lists them all.
+    # Search engines need a few appearances, not thousands: the export lists them all.
     appearances = [news_article(archive.article(article_id), site) for article_id in list(by_article)[:LISTED_AT_MOST]]
     graph = {
         "@type": "Claim",
