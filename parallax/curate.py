@@ -7,21 +7,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import unicodedata
+import textwrap
 from pathlib import Path
 
 import yaml
 
-from .load import ARTICLE_SCHEMA, ID_PATTERN, Mapping, read_fields, read_text
+from .load import ARTICLE_SCHEMA, ID_PATTERN, Mapping, read_fields, read_text, slugify
 from .model import ArchiveError, ArchiveErrors, Article, SharedStatement
 
 SLUG_WORDS = 8
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens: 'Le Monde: « Paix »' -> 'le-monde-paix'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())[:SLUG_WORDS])
 
 
 def add_article(source: Path, capture: Path, fields: dict, slug: str | None = None) -> Path:
@@ -31,7 +25,7 @@ def add_article(source: Path, capture: Path, fields: dict, slug: str | None = No
     no blank line, one paragraph a line), with what Markdown would read as markup escaped.
     """
     text = read_text(capture)
-    slug = slug or slugify(f"{fields['outlet']} {fields.get('title') or capture.stem}")
+    slug = slug or slugify(f"{fields['outlet']} {fields.get('title') or capture.stem}", SLUG_WORDS)
     if not ID_PATTERN.match(slug):
         raise ArchiveError(capture, f"cannot make an id from '{slug}': give one with --slug")
     articles = source / "articles"
@@ -125,8 +119,13 @@ def guess_channel(article: Article, start: int, end: int) -> str:
     return next((channel for word, channel in CHANNELS if word in around), "unknown")
 
 
+# How far claims.yaml indents its entries under `claims:` (see README.md).
+CLAIM_INDENT = "  "
+
+
 def suggestion(statement: SharedStatement, articles: dict[str, Article], taken: set[str]) -> str:
-    """A claims.yaml entry for a shared statement, as YAML ready to paste, with a comment."""
+    """A claims.yaml entry for a shared statement, with a comment: indented as the entries under
+    `claims:` are, so that it can be pasted below them as it is."""
     first = statement.occurrences[0]
     guesses = [guess_speaker(articles[o.article], o.start, o.end) for o in statement.occurrences]
     speaker = next((guess for guess in guesses if guess), "unknown")
@@ -140,4 +139,4 @@ def suggestion(statement: SharedStatement, articles: dict[str, Article], taken: 
         "notes": f"Carried by {', '.join(outlets)}.",
     }
     text = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=100)
-    return f"# Speaker and channel are guesses from the articles: check them.\n{text}"
+    return textwrap.indent(f"# Speaker and channel are guesses from the articles: check them.\n{text}", CLAIM_INDENT)

@@ -46,6 +46,7 @@ class Story:
     title: str
     summary: str | None
     url: str | None  # where the site is published, for addresses that must be absolute
+    licence: str | None = None  # the terms on which the archive's data may be used
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Archive:
     story: Story
     articles: tuple[Article, ...]  # sorted by publication date, then id
     claims: tuple[Claim, ...]  # in the order of claims.yaml
+    warnings: tuple[str, ...] = ()  # doubts about the input that do not stop a build: "FILE:LINE: ..."
 
     def article(self, article_id: str) -> Article:
         return self.by_id[article_id]
@@ -148,6 +150,8 @@ class SharedStatement:
     claim: Claim | None  # None: shared, but no claim covers it yet
     kind: str  # "quote" or "passage"
     occurrences: tuple[Occurrence, ...]  # sorted by article order in the archive
+    # The ids it had before a claim covered it: its places keep answering to them.
+    aliases: tuple[str, ...] = ()
 
     # Computed once: pages ask for these thousands of times in a large archive.
     @functools.cached_property

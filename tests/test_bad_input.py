@@ -38,11 +38,11 @@ def claims(small, extra: str) -> None:
 ERRORS = {
     "broken YAML in claims.yaml": (
         lambda s: write(s, "claims.yaml", "story:\n  title: T\nclaims:\n  - id: [a\n"),
-        "claims.yaml:5: invalid YAML",
+        "claims.yaml:4: invalid YAML: a '[' opened here is never closed",
     ),
     "broken YAML in front matter": (
         lambda s: write(s, "articles/bad.md", "---\noutlet: 'X\npublished: 2024-03-05\n---\nText.\n"),
-        "articles/bad.md:3: invalid YAML",
+        "articles/bad.md:2: invalid YAML: a quotation mark opened here is never closed",
     ),
     "missing front matter": (lambda s: write(s, "articles/bad.md", "Just text.\n"), "articles/bad.md:1: no front matter"),
     "a missing field": (
@@ -59,7 +59,7 @@ ERRORS = {
     ),
     "a bad date": (
         lambda s: write(s, "articles/bad.md", FRONT.replace("2024-03-05", "2024-02-30") + "Text.\n"),
-        "articles/bad.md:3: 'published' must be a date",
+        "articles/bad.md:3: 'published' is 2024-02-30, not a real date: February 2024 has 29 days",
     ),
     "a duplicate claim id": (
         lambda s: claims(s, "- id: ministry-rejects-blame\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n"),
@@ -121,6 +121,18 @@ ERRORS = {
     "a claim id that is a device name": (
         lambda s: claims(s, "- id: con\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n"),
         "claims.yaml:9: 'id' cannot be 'con'",
+    ),
+    "a claim id that names the list of claims": (
+        lambda s: claims(s, "- id: index\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n"),
+        "claims.yaml:9: 'id' cannot be 'index', a name kept for the site's lists",
+    ),
+    "an article named like the list of articles": (
+        lambda s: write(s, "articles/index.md", FRONT + "Text.\n"),
+        "articles/index.md: file name must be lower-case letters",
+    ),
+    "a value with a type it cannot have": (
+        lambda s: write(s, "articles/bad.md", FRONT.replace("outlet: X", "outlet: !!int x") + "Text.\n"),
+        "articles/bad.md:2: invalid YAML",
     ),
     "an article named like a device": (
         lambda s: write(s, "articles/nul.md", FRONT + "Text.\n"),

@@ -70,10 +70,13 @@ def test_byte_order_mark_and_crlf_are_tolerated(small):
     [
         ("No front matter here.\n", "articles/bad.md:1: no front matter"),
         ("---\noutlet: X\n\nText.\n", "articles/bad.md:1: front matter is never closed"),
-        ("---\noutlet: [X\npublished: 2024-01-01\n---\nText.\n", "articles/bad.md:3: invalid YAML"),
+        ("---\noutlet: [X\npublished: 2024-01-01\n---\nText.\n", "articles/bad.md:2: invalid YAML: a '[' opened here is never closed"),
         ("---\noutlet: X\npublished: 2024-01-01\nlanguage: en\nautor: Y\n---\nText.\n", "articles/bad.md:5: unknown field 'autor'"),
         ("---\noutlet: X\nlanguage: en\n---\nText.\n", "articles/bad.md:2: front matter has no 'published'"),
-        ("---\noutlet: X\npublished: 2024-13-01\nlanguage: en\n---\nText.\n", "articles/bad.md:3: 'published' must be a date"),
+        (
+            "---\noutlet: X\npublished: 2024-13-01\nlanguage: en\n---\nText.\n",
+            "articles/bad.md:3: 'published' is 2024-13-01, not a real date: there is no month 13",
+        ),
         ("---\noutlet: X\npublished: 2024-01-01\nlanguage: english\n---\nText.\n", "articles/bad.md:4: 'language' must be a language code"),
         ("---\noutlet: 42\npublished: 2024-01-01\nlanguage: en\n---\nText.\n", "articles/bad.md:2: 'outlet' must be text"),
         (
@@ -135,7 +138,7 @@ def test_capture_must_be_inside_the_articles_folder(small):
         ("- id: a\n  statement: S\n  speaker: P\n  channel: C\n  kind: rumour\n", "claims.yaml:8: 'kind' must be one of quote, passage, paraphrase"),
         ("- id: A b\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n", "claims.yaml:4: 'id' must be lower-case letters"),
         ("- id: a\n  speaker: P\n  channel: C\n  kind: quote\n", "claims.yaml:4: claim has no 'statement'"),
-        ("- id: a\n  statement: 'unclosed\n", "claims.yaml:6: invalid YAML"),
+        ("- id: a\n  statement: 'unclosed\n", "claims.yaml:5: invalid YAML: a quotation mark opened here is never closed"),
         ("- just a string\n", "claims.yaml: claim must be a mapping of fields"),
     ],
 )

@@ -1,0 +1,243 @@
+"""Articles: one Markdown file each, front matter and body, checked against its capture if
+it has one; the body made plain text and blocks."""
+
+from __future__ import annotations
+
+import html.parser
+import re
+from pathlib import Path
+
+import markdown
+
+from ..model import ArchiveError, Article, Block
+from ..parallel import map_numbers
+from .fields import (
+    ID_PATTERN,
+    RESERVED_IDS,
+    Schema,
+    future_dates,
+    iso_date,
+    language,
+    read_fields,
+    suggested_id,
+    text,
+    text_list,
+    web_address,
+)
+from .files import read_text, split_front_matter
+from .yaml_lines import parse_yaml
+
+# A tag-like `<...>` in an article body: the body is text, never markup.
+HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*|!--.*?)>")
+
+ARTICLE_SCHEMA: Schema = {
+    "outlet": (text, True),
+    "title": (text, False),
+    "published": (iso_date, True),
+    "author": (text, False),
+    "url": (web_address, False),
+    "language": (language, True),
+    "translated_from": (language, False),
+    "via": (text, False),
+    "capture": (text, False),
+    "edits": (text_list, False),
+    "notes": (text, False),
+}
+
+
+def load_articles(folder: Path, errors: list[ArchiveError], warnings: list[str], jobs: int = 1) -> tuple[Article, ...]:
+    if not folder.is_dir():
+        errors.append(ArchiveError(folder, "no articles folder: put one Markdown file per article there"))
+        return ()
+    paths = sorted(folder.glob("*.md"))
+    converter = BodyConverter()
+
+    def load(number: int) -> tuple[Article | None, list[ArchiveError], list[str]]:
+        found: list[ArchiveError] = []
+        doubts: list[str] = []
+        try:
+            return load_article(paths[number], folder, converter, found, doubts), found, doubts
+        except ArchiveError as error:
+            return None, [*found, error], doubts
+
+    articles = []
+    for article, found, doubts in map_numbers(load, len(paths), jobs):
+        articles.append(article)
+        errors.extend(found)
+        warnings.extend(doubts)
+    if not articles and not errors:
+        errors.append(ArchiveError(folder, "no articles: add one Markdown file (.md) per article"))
+    return tuple(sorted((a for a in articles if a), key=lambda a: (a.published, a.id)))
+
+
+
+def load_article(path: Path, folder: Path, converter: BodyConverter, errors: list[ArchiveError], warnings: list[str]):
+    article_id = path.stem
+    if not ID_PATTERN.match(article_id) or article_id in RESERVED_IDS:
+        suggested = suggested_id(article_id) or "outlet-headline"
+        raise ArchiveError(
+            path, f"file name must be lower-case letters and digits joined by hyphens: rename it, e.g. {suggested}.md"
+        )
+    if not path.resolve().is_relative_to(folder.parent.resolve()):
+        raise ArchiveError(path, "a link to a file outside the archive: copy the file into articles/ instead")
+    front, body, body_line = split_front_matter(read_text(path), path)
+    front_matter = parse_yaml(front, path, first_line=2)
+    fields = read_fields(front_matter, ARTICLE_SCHEMA, path, errors, "front matter")
+    found = len(errors)
+    capture = fields and fields.get("capture") and capture_path(folder, fields, path, errors)
+    blocks_text = converter.convert(body, body_line, path, errors)
+    if fields is None or len(errors) > found:
+        return None
+    warnings.extend(future_dates(fields, front_matter, path))
+    text, blocks = blocks_text
+    if capture:
+        check_against_capture(text, blocks, capture, path, errors)
+    return Article(
+        id=article_id,
+        path=path,
+        outlet=fields["outlet"],
+        published=fields["published"],
+        language=fields["language"],
+        title=fields.get("title"),
+        author=fields.get("author"),
+        url=fields.get("url"),
+        translated_from=fields.get("translated_from"),
+        via=fields.get("via"),
+        capture=capture,
+        edits=fields.get("edits", ()),
+        notes=fields.get("notes"),
+        text=text,
+        blocks=blocks,
+    )
+
+
+def capture_path(folder: Path, fields: dict, path: Path, errors: list[ArchiveError]) -> Path | None:
+    """The capture's file, which must be inside the articles folder."""
+    capture = (folder / fields["capture"]).resolve()
+    if not capture.is_relative_to(folder.resolve()):
+        errors.append(ArchiveError(path, f"'capture' must be a file inside {folder}, not {fields['capture']}"))
+    elif not capture.is_file():
+        errors.append(ArchiveError(path, f"'capture' names a file that does not exist: {fields['capture']}"))
+    else:
+        return capture
+    return None
+
+
+def squeeze(value: str) -> str:
+    """Text without any whitespace: captures break lines and spaces in arbitrary places."""
+    return "".join(value.split())
+
+
+def check_against_capture(text: str, blocks, capture: Path, path: Path, errors: list[ArchiveError]) -> None:
+    """Every paragraph of the body must stand in the original capture: nothing reworded."""
+    try:
+        original = squeeze(read_text(capture))
+    except ArchiveError as error:
+        errors.append(error)
+        return
+    for block in blocks:
+        words = text[block.start : block.end]
+        if squeeze(words) not in original:
+            shown = words if len(words) <= 60 else words[:57] + "..."
+            errors.append(ArchiveError(path, f"paragraph not found in its capture {capture.name}: \"{shown}\"", block.line))
+
+
+class BodyConverter:
+    """Markdown body -> plain text and blocks, with the line each block starts on."""
+
+    def __init__(self):
+        self.markdown = markdown.Markdown()
+        # The body is text: raw HTML is refused before conversion and never passed through.
+        self.markdown.preprocessors.deregister("html_block")
+        self.markdown.inlinePatterns.deregister("html")
+
+    def convert(self, body: str, first_line: int, path: Path, errors: list[ArchiveError]):
+        lines = body.split("\n")
+        for number, line in enumerate(lines, start=first_line):
+            tag = HTML_TAG.search(line)
+            if tag:
+                errors.append(
+                    ArchiveError(path, f"HTML is not allowed in an article ({tag.group()}); write '<' as '&lt;'", number)
+                )
+                return None
+        texts: list[tuple[str, str, int]] = []
+        for chunk, line in chunks(lines, first_line):
+            texts.extend((kind, words, line) for kind, words in self.blocks(chunk))
+        text, blocks = "", []
+        for kind, words, line in texts:
+            if text:
+                text += "\n\n"
+            blocks.append(Block(kind=kind, start=len(text), end=len(text) + len(words), line=line))
+            text += words
+        if not blocks:
+            errors.append(ArchiveError(path, "the article has no text after its front matter", first_line))
+            return None
+        return text, tuple(blocks)
+
+    def blocks(self, chunk: str) -> list[tuple[str, str]]:
+        """One chunk's blocks: (kind, text). Most paragraphs of news are plain prose, which
+        Markdown would leave as it is, so they skip it: the same result, many times faster."""
+        if not MARKDOWN_SYNTAX.search(chunk):
+            words = " ".join(chunk.split())
+            return [("p", words)] if words else []
+        self.markdown.reset()
+        return html_blocks(self.markdown.convert(chunk))
+
+
+# What could make Markdown change a chunk's text: inline syntax or entities anywhere, block
+# syntax (headings, lists, quotes, rules, code) at the start of a line.
+MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!|~]|^\s*(?:[-+=>#]|\d+[.)])|^(?: {4}|\t)", re.MULTILINE)
+
+
+def chunks(lines: list[str], first_line: int):
+    """Runs of non-blank lines, each with the line it starts on."""
+    start = None
+    for index, line in enumerate([*lines, ""]):
+        if line.strip() and start is None:
+            start = index
+        elif not line.strip() and start is not None:
+            yield "\n".join(lines[start:index]), first_line + start
+            start = None
+
+
+BLOCK_TAGS = {"p", "li", "pre", "blockquote", "ul", "ol", "div", "dt", "dd", "td", "th", "hr", "table", "tr"}
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def html_blocks(html: str) -> list[tuple[str, str]]:
+    """The text of each block element in Markdown's HTML output, whitespace folded."""
+    parser = _BlockParser()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    return parser.blocks
+
+
+class _BlockParser(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self.words: list[str] = []
+        self.kind = "p"
+
+    def flush(self):
+        folded = " ".join("".join(self.words).split())
+        if folded:
+            self.blocks.append((self.kind, folded))
+        self.words = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCK_TAGS or tag in HEADING_TAGS:
+            self.flush()
+            # A document-level heading would compete with the page title: subheads start at h2.
+            self.kind = "h2" if tag == "h1" else tag if tag in HEADING_TAGS else "p"
+        elif tag == "br":
+            self.words.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in BLOCK_TAGS or tag in HEADING_TAGS:
+            self.flush()
+            self.kind = "p"
+
+    def handle_data(self, data):
+        self.words.append(data)

@@ -1,0 +1,36 @@
+"""Reading files: UTF-8 text, and an article's front matter cut from its body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import ArchiveError
+
+
+def read_text(path: Path) -> str:
+    """A file's text: UTF-8, a byte-order mark and CRLF line ends tolerated."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ArchiveError(path, f"cannot read: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ArchiveError(
+            path, f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8", line
+        ) from None
+    if "\x00" in text:
+        raise ArchiveError(path, "a binary file, not text", text[: text.index("\x00")].count("\n") + 1)
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(source: str, path: Path) -> tuple[str, str, int]:
+    """Return (front matter, body, line the body starts on)."""
+    lines = source.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ArchiveError(path, "no front matter: the file must start with '---', the fields, then '---'", 1)
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            return "\n".join(lines[1 : number - 1]), "\n".join(lines[number:]), number + 1
+    raise ArchiveError(path, "front matter is never closed: add a line '---' after the fields", 1)
