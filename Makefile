@@ -1,24 +1,32 @@
 # Two commands on a fresh machine: `make site` builds the site, `make test` runs every test.
-# Each installs what it needs first: Python packages into .venv; for the browser and HTML tests,
-# Debian's chromium and a Java runtime (apt) and the Nu HTML checker (npm).
+# Each installs what it needs first, and nothing more: building needs Python packages only
+# (into .venv); the tests add their own packages, Debian's chromium and a Java runtime (apt)
+# and the Nu HTML checker (npm, so Node.js).
 
 PYTHON ?= python3
 VENV := .venv
-INSTALLED := $(VENV)/.installed
+BUILDING := $(VENV)/.installed-build
+TESTING := $(VENV)/.installed-test
 CHECKERS := node_modules/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: site test clean
 
-site: $(INSTALLED)
+site: $(BUILDING)
 	$(VENV)/bin/python build.py
 
-test: $(INSTALLED) $(CHECKERS) /usr/bin/chromium /usr/bin/java
+test: $(TESTING) $(CHECKERS) /usr/bin/chromium /usr/bin/java
 	$(VENV)/bin/python -m pytest
 
-$(INSTALLED): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+
+$(BUILDING): pyproject.toml $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet --editable .
+	touch $@
+
+$(TESTING): pyproject.toml $(BUILDING)
 	$(VENV)/bin/python -m pip install --quiet --editable '.[test]'
 	touch $@
 
