@@ -17,7 +17,7 @@ from .load import load_archive
 from .match import shared_statements
 from .model import ArchiveError, ArchiveErrors
 from .parallel import cores
-from .render import short
+from .render.words import short
 
 DESCRIPTION = """\
 Parallax compares how news outlets cover one story, statement by statement.

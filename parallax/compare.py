@@ -23,9 +23,12 @@ class Carried:
 
 @dataclass(frozen=True)
 class ArticleSummary:
+    """What one article carries. Every count of it on every page, feed and export comes from here."""
+
     article: Article
-    carried: tuple[Carried, ...]  # in the order they appear in the article
-    shared_share: float  # the part of the article's text that is shared with others, 0-1
+    carried: tuple[Carried, ...]  # in the order they appear in the article; claims found only here too
+    shared_statements: int  # how many statements it shares with other articles (each counted once)
+    shared_share: float  # the part of the article's text that is shared with other articles, 0-1
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,14 @@ class Comparison:
     # similarity[i][j]: the share of outlet i's text in statements it shares with outlet j
     similarity: tuple[tuple[float, ...], ...]
 
-    def summary(self, article_id: str) -> ArticleSummary:
-        return next(s for s in self.summaries if s.article.id == article_id)
+    @functools.cached_property
+    def shared(self) -> tuple[SharedStatement, ...]:
+        """The statements two or more articles carry: what "shared" means everywhere."""
+        return tuple(s for s in self.statements if s.is_shared)
 
-    @property
+    @functools.cached_property
     def uncovered(self) -> tuple[SharedStatement, ...]:
+        """Shared statements no claim covers."""
         return tuple(s for s in self.statements if s.claim is None)
 
 
@@ -90,9 +96,14 @@ def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
         carried = sorted(
             carried_by[article.id], key=lambda c: (c.occurrence.start, c.occurrence.end, c.statement.id)
         )
-        spans = [(c.occurrence.start, c.occurrence.end) for c in carried]
+        shared = [c for c in carried if c.statement.is_shared]
         summaries.append(
-            ArticleSummary(article=article, carried=tuple(carried), shared_share=covered_length(spans) / len(article.text))
+            ArticleSummary(
+                article=article,
+                carried=tuple(carried),
+                shared_statements=len({c.statement.id for c in shared}),
+                shared_share=covered_length([(c.occurrence.start, c.occurrence.end) for c in shared]) / len(article.text),
+            )
         )
     outlets = tuple(dict.fromkeys(article.outlet for article in archive.articles))
     by_claim = {s.claim.id: s for s in statements if s.claim}

@@ -112,35 +112,46 @@ def shared_statements(
         occurrences = representatives(members, groups.scores, texts, ranks)
         if claim is not None:
             claimed.append((claim, occurrences))
-        elif len({o.article for o in occurrences}) >= 2:
+        elif is_shared(occurrences):
             found.append(occurrences)
     found = settle(found, [occurrences for _, occurrences in claimed])
     for group in found + [occurrences for _, occurrences in claimed]:
         group.sort(key=lambda item: (order[item.article], item.start))
     by_claim = dict(claimed)
     taken = {claim.id for claim in archive.claims}
-    statements = [
+    found.sort(key=lambda group: [(order[item.article], item.start) for item in group])
+    uncovered = [
+        SharedStatement(id=discovered_id(group, ranks, taken), claim=None, kind=discovered_kind(group, ranks), occurrences=tuple(group))
+        for group in found
+    ]
+    # A claim's group keeps, as an alias, the id it had before the claim covered it, so that the
+    # addresses given out then go on working.
+    claimed_statements = [
         SharedStatement(
             id=claim.id,
             claim=claim,
             kind="quote" if claim.kind == "quote" else "passage",
             occurrences=tuple(by_claim[claim]),
+            aliases=(discovered_id(by_claim[claim], ranks, taken),) if is_shared(by_claim[claim]) else (),
         )
         for claim in archive.claims
         if claim in by_claim
     ]
-    for group in sorted(found, key=lambda group: [(order[item.article], item.start) for item in group]):
-        kind = "quote" if any(ranks[item] == QUOTED for item in group) else "passage"
-        first_words = WORD.findall(fold(group[0].text))[:6]
-        statements.append(
-            SharedStatement(
-                id=unique_id(f"{kind}-" + "-".join(first_words), taken),
-                claim=None,
-                kind=kind,
-                occurrences=tuple(group),
-            )
-        )
-    return statements
+    return claimed_statements + uncovered
+
+
+def is_shared(group: list[Occurrence]) -> bool:
+    return len({o.article for o in group}) >= 2
+
+
+def discovered_kind(group: list[Occurrence], ranks: dict[Occurrence, int]) -> str:
+    return "quote" if any(ranks[item] == QUOTED for item in group) else "passage"
+
+
+def discovered_id(group: list[Occurrence], ranks: dict[Occurrence, int], taken: set[str]) -> str:
+    """A statement's id when no claim covers it: its kind and the first words of its first occurrence."""
+    first_words = WORD.findall(fold(group[0].text))[:6]
+    return unique_id(f"{discovered_kind(group, ranks)}-" + "-".join(first_words), taken)
 
 
 def fold(text: str) -> str:

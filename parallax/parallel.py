@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, TypeVar
 
 Result = TypeVar("Result")
+Other = TypeVar("Other")
 
 WORTH_FORKING = 200  # items: fewer are done faster in this process than by starting workers
 CHUNKS_PER_WORKER = 4  # smaller chunks even out the workers' loads
@@ -29,26 +30,26 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_numbers(
-    task: Callable[[int], Result], count: int, jobs: int, meanwhile: Callable[[], None] | None = None
-) -> list[Result]:
-    """[task(0), task(1), ..., task(count - 1)], in order, over `jobs` processes if it pays.
+def map_numbers(task: Callable[[int], Result], count: int, jobs: int) -> list[Result]:
+    """[task(0), task(1), ..., task(count - 1)], in order, over `jobs` processes if it pays."""
+    return map_numbers_meanwhile(task, count, jobs, lambda: None)[0]
 
-    `meanwhile`, if given, is done in this process while the workers work."""
+
+def map_numbers_meanwhile(
+    task: Callable[[int], Result], count: int, jobs: int, meanwhile: Callable[[], Other]
+) -> tuple[list[Result], Other]:
+    """map_numbers(task, count, jobs), and meanwhile() done in this process while the workers work."""
     global _task
     if jobs <= 1 or count < WORTH_FORKING or not sys.platform.startswith("linux"):
-        if meanwhile:
-            meanwhile()
-        return [task(number) for number in range(count)]
+        return [task(number) for number in range(count)], meanwhile()
     size = -(-count // (jobs * CHUNKS_PER_WORKER))
     chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
     _task = task
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             running = pool.map(_run, chunks)  # the workers start now, each with the task
-            if meanwhile:
-                meanwhile()
-            return [result for results in running for result in results]
+            other = meanwhile()
+            return [result for results in running for result in results], other
     finally:
         _task = None
 

@@ -36,9 +36,8 @@ class Result:
     stages: dict[str, float] = field(default_factory=dict)  # seconds each stage took
 
     def summary(self, output: Path | None) -> str:
-        shared = [s for s in self.comparison.statements if s.is_shared]
         line = (
-            f"{len(self.archive.articles)} articles, {len(self.archive.claims)} claims, {len(shared)} shared "
+            f"{len(self.archive.articles)} articles, {len(self.archive.claims)} claims, {len(self.comparison.shared)} shared "
             f"statements ({len(self.comparison.uncovered)} without a claim)"
         )
         if output is None:
@@ -82,13 +81,15 @@ def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Resul
     matched = time.perf_counter()
     comparison = compare(archive, statements)
     result = Result(archive, comparison)
+    result.warnings.extend(archive.warnings)
     result.stages = {"load": loaded - started, "match": matched - loaded, "compare": time.perf_counter() - matched}
     before = claims_found_before(output) if output else {}
     for row in comparison.coverage:
         where = f"{source / 'claims.yaml'}:{row.claim.line}: claim '{row.claim.id}'"
         if row.carried_by < 2:
             plural = "s" if row.carried_by != 1 else ""
-            result.warnings.append(f"{where} is found in {row.carried_by} article{plural}, not two or more")
+            hint = ": check its wording, or add a rendering as an outlet words it" if row.carried_by == 0 else ""
+            result.warnings.append(f"{where} is found in {row.carried_by} article{plural}, not two or more{hint}")
         elif row.carried_by < before.get(row.claim.id, 0):
             result.warnings.append(f"{where} is found in {row.carried_by} articles, {before[row.claim.id]} at the last build")
         found = {cell.article for cell in row.cells if cell}

@@ -22,6 +22,7 @@ def main() -> None:
         "index": site / "index.html",
         "articles": site / "articles.html",
         "article": sorted((site / "articles").glob("*.html"))[-1],
+        "claims": site / "claims" / "index.html",
         "claim": sorted((site / "claims").glob("*.html"))[0],
         "404": site / "404.html",
     }

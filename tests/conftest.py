@@ -39,6 +39,22 @@ def site(tmp_path_factory) -> Path:
     return output
 
 
+ADDRESS = "https://archive.test/moscow-2023/"
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Path:
+    """The real archive, built as it would be published: with the site's address set."""
+    root = tmp_path_factory.mktemp("published")
+    for folder in ("articles", "templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    claims = (REPO / "claims.yaml").read_text(encoding="utf-8")
+    (root / "claims.yaml").write_text(claims.replace("story:\n", f"story:\n  url: {ADDRESS}\n", 1), encoding="utf-8")
+    output = root / "site"
+    assert main(["build", "--source", str(root), "--output", str(output)]) == 0
+    return output
+
+
 MINISTRY = "We will not accept any attempt to blame us for the failure of the talks in Geneva"
 
 # A claim that only The Daily carries, for the warnings about claims found in too few articles.

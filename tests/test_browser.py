@@ -155,3 +155,57 @@ def test_every_page_is_valid_html_css_and_svg(site):
     )
     messages = json.loads(result.stderr or "{}").get("messages", [])
     assert messages == [], messages[:5]
+
+
+def test_the_overview_on_a_narrow_screen_lists_what_the_maps_show_and_nothing_scrolls_unseen(browser, site):
+    visit = Visit(browser, (site / "index.html").as_uri(), viewport={"width": 390, "height": 844})
+    page = visit.page
+    assert page.locator("svg.heat-map").evaluate_all("maps => maps.map(m => m.getBoundingClientRect().width)") == [0, 0]
+    lists = page.locator("ol.map-list")
+    assert lists.count() == 2 and all(lists.nth(i).is_visible() for i in range(2))
+    first_claim = lists.first.locator("> li").first
+    assert first_claim.locator("a").first.inner_text().startswith("Israel views the invitation")
+    assert "Mixed Times: the same words" in first_claim.inner_text()
+    smallest = page.evaluate(
+        "Math.min(...[...document.querySelectorAll('ol.map-list, table.cards')].flatMap(e => [...e.querySelectorAll('*')])"
+        ".filter(e => e.offsetParent && e.textContent.trim()).map(e => parseFloat(getComputedStyle(e).fontSize)))"
+    )
+    assert smallest >= 13
+    # The articles table is a column of cards: nothing wider than the screen.
+    assert page.evaluate("document.querySelector('table.outlets').scrollWidth") <= 390 - 16
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert visit.problems == []
+    visit.close()
+
+
+def focused_href(page) -> str | None:
+    return page.evaluate("document.activeElement.getAttribute('href')")
+
+
+def test_the_keyboard_goes_through_the_coverage_map_row_by_row_and_can_skip_it(browser, site):
+    visit = Visit(browser, (site / "index.html").as_uri(), viewport={"width": 1400, "height": 900})
+    page = visit.page
+    page.locator("#coverage").scroll_into_view_if_needed()
+    page.focus("a[href$='claims/index.html'] >> nth=1")  # the link just before the map
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-map"
+    assert page.locator("a.skip-map").is_visible()
+    stops = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        stops.append(focused_href(page))
+    # A row's label, then that row's squares, then the next row's label.
+    assert stops[5] == "claims/israel-obscene-step.html"
+    assert all("#s-israel-obscene-step" in stop for stop in stops[6:9])
+    assert stops[9] == "claims/hamas-worse-than-isis.html"
+    page.focus("a.skip-map")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#coverage-table")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    # A label that is a link looks like one.
+    label = page.locator("svg.heat-map a text.row").first
+    link = page.locator("main a").first
+    assert label.evaluate("e => getComputedStyle(e).fill") == link.evaluate("e => getComputedStyle(e).color")
+    assert "underline" in label.evaluate("e => getComputedStyle(e).textDecorationLine")
+    visit.close()

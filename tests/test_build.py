@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
 import pytest
-from conftest import CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO
+from conftest import ADDRESS, CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO
 
 from parallax import pipeline
 from parallax.cache import Cache
@@ -57,8 +57,17 @@ def test_the_site_has_an_overview_every_article_and_every_claim(site, archive):
         assert (site / "captures" / f"{article.id}.txt").read_bytes() == article.capture.read_bytes()
     for claim in archive.claims:
         assert (site / "claims" / f"{claim.id}.html").is_file()
-    # and 404.html, and the list of articles
-    assert len(pages(site)) == 3 + len(archive.articles) + len(archive.claims)
+    # and 404.html, the list of articles (also at articles/), and the list of claims at claims/
+    for page in ("404.html", "articles.html", "articles/index.html", "claims/index.html"):
+        assert (site / page).is_file()
+    assert len(pages(site)) == 5 + len(archive.articles) + len(archive.claims)
+
+
+def target_of(site: Path, page: Path, address: str) -> Path:
+    """The file a link leads to; one from the host's root (the 404 page's) as if the site were served there."""
+    if not address:
+        return page
+    return (site / address.lstrip("/")).resolve() if address.startswith("/") else (page.parent / address).resolve()
 
 
 def test_every_internal_link_and_anchor_resolves(site):
@@ -67,7 +76,7 @@ def test_every_internal_link_and_anchor_resolves(site):
             if urlparse(link).scheme in ("http", "https"):
                 continue
             address, fragment = urldefrag(link)
-            target = (page.parent / address).resolve() if address else page
+            target = target_of(site, page, address)
             assert target.is_file(), f"{page.name}: broken link {link}"
             if fragment:
                 assert fragment in parse(target).ids, f"{page.name}: no #{fragment} in {target.name}"
@@ -210,7 +219,8 @@ def test_another_story_in_its_own_folder_builds_with_these_templates(small):
 def test_an_archive_without_claims_builds(small):
     small.claims("[]")
     assert run_build(cwd=small.root).returncode == 0
-    assert "No claims yet" in (small.root / "site" / "index.html").read_text()
+    assert "No claims are tracked in this archive yet." in (small.root / "site" / "index.html").read_text()
+    assert "No claims are tracked in this archive yet." in (small.root / "site" / "claims" / "index.html").read_text()
 
 
 def test_help_documents_the_command():
@@ -219,14 +229,15 @@ def test_help_documents_the_command():
     assert "--source DIR" in result.stdout and "--output DIR" in result.stdout
 
 
-def test_sitemap_and_feed_are_valid_xml_with_absolute_addresses(site, archive):
+def test_sitemap_and_feed_are_valid_xml_with_absolute_addresses(published_site, archive):
     import xml.etree.ElementTree as ElementTree
 
-    base = archive.story.url
+    site, base = published_site, ADDRESS
     sitemap = ElementTree.parse(site / "sitemap.xml").getroot()
     locations = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert base in locations and base + "claims/israel-obscene-step.html" in locations
-    assert len(locations) == 2 + len(archive.articles) + len(archive.claims)  # the overview and the list
+    # the overview, the list of articles and the list of claims (the list again at articles/ is not listed)
+    assert len(locations) == 3 + len(archive.articles) + len(archive.claims)
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ElementTree.parse(site / "feed.xml").getroot()
     entries = feed.findall(f"{atom}entry")
@@ -235,12 +246,12 @@ def test_sitemap_and_feed_are_valid_xml_with_absolute_addresses(site, archive):
     assert all(e.find(f"{atom}author/{atom}name").text for e in entries)
 
 
-def test_a_claim_page_has_a_share_card_a_canonical_address_and_structured_data(site, archive):
-    page = (site / "claims" / "peskov-contacts-with-all-parties.html").read_text()
-    address = archive.story.url + "claims/peskov-contacts-with-all-parties.html"
+def test_a_claim_page_has_a_share_card_a_canonical_address_and_structured_data(published_site):
+    page = (published_site / "claims" / "peskov-contacts-with-all-parties.html").read_text()
+    address = ADDRESS + "claims/peskov-contacts-with-all-parties.html"
     assert f'<link rel="canonical" href="{address}">' in page
     assert f'<meta property="og:url" content="{address}">' in page
-    assert f'<meta property="og:image" content="{archive.story.url}card.png">' in page
+    assert f'<meta property="og:image" content="{ADDRESS}card.png">' in page
     assert '<meta name="twitter:card" content="summary_large_image">' in page
     data = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
     claim, *quotations = data["@graph"]
@@ -287,7 +298,7 @@ def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_page
 
     overview = (site / "index.html").read_text(encoding="utf-8")
     assert "articles-2.html" in parse(site / "index.html").links  # the rest of the articles
-    articles_table = overview[overview.index('<table class="outlets">'):]
+    articles_table = overview[overview.index('<table class="outlets cards">'):]
     assert articles_table.count('<th scope="row">') == 100
     # One column per outlet: an outlet with many articles says in how many it carries the claim.
     coverage_table = overview[overview.index('<table class="coverage">'):overview.index("</table>")]
@@ -301,8 +312,7 @@ def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_page
     assert len(named) < 120 and "more, all listed in" in claim_html
 
     # An article's breadcrumb leads to the page of the list it is on.
-    order = sorted(site.glob("articles/*.html"))
-    assert len(order) == 250
+    assert len(list(site.glob("articles/*.html"))) == 250 + 1  # and the list again at articles/
     last = small.load().articles[-1]
     assert 'href="../articles-3.html">Articles</a>' in (site / "articles" / f"{last.id}.html").read_text(encoding="utf-8")
 

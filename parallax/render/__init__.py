@@ -1,0 +1,11 @@
+"""Stage 5: turn the archive and its comparison into the site's files, in memory.
+
+addresses: where each page stands; site: every file, from the templates; body: an article's text
+cut at its statements; showcase: which wordings a page names; maps: the overview's heat maps;
+sharing: schema.org data and the card image; export: the data files for researchers.
+"""
+
+from .addresses import ARCHIVE_JSON
+from .site import render_site
+
+__all__ = ["ARCHIVE_JSON", "render_site"]

@@ -1,0 +1,108 @@
+"""Where everything stands on the site.
+
+One function per kind of page gives its path in the site, which is also its address relative to
+the site's root: links and files can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..model import Occurrence, SharedStatement
+
+ARCHIVE_JSON = "data/archive.json"
+OCCURRENCES_JSONL = "data/occurrences.jsonl"
+CARD_IMAGE = "card.png"
+CLAIM_LIST = "claims/index.html"  # a host serves it at claims/, where readers look for it
+
+
+def article_page(article_id: str) -> str:
+    return f"articles/{article_id}.html"
+
+
+def claim_page(claim_id: str) -> str:
+    return f"claims/{claim_id}.html"
+
+
+def capture_file(article_id: str) -> str:
+    return f"captures/{article_id}.txt"
+
+
+def article_list_page(number: int) -> str:
+    """The list of articles is cut into pages: articles.html, articles-2.html, ..."""
+    return "articles.html" if number == 1 else f"articles-{number}.html"
+
+
+def section_of(path: str) -> str | None:
+    """Which part of the site a page belongs to, for the navigation: overview, articles or claims."""
+    if path == "index.html":
+        return "overview"
+    if path.startswith(("articles/", "articles.html", "articles-")):
+        return "articles"
+    return "claims" if path.startswith("claims/") else None
+
+
+ARTICLES_PER_PAGE = 100
+FEED_ENTRIES = 50  # the latest articles; a feed reader wants news, not the whole archive
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of the article list stands among the others."""
+
+    number: int  # from 1
+    pages: int
+    first: int  # the number, from 1, of the first article on this page
+    last: int
+
+    link = staticmethod(article_list_page)
+
+    @property
+    def nearby(self) -> list[int | None]:
+        """The pages to link: the first, the last and those near this one; None for a gap."""
+        shown = sorted({1, self.pages, *range(max(1, self.number - 2), min(self.pages, self.number + 2) + 1)})
+        with_gaps: list[int | None] = []
+        for number in shown:
+            if with_gaps and number - with_gaps[-1] > 1:
+                with_gaps.append(None)
+            with_gaps.append(number)
+        return with_gaps
+
+
+def pagers(count: int) -> list[Pager]:
+    pages = max(1, -(-count // ARTICLES_PER_PAGE))
+    return [
+        Pager(number, pages, (number - 1) * ARTICLES_PER_PAGE + 1, min(count, number * ARTICLES_PER_PAGE))
+        for number in range(1, pages + 1)
+    ]
+
+
+class Places:
+    """Where each occurrence stands on the site: its id in its article's page (s-<statement>,
+    then s-<statement>-2, ... where an article carries it more than once), and a link to it.
+
+    An occurrence also answers to the same ids made from the statement's aliases, so that a link
+    given out before a claim covered the statement still finds it."""
+
+    def __init__(self, statements: tuple[SharedStatement, ...]):
+        self.anchors: dict[tuple[str, Occurrence], tuple[str, ...]] = {}
+        for statement in statements:
+            seen: dict[str, int] = defaultdict(int)
+            for occurrence in statement.occurrences:
+                seen[occurrence.article] += 1
+                suffix = f"-{seen[occurrence.article]}" if seen[occurrence.article] > 1 else ""
+                # The statement's own id last, right before the text it marks.
+                names = (*statement.aliases, statement.id)
+                self.anchors[statement.id, occurrence] = tuple(f"s-{name}{suffix}" for name in names)
+
+    def anchor(self, statement: SharedStatement, occurrence: Occurrence) -> str:
+        return self.anchors[statement.id, occurrence][-1]
+
+    def all_anchors(self, statement: SharedStatement, occurrence: Occurrence) -> tuple[str, ...]:
+        """The ids it answers to from earlier builds, then its own."""
+        return self.anchors[statement.id, occurrence]
+
+    def link(self, statement: SharedStatement, occurrence: Occurrence) -> str:
+        return f"{article_page(occurrence.article)}#{self.anchor(statement, occurrence)}"
+

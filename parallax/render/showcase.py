@@ -1,0 +1,105 @@
+"""Which wordings and articles a page names, so that pages stay short when many outlets carry a
+statement: the claim page and the export have them all."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import jinja2
+from markupsafe import Markup
+
+from ..compare import word_key
+from ..model import Archive, Article, Occurrence, SharedStatement
+
+OTHERS_SHOWN = 6  # other outlets' wordings shown beside a paragraph; the claim page has them all
+
+
+class Showcase:
+    """Which other articles' wordings a page shows beside a statement: one of each wording
+    first, at most OTHERS_SHOWN, and how many more there are.
+
+    Most pages carrying a statement show the same wordings: each list is rendered once."""
+
+    def __init__(self, environment: jinja2.Environment):
+        self.environment = environment
+        self.chosen: dict[str, tuple[tuple[Occurrence, ...], Counter]] = {}
+        self.rendered: dict[tuple, Markup] = {}
+
+    def others(self, statement: SharedStatement, article_id: str | None) -> tuple[list[Occurrence], int]:
+        if statement.id not in self.chosen:
+            self.chosen[statement.id] = (showcase(statement), Counter(statement.article_ids))
+        chosen, per_article = self.chosen[statement.id]
+        shown = [o for o in chosen if o.article != article_id][:OTHERS_SHOWN]
+        rest = len(statement.occurrences) - per_article[article_id]
+        return shown, rest - len(shown)
+
+    @jinja2.pass_context
+    def renderings(self, context, statement: SharedStatement, article_id: str | None = None) -> Markup:
+        """The list of other wordings, as HTML (the template `_renderings.html`)."""
+        shown, more = self.others(statement, article_id)
+        key = (context["root"], statement.id, tuple(map(id, shown)), more)
+        if key not in self.rendered:
+            template = self.environment.get_template("_renderings.html")
+            html = template.render(root=context["root"], statement=statement, shown=shown, more=more)
+            self.rendered[key] = Markup(html)
+        return self.rendered[key]
+
+
+def showcase(statement: SharedStatement) -> tuple[Occurrence, ...]:
+    """A statement's occurrences, one of each wording first: enough to show beside any article."""
+    first = distinct_wordings(statement.occurrences)[: OTHERS_SHOWN + 1]
+    chosen = set(map(id, first))
+    return tuple(first + [o for o in statement.occurrences if id(o) not in chosen][: OTHERS_SHOWN + 1])
+
+
+@functools.lru_cache(maxsize=None)
+def wording_key(text: str) -> tuple[str, ...]:
+    return tuple(key for word in text.split() if (key := word_key(word)))
+
+
+LISTED_PER_OUTLET = 10  # articles named per outlet in a claim page's lists; the export has them all
+LISTED_AT_MOST = 50  # articles named under one wording on a claim page
+UNCOVERED_SHOWN = 100  # statements without a claim on the overview; the export has them all
+
+
+@dataclass(frozen=True)
+class OutletList:
+    """Some of one outlet's articles, named, and how many more there are."""
+
+    outlet: str
+    articles: tuple[Article, ...]
+    more: int
+
+
+def by_outlet(articles) -> list[OutletList]:
+    grouped: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        grouped[article.outlet].append(article)
+    return [
+        OutletList(outlet, tuple(found[:LISTED_PER_OUTLET]), max(0, len(found) - LISTED_PER_OUTLET))
+        for outlet, found in grouped.items()
+    ]
+
+
+def not_carrying(archive: Archive, statement: SharedStatement | None) -> list[OutletList]:
+    """The articles that do not carry a statement, by outlet."""
+    carrying = set(statement.article_ids) if statement else set()
+    return by_outlet(a for a in archive.articles if a.id not in carrying)
+
+
+def distinct_wordings(occurrences) -> list[Occurrence]:
+    """The first occurrence of each wording, in order."""
+    first: dict[tuple[str, ...], Occurrence] = {}
+    for occurrence in occurrences:
+        first.setdefault(wording_key(occurrence.text), occurrence)
+    return list(first.values())
+
+
+def wordings(variants) -> list[tuple[object, list[Occurrence]]]:
+    """Variants grouped by wording: one per distinct wording, with every occurrence that has it."""
+    groups: dict[tuple[str, ...], tuple[object, list[Occurrence]]] = {}
+    for variant in variants:
+        groups.setdefault(wording_key(variant.occurrence.text), (variant, []))[1].append(variant.occurrence)
+    return list(groups.values())

@@ -1,0 +1,191 @@
+"""Every file of the site, rendered in memory from the templates in the archive's `templates/`.
+
+Links between pages are relative, so the site works from any host, under any sub-path, and
+straight from disk; the few addresses a standard wants absolute (canonical, share cards, sitemap,
+feed) come from the story's `url`.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import urllib.parse
+from pathlib import Path
+
+import jinja2
+
+from ..compare import Comparison
+from ..model import Archive
+from ..parallel import map_numbers_meanwhile
+from .addresses import (
+    ARCHIVE_JSON,
+    ARTICLES_PER_PAGE,
+    CARD_IMAGE,
+    CLAIM_LIST,
+    FEED_ENTRIES,
+    OCCURRENCES_JSONL,
+    Places,
+    article_list_page,
+    article_page,
+    capture_file,
+    claim_page,
+    pagers,
+    section_of,
+)
+from .body import body_rows
+from .export import export_files
+from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
+from .sharing import card_image, claim_json_ld
+from .showcase import LISTED_AT_MOST, UNCOVERED_SHOWN, Showcase, not_carrying, wordings
+from .words import count, language_name, long_date, percent, plural
+
+
+class Pages:
+    """The site's templates, each rendered for the path it is written at."""
+
+    def __init__(self, templates: Path, archive: Archive, comparison: Comparison, places: Places):
+        self.environment = make_environment(templates, archive, comparison, places)
+
+    def render(self, path: str, template: str, root: str | None = None, **context) -> bytes:
+        """`root` leads from the page back to the site's root: relative unless given."""
+        root = "../" * path.count("/") if root is None else root
+        return self.environment.get_template(template).render(root=root, path=path, **context).encode("utf-8")
+
+
+def render_site(archive: Archive, comparison: Comparison, templates: Path, jobs: int = 1) -> dict[str, bytes]:
+    """Every file of the site: its path relative to the site root, and its bytes.
+
+    `jobs`: how many processes may render the article pages, while this one renders the rest."""
+    places = Places(comparison.statements)
+    pages = Pages(templates, archive, comparison, places)
+
+    def article(position: int) -> bytes:
+        summary = comparison.summaries[position]
+        return pages.render(
+            article_page(summary.article.id), "article.html", summary=summary, article=summary.article,
+            rows=body_rows(summary, places), listed_on=article_list_page(position // ARTICLES_PER_PAGE + 1),
+        )
+
+    article_pages, files = map_numbers_meanwhile(
+        article, len(comparison.summaries), jobs, lambda: other_files(pages, archive, comparison, places, templates)
+    )
+    for summary, html in zip(comparison.summaries, article_pages):
+        files[article_page(summary.article.id)] = html
+        if summary.article.capture:
+            files[capture_file(summary.article.id)] = summary.article.capture.read_bytes()
+    if archive.story.url:
+        listed = sorted(path for path in files if path.endswith(".html") and path not in UNLISTED)
+        files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed)
+        files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=comparison.summaries[-FEED_ENTRIES:])
+    return files
+
+
+ARTICLES_FOLDER = "articles/index.html"  # leads to the list of articles, for readers who look for it at articles/
+UNLISTED = {"404.html", ARTICLES_FOLDER}  # pages a search engine has no use for
+
+
+def other_files(pages: Pages, archive: Archive, comparison: Comparison, places: Places, templates: Path) -> dict[str, bytes]:
+    """Every file but the article pages and captures."""
+    files: dict[str, bytes] = {}
+    statements = {s.claim.id: s for s in comparison.statements if s.claim}
+    listing = pagers(len(comparison.summaries))
+    for pager in listing:
+        summaries = comparison.summaries[pager.first - 1 : pager.last]
+        path = article_list_page(pager.number)
+        files[path] = pages.render(path, "articles.html", summaries=summaries, pager=pager)
+    # The first page of the list again at articles/, where readers look for it; its canonical address is the list's.
+    files[ARTICLES_FOLDER] = pages.render(
+        ARTICLES_FOLDER, "articles.html", summaries=comparison.summaries[: listing[0].last], pager=listing[0],
+        canonical=article_list_page(1),
+    )
+    files["index.html"] = pages.render(
+        "index.html",
+        "index.html",
+        coverage_map=coverage_map(archive, comparison, places),
+        similarity_map=similarity_map(comparison),
+        statement_of=statements,
+        summaries=comparison.summaries[:ARTICLES_PER_PAGE],
+        pager=listing[0],
+    )
+    files[CLAIM_LIST] = pages.render(CLAIM_LIST, "claims.html")
+    for row in comparison.coverage:
+        statement = statements.get(row.claim.id)
+        path = claim_page(row.claim.id)
+        files[path] = pages.render(
+            path, "claim.html", row=row, claim=row.claim, statement=statement,
+            structured_data=claim_json_ld(archive, row.claim, statement),
+        )
+    # Hosts serve the 404 page at any missing address, however deep: it links from the site's
+    # address (or the host's root, if none is set) and carries its styles, allowed by their hash.
+    style = (templates / "static" / "style.css").read_text(encoding="utf-8")
+    files["404.html"] = pages.render(
+        "404.html", "404.html", root=archive.story.url or "/", inline_style=style,
+        style_source=f"'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'",
+    )
+    static = templates / "static"
+    for asset in sorted(static.rglob("*")) if static.is_dir() else ():
+        if asset.is_file():
+            files[asset.relative_to(static).as_posix()] = asset.read_bytes()
+    files[CARD_IMAGE] = card_image(archive)
+    files.update(export_files(archive, comparison))
+    return files
+
+
+def make_environment(templates: Path, archive: Archive, comparison: Comparison, places: Places) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no need to look at them again
+    )
+    environment.globals.update(
+        archive=archive,
+        comparison=comparison,
+        url=url,
+        absolute=absolute,
+        article_page=article_page,
+        article_list=article_list_page(1),
+        claim_page=claim_page,
+        claim_list=CLAIM_LIST,
+        section_of=section_of,
+        capture_file=capture_file,
+        occurrence_link=places.link,
+        wordings=wordings,
+        not_carrying=functools.partial(not_carrying, archive),
+        listed_at_most=LISTED_AT_MOST,
+        uncovered_shown=UNCOVERED_SHOWN,
+        mapped_outlets=MAPPED_OUTLETS,
+        anchor=places.anchor,
+        archive_json=ARCHIVE_JSON,
+        occurrences_jsonl=OCCURRENCES_JSONL,
+        card_image=CARD_IMAGE,
+        favicon=favicon(templates),
+        latest=max(article.published for article in archive.articles),
+    )
+    environment.globals["renderings"] = Showcase(environment).renderings
+    environment.filters.update(
+        long_date=long_date, percent=percent, language_name=language_name, count=count, plural=plural
+    )
+    return environment
+
+
+def favicon(templates: Path) -> str:
+    """The icon as a data: address, so that no page (not even the 404 page) asks for a file."""
+    icon = templates / "static" / "favicon.svg"
+    return "data:image/svg+xml," + urllib.parse.quote(icon.read_text(encoding="utf-8").strip()) if icon.is_file() else ""
+
+
+@jinja2.pass_context
+def url(context, path: str) -> str:
+    """The address of `path` relative to the page being rendered."""
+    return context["root"] + path
+
+
+@jinja2.pass_context
+def absolute(context, path: str) -> str:
+    """The absolute address of `path` on the published site."""
+    return context["archive"].story.url + ("" if path == "index.html" else path)

@@ -1,0 +1,40 @@
+"""How the site writes dates, numbers, languages and long labels: the same on every machine."""
+
+from __future__ import annotations
+
+import datetime
+
+import langcodes
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def long_date(value: datetime.date | None) -> str:
+    # Month names written out here, not by the locale, so output is the same on every machine.
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+def language_name(code: str) -> str:
+    """'ru' -> 'Russian': names in English, like the rest of the site's own words."""
+    return langcodes.Language.get(code).display_name("en")
+
+
+def count(value: int) -> str:
+    """12345 -> '12,345'."""
+    return f"{value:,}"
+
+
+def plural(value: int, noun: str) -> str:
+    """(1, 'statement') -> '1 statement'; (1200, 'statement') -> '1,200 statements'."""
+    return f"{count(value)} {noun}{'' if value == 1 else 's'}"
+
+
+def percent(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def short(label: str, length: int) -> str:
+    """A label cut to `length` characters, with an ellipsis where it was cut."""
+    return label if len(label) <= length else label[: length - 1].rstrip() + "…"

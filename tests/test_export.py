@@ -1,0 +1,113 @@
+"""The data researchers download: archive.json and occurrences.jsonl, checked against the schemas
+the site publishes beside them, and against the articles themselves."""
+
+import json
+
+import jsonschema
+import pytest
+from conftest import CLAIM_IN_ONE_ARTICLE
+
+from parallax.cli import main
+
+
+def load_json(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def validator(site, name: str) -> jsonschema.protocols.Validator:
+    schema = load_json(site / "data" / name)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def occurrence_lines(site) -> list[dict]:
+    return [json.loads(line) for line in (site / "data" / "occurrences.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def export(site):
+    return load_json(site / "data" / "archive.json")
+
+
+def test_the_export_follows_its_published_schema(site, export):
+    errors = sorted(validator(site, "archive.schema.json").iter_errors(export), key=str)
+    assert errors == [], errors[0].message if errors else ""
+    assert export["format"] == "parallax-archive" and export["version"] == 2
+    assert export["schema"] == "archive.schema.json" and (site / "data" / export["schema"]).is_file()
+
+
+def test_every_line_of_occurrences_jsonl_follows_its_schema(site):
+    check = validator(site, "occurrence.schema.json")
+    lines = occurrence_lines(site)
+    assert lines
+    for line in lines:
+        check.validate(line)
+
+
+def test_the_schema_catches_a_broken_export(site, export):
+    """The schema is strict enough to be worth checking against."""
+    check = validator(site, "archive.schema.json")
+    broken = json.loads(json.dumps(export))
+    del broken["articles"][0]["published"]
+    broken["shared"][0]["occurrences"][0]["start"] = "12"
+    broken["claims"][0]["surprise"] = True
+    assert len(list(check.iter_errors(broken))) == 3
+
+
+def test_the_export_has_the_story_and_everything_the_curators_wrote(archive, export):
+    assert export["story"] == {
+        "title": archive.story.title, "summary": archive.story.summary, "url": archive.story.url,
+        "licence": archive.story.licence,
+    }
+    assert export["story"]["licence"]  # this archive says on what terms its data may be used
+    articles = {entry["id"]: entry for entry in export["articles"]}
+    for article in archive.articles:
+        entry = articles[article.id]
+        assert entry["notes"] == article.notes and entry["edits"] == list(article.edits)
+        assert entry["capture"] == f"captures/{article.id}.txt"
+    claims = {entry["id"]: entry for entry in export["claims"]}
+    for claim in archive.claims:
+        assert claims[claim.id]["renderings"] == list(claim.renderings)
+        assert claims[claim.id]["notes"] == claim.notes
+
+
+def test_spans_count_code_points_and_name_their_paragraph(export):
+    assert "code points" in export["offsets"]
+    texts = {entry["id"]: entry for entry in export["articles"]}
+    places = [o for entry in export["shared"] + export["claims"] for o in entry["occurrences"]]
+    assert places
+    for place in places:
+        article = texts[place["article"]]
+        assert article["text"][place["start"] : place["end"]] == place["text"]
+        paragraph = article["paragraphs"][place["paragraph"] - 1]
+        assert paragraph["start"] <= place["start"] < paragraph["end"] + 2  # in it, or at its very end
+        assert place["text"].split()[0] in article["text"][paragraph["start"] : paragraph["end"]]
+
+
+def test_each_claim_lists_its_occurrences_and_jsonl_has_every_one(site, export):
+    shared = {entry["id"]: entry for entry in export["shared"]}
+    lines = occurrence_lines(site)
+    for claim in export["claims"]:
+        assert claim["carried_by"] == len({o["article"] for o in claim["occurrences"]})
+        if claim["carried_by"] >= 2:
+            assert shared[claim["id"]]["occurrences"] == claim["occurrences"]
+        places = [(o["article"], o["start"], o["end"], o["text"]) for o in claim["occurrences"]]
+        assert [(l["article"], l["start"], l["end"], l["text"]) for l in lines if l["claim"] == claim["id"]] == places
+    outlets = {entry["id"]: entry["outlet"] for entry in export["articles"]}
+    assert all(line["outlet"] == outlets[line["article"]] for line in lines)
+    assert len(lines) == len({(line["statement"], line["article"], line["start"]) for line in lines})
+
+
+def test_a_claim_found_in_one_article_is_exported_but_not_as_shared(small, tmp_path):
+    small.claims(CLAIM_IN_ONE_ARTICLE)
+    output = tmp_path / "site"
+    assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
+    export = load_json(output / "data" / "archive.json")
+    (claim,) = export["claims"]
+    assert claim["carried_by"] == 1
+    assert [o["article"] for o in claim["occurrences"]] == ["daily-one"]
+    assert claim["occurrences"][0]["text"] == "The talks ended on Friday."
+    assert all(entry["claim"] != "talks-ended-friday" for entry in export["shared"])
+    lines = [line for line in occurrence_lines(output) if line["claim"] == "talks-ended-friday"]
+    assert [(line["article"], line["shared"]) for line in lines] == [("daily-one", False)]
