@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["build", *argv]  # building is what `python build.py` is for
     arguments = make_parser().parse_args(argv)
     try:
+        archive_at(arguments.source)
         return arguments.command(arguments)
     except ArchiveErrors as problems:
         for problem in problems.errors:
@@ -144,6 +146,17 @@ def add_archive_options(parser: argparse.ArgumentParser, output: bool = False, j
         )
 
 
+def archive_at(source: Path) -> None:
+    """Stop at once when --source names no archive, rather than at the first piece a stage misses."""
+    if not source.is_dir():
+        missing = "no such folder"
+    elif not (source / "articles").exists() and not (source / "claims.yaml").exists():
+        missing = "neither articles/ nor claims.yaml"
+    else:
+        return
+    raise ArchiveError(source, f"no archive here ({missing}): an archive holds articles/ and claims.yaml")
+
+
 def cache_for(arguments: argparse.Namespace) -> Cache:
     site = getattr(arguments, "output", None) or arguments.source / "site"
     return Cache() if arguments.no_cache else Cache.of_site(site)
@@ -219,7 +232,17 @@ def suggest_command(arguments: argparse.Namespace) -> int:
 def serve_command(arguments: argparse.Namespace) -> int:
     from .serve import Server
 
-    server = Server(arguments.source, output_of(arguments), templates_of(arguments), cache_for(arguments), arguments.port)
+    try:
+        server = Server(arguments.source, output_of(arguments), templates_of(arguments), cache_for(arguments), arguments.port)
+    except OSError as problem:
+        if problem.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"error: port {arguments.port} is already in use: stop what uses it, "
+            "or choose another with --port N (--port 0 picks a free one)",
+            file=sys.stderr,
+        )
+        return 1
     server.start()
     print(f"Serving {output_of(arguments)} on {server.address} (Ctrl-C to stop)", flush=True)
     try:

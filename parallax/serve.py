@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import sys
 import threading
 from pathlib import Path
@@ -19,6 +20,7 @@ from watchfiles import watch
 from .cache import Cache
 from .model import ArchiveError, ArchiveErrors
 from .pipeline import build
+from .write import staging_prefix
 
 PREFIX = "/__parallax__/"
 RELOAD_SCRIPT = """\
@@ -46,6 +48,12 @@ events.onmessage = (message) => {
 };
 """
 
+# Files editors make beside the one they save: vim's swap files and its `4913` probe, emacs's
+# locks (`.#x`) and autosaves (`#x#`), backups (`x~`), JetBrains' `x___jb_tmp___`, and the hidden
+# temporary files others rename over the real one. None is input: the save that matters ends as
+# the real file's name.
+EDITOR_SCRATCH = re.compile(r"^\.|^#.*#$|~$|^4913$|___jb_\w+___$")
+
 
 class Server:
     """Builds the site, serves it, and rebuilds it on every change until stopped."""
@@ -55,6 +63,7 @@ class Server:
         self.version = 0
         self.error: str | None = None
         self.changed = threading.Condition()
+        self.building = threading.Lock()  # the first build and the watcher's must not overlap
         self.stopping = threading.Event()
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), self.handler())
         self.httpd.daemon_threads = True
@@ -64,33 +73,42 @@ class Server:
         return f"http://127.0.0.1:{self.httpd.server_port}/"
 
     def rebuild(self) -> None:
-        try:
-            result = build(self.source, self.output, self.templates, self.cache)
-            error = None
-            print(result.summary(self.output), flush=True)
-        except ArchiveErrors as problems:
-            error = "\n".join(str(problem) for problem in problems.errors)
-        except (ArchiveError, OSError) as problem:
-            error = str(problem)
-        except Exception as problem:  # a template error, say: show it, keep serving
-            error = f"{type(problem).__name__}: {problem}"
-        if error:
-            print(f"error: build failed, still serving the last site:\n{error}", file=sys.stderr, flush=True)
-        with self.changed:
-            self.version += 1
-            self.error = error
-            self.changed.notify_all()
+        with self.building:
+            try:
+                result = build(self.source, self.output, self.templates, self.cache)
+                error = None
+                print(result.summary(self.output), flush=True)
+            except ArchiveErrors as problems:
+                error = "\n".join(str(problem) for problem in problems.errors)
+            except (ArchiveError, OSError) as problem:
+                error = str(problem)
+            except Exception as problem:  # a template error, say: show it, keep serving
+                error = f"{type(problem).__name__}: {problem}"
+            if error:
+                print(f"error: build failed, still serving the last site:\n{error}", file=sys.stderr, flush=True)
+            with self.changed:
+                self.version += 1
+                self.error = error
+                self.changed.notify_all()
 
     def watched(self) -> list[Path]:
-        return [path for path in (self.source / "articles", self.source / "claims.yaml", self.templates) if path.exists()]
+        """Folders, never files: a watch on a file follows that one file, and most editors save by
+        renaming a new file over it, after which the watch sees nothing more."""
+        source, templates = self.source.resolve(), self.templates.resolve()
+        return [source, templates] if templates.is_dir() and not templates.is_relative_to(source) else [source]
 
     def start(self) -> None:
+        # Watch before the first build, so that a save made while it runs is not missed.
+        threading.Thread(target=self.watch, daemon=True).start()
         self.rebuild()
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        threading.Thread(target=self.watch, daemon=True).start()
 
     def watch(self) -> None:
-        for _ in watch(*self.watched(), stop_event=self.stopping, debounce=200, step=50):
+        changes = watch(
+            *self.watched(), watch_filter=input_filter(self.source, self.output, self.templates),
+            stop_event=self.stopping, debounce=200, step=50,
+        )
+        for _ in changes:
             self.rebuild()
 
     def stop(self) -> None:
@@ -107,8 +125,14 @@ class Server:
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            headers_only = False  # answering HEAD: GET's status and headers, no body
+
             def log_message(self, format, *args):
                 pass
+
+            def do_HEAD(self):
+                self.headers_only = True
+                self.do_GET()
 
             def do_GET(self):
                 path = unquote(urlsplit(self.path).path)
@@ -132,13 +156,16 @@ class Server:
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("Cache-Control", "no-store")
                 self.end_headers()
-                self.wfile.write(body)
+                if not self.headers_only:
+                    self.wfile.write(body)
 
             def events(self):
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-store")
                 self.end_headers()
+                if self.headers_only:
+                    return
                 seen = None
                 try:
                     while not server.stopping.is_set():
@@ -162,6 +189,31 @@ class Server:
         if not target.is_relative_to(root) or not target.is_file():
             return None
         return target
+
+
+def input_filter(source: Path, output: Path, templates: Path):
+    """What a watch passes on: changes to articles/, claims.yaml and the templates, the build's input.
+
+    Never the site nor the folders a build makes beside it, which lie in the watched archive: a
+    build seeing its own writes would start another, for ever. Nor an editor's scratch files."""
+    source, output, templates = source.resolve(), output.resolve(), templates.resolve()
+    articles, claims = source / "articles", source / "claims.yaml"
+
+    def is_input(change, name: str) -> bool:
+        path = Path(name)
+        if EDITOR_SCRATCH.search(path.name) or made_by_build(path, output):
+            return False
+        return path == claims or path.is_relative_to(articles) or path.is_relative_to(templates)
+
+    return is_input
+
+
+def made_by_build(path: Path, output: Path) -> bool:
+    """Whether `path` is in the site, or in the folders write.py makes beside it (.site-new-*)."""
+    if path == output.parent or not path.is_relative_to(output.parent):
+        return False
+    top = path.relative_to(output.parent).parts[0]
+    return top == output.name or top.startswith(staging_prefix(output))
 
 
 def with_reload(page: bytes) -> bytes:

@@ -14,11 +14,16 @@ import tempfile
 from pathlib import Path
 
 
+def staging_prefix(output: Path) -> str:
+    """How the folders a build makes beside the output begin: the new site, then the old one."""
+    return f".{output.name}-new-"
+
+
 def write_site(files: dict[str, bytes], output: Path) -> int:
     """Replace `output` with exactly `files`; return how many files were written anew."""
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(output), dir=output.parent))
     written = 0
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a static host must be able to read it

@@ -222,7 +222,15 @@ def test_bom_crlf_and_other_files_in_articles_are_fine(small):
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     write(small, "articles/photo.png", b"\x89PNG\r\n\x1a\n\x00\x00")
     write(small, "articles/notes.txt", "not an article")
+    (small.root / "articles" / ".#daily-one.md").symlink_to("root@host.1234:1700000000")  # emacs's lock
+    write(small, "articles/.herald-two.md.swp", b"\x00swap")
     assert run(small).returncode == 0
+
+
+def test_an_editors_hidden_copy_of_an_article_is_no_article(small):
+    write(small, "articles/.daily-one.md", "half-saved")
+    archive = small.load()
+    assert [article.id for article in archive.articles] == ["daily-one", "herald-two"]
 
 
 def test_a_build_writes_nothing_outside_its_output_folder(small, tmp_path):

@@ -1,10 +1,6 @@
-"""The curator's workflow: add, check, suggest, serve, and fast, safe rebuilds."""
+"""The curator's workflow: add, check, suggest, and fast, safe rebuilds (serve: see test_serve.py)."""
 
-import json
 import threading
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,7 +11,6 @@ from parallax import write
 from parallax.cache import CACHE_FILE, Cache
 from parallax.match import shared_statements
 from parallax.cli import main
-from parallax.serve import Server
 
 CAPTURE = f"""\
 Talks in Geneva end without a deal
@@ -163,52 +158,6 @@ def test_an_interrupted_build_leaves_the_previous_site(small, monkeypatch, capsy
     assert "interrupted: nothing was changed" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in (small.root / "site").rglob("*") if p.is_file()} == before
     assert [p.name for p in small.root.iterdir() if p.name.startswith(".site")] == []
-
-
-def get(address: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(address, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-def wait_for(condition, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def test_serve_rebuilds_on_change_shows_errors_and_serves_only_the_site(small):
-    server = Server(small.root, small.root / "site", small.root / "templates", Cache(), port=0)
-    server.start()
-    try:
-        assert server.address.startswith("http://127.0.0.1:")
-        status, page = get(server.address)
-        assert status == 200 and "/__parallax__/reload.js" in page and "script-src 'self'" in page
-        assert get(server.address + "articles/daily-one.html")[0] == 200
-        assert get(server.address + "..%2Fclaims.yaml")[0] == 404
-        (small.root / "site" / "leak.txt").symlink_to(small.root / "claims.yaml")
-        assert get(server.address + "leak.txt")[0] == 404  # a link out of the site is not followed
-
-        article = small.root / "articles" / "daily-one.md"
-        article.write_text(article.read_text().replace("ended on Friday", "ended on Sunday"))
-        assert wait_for(lambda: "ended on Sunday" in get(server.address + "articles/daily-one.html")[1])
-
-        version = server.version
-        (small.root / "claims.yaml").write_text("story: [\n")
-        assert wait_for(lambda: server.version > version and server.error)
-        assert "claims.yaml:2: invalid YAML" in server.error
-        assert get(server.address + "articles/daily-one.html")[0] == 200  # the last good site stays up
-        events = urllib.request.urlopen(server.address + "__parallax__/events", timeout=5)
-        state = json.loads(events.readline().decode().removeprefix("data: "))
-        assert "invalid YAML" in state["error"]
-        events.close()
-    finally:
-        server.stop()
 
 
 @pytest.mark.parametrize("command", ["build", "check", "add", "suggest", "serve", "evaluate"])

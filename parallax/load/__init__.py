@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Archive, ArchiveError, ArchiveErrors
-from .articles import ARTICLE_SCHEMA, BodyConverter, html_blocks, load_articles
+from .articles import ARTICLE_SCHEMA, BodyConverter, article_files, html_blocks, load_articles
 from .claims import load_claims
 from .fields import ID_PATTERN, read_fields, slugify
 from .files import read_text
@@ -41,7 +41,7 @@ def load_archive(root: Path, jobs: int = 1) -> Archive:
     warnings: list[str] = []
     articles = load_articles(root / "articles", errors, warnings, jobs)
     story, claims = load_claims(root / "claims.yaml", errors, warnings)
-    known = {path.stem for path in (root / "articles").glob("*.md")}  # loaded or not
+    known = {path.stem for path in article_files(root / "articles")}  # loaded or not
     for claim in claims:
         for article_id in claim.articles:
             if article_id not in known:

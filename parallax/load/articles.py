@@ -45,11 +45,16 @@ ARTICLE_SCHEMA: Schema = {
 }
 
 
+def article_files(folder: Path) -> list[Path]:
+    """The articles' files. A hidden one is no article: an editor's lock (.#x.md) or temporary copy."""
+    return sorted(path for path in folder.glob("*.md") if not path.name.startswith("."))
+
+
 def load_articles(folder: Path, errors: list[ArchiveError], warnings: list[str], jobs: int = 1) -> tuple[Article, ...]:
     if not folder.is_dir():
         errors.append(ArchiveError(folder, "no articles folder: put one Markdown file per article there"))
         return ()
-    paths = sorted(folder.glob("*.md"))
+    paths = article_files(folder)
     converter = BodyConverter()
 
     def load(number: int) -> tuple[Article | None, list[ArchiveError], list[str]]:

@@ -1,0 +1,246 @@
+"""`serve`: rebuilds on every save however the editor saves, never on its own; and what the
+command line says when it cannot start: a busy port, a folder that holds no archive."""
+
+import json
+import os
+import shutil
+import socket
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from parallax.cache import Cache
+from parallax.cli import main
+from parallax.serve import Server
+
+
+def get(address: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(address, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def fetch(address: str, method: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(address, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def shows(address: str, text: str) -> bool:
+    """Whether the page holds `text`; a request that meets the site being swapped just says no."""
+    try:
+        return text in get(address)[1]
+    except OSError:
+        return False
+
+
+def wait_for(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def holds(condition, seconds: float = 1) -> bool:
+    """Whether `condition` stays true for `seconds`: long enough for a watcher's debounce and a build."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not condition():
+            return False
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def serve(small):
+    """Start a server on the small archive, by default with its own templates and site folder."""
+    servers = []
+
+    def start(templates: Path | None = None, output: Path | None = None) -> Server:
+        server = Server(small.root, output or small.root / "site", templates or small.root / "templates", Cache(), port=0)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def served(serve) -> Server:
+    return serve()
+
+
+def test_serve_rebuilds_on_change_shows_errors_and_serves_only_the_site(small, served):
+    server = served
+    assert server.address.startswith("http://127.0.0.1:")
+    status, page = get(server.address)
+    assert status == 200 and "/__parallax__/reload.js" in page and "script-src 'self'" in page
+    assert get(server.address + "articles/daily-one.html")[0] == 200
+    assert get(server.address + "..%2Fclaims.yaml")[0] == 404
+    (small.root / "site" / "leak.txt").symlink_to(small.root / "claims.yaml")
+    assert get(server.address + "leak.txt")[0] == 404  # a link out of the site is not followed
+
+    article = small.root / "articles" / "daily-one.md"
+    article.write_text(article.read_text().replace("ended on Friday", "ended on Sunday"))
+    assert wait_for(lambda: shows(server.address + "articles/daily-one.html", "ended on Sunday"))
+
+    version = server.version
+    (small.root / "claims.yaml").write_text("story: [\n")
+    assert wait_for(lambda: server.version > version and server.error)
+    assert "claims.yaml:2: invalid YAML" in server.error
+    assert get(server.address + "articles/daily-one.html")[0] == 200  # the last good site stays up
+    events = urllib.request.urlopen(server.address + "__parallax__/events", timeout=5)
+    state = json.loads(events.readline().decode().removeprefix("data: "))
+    assert "invalid YAML" in state["error"]
+    events.close()
+
+
+def replace(path: Path, text: str) -> None:
+    """Save as most editors do: write a new file beside the old one, and rename it over it."""
+    new = path.with_name(f".{path.name}.new")
+    new.write_text(text)
+    os.replace(new, path)
+
+
+def write_in_place(path: Path, text: str) -> None:
+    path.write_text(text)
+
+
+def delete_and_recreate(path: Path, text: str) -> None:
+    path.unlink()
+    path.write_text(text)
+
+
+def save_like_vim(path: Path, text: str) -> None:
+    """Vim's way: try a file named 4913, keep the old file as a backup, write anew, drop the backup."""
+    probe, backup = path.with_name("4913"), path.with_name(f"{path.name}~")
+    probe.write_text("")
+    probe.unlink()
+    path.rename(backup)
+    path.write_text(text)
+    backup.unlink()
+
+
+def save_like_jetbrains(path: Path, text: str) -> None:
+    """JetBrains' safe write: write a temporary file, move the old one aside, move the new one in."""
+    new, old = path.with_name(f"{path.name}___jb_tmp___"), path.with_name(f"{path.name}___jb_old___")
+    new.write_text(text)
+    path.rename(old)
+    new.rename(path)
+    old.unlink()
+
+
+@pytest.mark.parametrize("save", [write_in_place, replace, delete_and_recreate, save_like_vim, save_like_jetbrains])
+def test_serve_rebuilds_on_every_save_of_claims_yaml_however_it_is_saved(small, served, save):
+    claims = small.root / "claims.yaml"
+    original = claims.read_text()
+    for number in range(1, 4):
+        save(claims, original.replace("title: Talks in Geneva", f"title: Save number {number}"))
+        assert wait_for(lambda: shows(served.address, f"<h1>Save number {number}</h1>")), f"save {number}"
+    assert served.error is None
+
+
+def test_serve_rebuilds_when_an_article_is_replaced_or_added(small, served):
+    article = small.root / "articles" / "daily-one.md"
+    original = article.read_text()
+    for number in range(1, 4):
+        replace(article, original.replace("ended on Friday", f"ended on day {number}"))
+        assert wait_for(lambda: shows(served.address + "articles/daily-one.html", f"ended on day {number}"))
+    small.article("tribune-three", "The Tribune", "Geneva, day three", 3, "Negotiators went home.")
+    assert wait_for(lambda: shows(served.address + "articles/tribune-three.html", "Negotiators went home."))
+
+
+@pytest.fixture
+def theme(small, tmp_path) -> Path:
+    """A copy of the templates, kept outside the archive."""
+    return Path(shutil.copytree(small.root / "templates", tmp_path / "theme"))
+
+
+def test_serve_watches_templates_kept_outside_the_archive(serve, theme):
+    server = serve(theme)
+    style = theme / "static" / "style.css"
+    original = style.read_text()
+    for number in range(1, 3):
+        replace(style, f"{original}\n/* save {number} */\n")
+        assert wait_for(lambda: shows(server.address + "style.css", f"/* save {number} */"))
+
+
+@pytest.mark.parametrize("site_in_theme", [False, True], ids=["site in the archive", "site in the templates"])
+def test_serve_does_not_rebuild_on_its_own(small, serve, theme, site_in_theme):
+    """The site and the folders a build makes beside it lie in a watched folder: their changes
+    must not start a build, which would change them again, for ever."""
+    server = serve(theme, theme / "site") if site_in_theme else serve()
+    article = small.root / "articles" / "daily-one.md"
+    article.write_text(article.read_text().replace("ended on Friday", "ended on Sunday"))
+    assert wait_for(lambda: shows(server.address + "articles/daily-one.html", "ended on Sunday"))
+    version = server.version
+    assert holds(lambda: server.version == version)
+
+
+def test_editors_scratch_files_start_no_build(small, served):
+    version = served.version
+    for folder in (small.root, small.root / "articles", small.root / "templates"):
+        for name in (".claims.yaml.swp", "claims.yaml~", "4913", ".#claims.yaml", "#claims.yaml#", "x.md___jb_old___"):
+            (folder / name).write_text("an editor's scratch file")
+    assert holds(lambda: served.version == version)
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(small, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--source", str(small.root), "--port", str(port)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: port {port} is already in use: stop what uses it, or choose another with --port N (--port 0 picks a free one)\n"
+    )
+    assert not (small.root / "site").exists()
+
+
+def test_serve_answers_head_like_get_without_a_body(served):
+    for path in ("", "articles/daily-one.html", "style.css", "no-such-page", "__parallax__/reload.js"):
+        status, headers, body = fetch(served.address + path, "GET")
+        head_status, head_headers, head_body = fetch(served.address + path, "HEAD")
+        assert (head_status, head_body) == (status, b""), path
+        for name in ("Content-Type", "Content-Length", "Cache-Control"):
+            assert head_headers[name] == headers[name], (path, name)
+        assert int(head_headers["Content-Length"]) == len(body)
+    status, headers, body = fetch(served.address + "__parallax__/events", "HEAD")  # answered, not streamed
+    assert (status, headers["Content-Type"], body) == (200, "text/event-stream", b"")
+
+
+COMMANDS = {
+    "build": [],
+    "check": [],
+    "suggest": [],
+    "serve": ["--port", "0"],
+    "evaluate": ["labels.yaml"],
+    "add": ["capture.txt", "--outlet", "The Tribune", "--published", "2024-03-04"],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("missing", ["no such folder", "neither articles/ nor claims.yaml"])
+def test_every_command_says_plainly_when_there_is_no_archive(command, missing, tmp_path, monkeypatch, capsys):
+    source = tmp_path / "missing"
+    if missing != "no such folder":
+        source.mkdir()
+        (source / "templates").mkdir()
+    monkeypatch.setattr(Server, "start", lambda self: pytest.fail("served a folder that holds no archive"))
+    assert main([command, *COMMANDS[command], "--source", str(source)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {source}: no archive here ({missing}): an archive holds articles/ and claims.yaml\n"
+    )
+    assert [path.name for path in source.glob("*")] == (["templates"] if source.exists() else [])
