@@ -176,6 +176,15 @@ def test_a_date_later_than_today_is_a_warning_with_its_file_and_line(small):
     )
 
 
+def test_check_and_build_print_the_warning_and_strict_fails_on_it(small, capsys):
+    later = datetime.date.today() + datetime.timedelta(days=30)
+    set_dates(small, later)
+    assert main(["check", "--source", str(small.root), "--strict"]) == 1
+    assert f"daily-one.md:4: 'published' is {later}, later than today" in capsys.readouterr().err
+    assert main(["build", "--source", str(small.root)]) == 0
+    assert f"warning: {small.root}/articles/daily-one.md:4: 'published'" in capsys.readouterr().err
+
+
 def test_a_date_of_today_is_no_warning(small):
     set_dates(small, datetime.date.today())
     assert small.load().warnings == ()
