@@ -3,6 +3,7 @@
 import gc
 import html.parser
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -138,6 +139,48 @@ def test_two_builds_are_byte_identical(site, tmp_path):
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second
+
+
+def test_markup_in_outlet_names_and_claims_is_text_in_the_overview_and_its_maps(small, tmp_path):
+    small.article("herald-two", "<script>alert('outlet')</script>", "Geneva", 2, f"“{MINISTRY},” a spokesman said.")
+    small.claims(
+        f"""\
+        - id: ministry-rejects-blame
+          statement: "<img src=x onerror=alert(1)> {MINISTRY}"
+          speaker: Ministry of Foreign Affairs
+          channel: statement
+          kind: quote
+          renderings: ["{MINISTRY}"]
+        """
+    )
+    output = tmp_path / "site"
+    assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
+    overview = (output / "index.html").read_text()
+    maps = overview[overview.index("<svg"):overview.rindex("</svg>")]
+    assert "&lt;script&gt;alert(&#39;outlet&#39;)&lt;/script&gt;" in maps and "&lt;img src=x" in maps
+    for page in pages(output):
+        assert "<script>alert" not in page.read_text() and "<img src=x" not in page.read_text(), page
+
+
+def test_an_outlet_in_other_words_is_not_said_to_use_the_same_words(small, tmp_path):
+    other_words = "We shall never tolerate any effort to blame us for the collapse of the talks in Geneva"
+    small.article("herald-two", "The Herald", "Geneva", 2, f"“{other_words},” a spokesman said.")
+    small.claims(
+        f"""\
+        - id: ministry-rejects-blame
+          statement: "{MINISTRY}"
+          speaker: Ministry of Foreign Affairs
+          channel: statement
+          kind: quote
+          renderings: ["{other_words}"]
+        """
+    )
+    output = tmp_path / "site"
+    assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
+    overview = (output / "index.html").read_text()
+    assert "The Daily carries “We will not accept" in overview
+    labels = dict(re.findall(r"<title>(The \w+) carries “[^”]*”: ([^<]*)</title>", overview))
+    assert labels == {"The Daily": "the same words", "The Herald": "in other words"}
 
 
 def test_text_that_looks_like_markup_is_shown_as_text(small, tmp_path):

@@ -83,6 +83,10 @@ def test_byte_order_mark_and_crlf_are_tolerated(small):
             "---\noutlet: X\npublished: 2024-01-01\nlanguage: en\nurl: javascript:alert(1)\n---\nText.\n",
             "articles/bad.md:5: 'url' must be an http:// or https:// address",
         ),
+        (  # an address that merely contains one is not one
+            "---\noutlet: X\npublished: 2024-01-01\nlanguage: en\nurl: \"javascript:alert('https://x')\"\n---\nText.\n",
+            "articles/bad.md:5: 'url' must be an http:// or https:// address",
+        ),
         ("---\noutlet: X\noutlet: Y\npublished: 2024-01-01\n---\nText.\n", "articles/bad.md:3: invalid YAML: duplicate key 'outlet'"),
         ("---\noutlet: X\npublished: 2024-01-01\nlanguage: en\n---\n\nOne.\n\nTwo <script>alert(1)</script>\n", "articles/bad.md:9: HTML is not allowed"),
         ("---\noutlet: X\npublished: 2024-01-01\nlanguage: en\n---\n\n", "articles/bad.md:6: the article has no text"),
@@ -120,11 +124,12 @@ def test_body_must_stand_in_its_capture(small):
     )
 
 
-def test_capture_must_be_inside_the_articles_folder(small):
+@pytest.mark.parametrize("capture", ["../../../etc/passwd", "../claims.yaml", "../articles/../claims.yaml"])
+def test_capture_must_be_inside_the_articles_folder(small, capture):
     path = small.root / "articles" / "daily-one.md"
-    path.write_text(path.read_text().replace("language: en\n", "language: en\ncapture: ../../../etc/passwd\n"))
+    path.write_text(path.read_text().replace("language: en\n", f"language: en\ncapture: {capture}\n"))
     (message,) = errors_of(small)
-    assert "'capture' must be a file inside" in message
+    assert "'capture' must be a file inside" in message and message.endswith(f"not {capture}")
 
 
 @pytest.mark.parametrize(

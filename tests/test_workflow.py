@@ -129,6 +129,19 @@ def test_a_rebuild_writes_only_what_changed(small, capture, capsys):
     after = files_of(small.root / "site")
     assert after["articles/the-tribune-geneva-talks-end-without-a-deal.html"]
     assert after["style.css"] == first["style.css"]
+    # Nothing is left beside the site: no staging folder, no copy of the site it replaced.
+    assert sorted(p.name for p in small.root.iterdir()) == ["articles", "claims.yaml", "site", "templates"]
+
+
+def test_the_published_site_can_be_read_by_the_web_server(small):
+    """A web server runs as another user: the site must be readable, and its folders open, to all."""
+    assert build(small) == 0
+    assert build(small) == 0  # the site that replaced the first one too
+    site = small.root / "site"
+    for path in [site, *site.rglob("*")]:
+        if path.name != ".parallax-cache" and ".parallax-cache" not in path.parts:
+            needed = 0o005 if path.is_dir() else 0o004
+            assert path.stat().st_mode & needed == needed, path
 
 
 def test_matching_results_are_kept_with_the_site_between_builds(small):
