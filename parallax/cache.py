@@ -1,7 +1,7 @@
 """Results of the expensive work (cutting articles into units, scoring pairs of units), kept
-between builds and keyed by a hash of their input and of the code that made them: an unchanged
-article is never cut again, an unchanged pair never scored again, and a change to the matching
-code starts afresh.
+between builds and keyed by a hash of their input and of what made them (the matching code and
+the libraries it calls): an unchanged article is never cut again, an unchanged pair never scored
+again, and a change to the matching code or an upgrade of those libraries starts afresh.
 
 The cache lives in memory during a build, and is saved with the site, in the output folder
 (`.parallax-cache/matching.sqlite`), so that a build writes nothing anywhere else.
@@ -12,22 +12,32 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import unicodedata
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
 CACHE_FILE = ".parallax-cache/matching.sqlite"
 
-# The code whose results are kept: a change to it makes every old result a miss.
-CODE = hashlib.blake2b(
-    b"".join(Path(__file__).with_name(module).read_bytes() for module in ("extract.py", "match.py")),
-    digest_size=8,
-).hexdigest()
+# What the kept results depend on besides their input: a change to any makes every old result a miss.
+MODULES = ("extract.py", "match.py")  # the code that computes them
+LIBRARIES = ("rapidfuzz", "sentencex")  # the libraries it calls: scores, sentence boundaries
+
+
+def matching_code() -> str:
+    """A fingerprint of the code, the libraries' versions, and Python's Unicode tables (what
+    counts as a letter when text is folded)."""
+    parts = [Path(__file__).with_name(module).read_bytes() for module in MODULES]
+    parts += [f"{name} {metadata.version(name)}".encode() for name in LIBRARIES]
+    parts.append(f"unicode {unicodedata.unidata_version}".encode())
+    return hashlib.blake2b(b"\x00".join(parts), digest_size=8).hexdigest()
 
 
 class Cache:
     """A key-value store of JSON values: a dictionary during the build, an SQLite file between."""
 
     def __init__(self, saved: bytes | None = None):
+        self.code = matching_code()
         self.results: dict[str, str] = {}
         self.new: dict[str, str] = {}
         if saved:
@@ -50,7 +60,7 @@ class Cache:
 
     def remember(self, kind: str, inputs: tuple, compute: Callable[[], Any]) -> Any:
         """The cached result of `compute` for these inputs, computing and keeping it if new."""
-        digest = hashlib.blake2b("\x1f".join([CODE, kind, *map(str, inputs)]).encode(), digest_size=16).hexdigest()
+        digest = hashlib.blake2b("\x1f".join([self.code, kind, *map(str, inputs)]).encode(), digest_size=16).hexdigest()
         found = self.results.get(digest)
         if found is not None:
             self.hits += 1

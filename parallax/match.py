@@ -375,10 +375,6 @@ def span(place: Place) -> tuple[int, int, int]:
     return place.start, place.end, place.rank
 
 
-def overlapping(a: Place, b: Place) -> bool:
-    return a.article == b.article and a.start < b.end and b.start < a.end
-
-
 class Groups:
     """Places joined by links, strongest first.
 
@@ -451,7 +447,7 @@ class Groups:
                     q = many[index]
                     if q.start >= p.end:
                         break
-                    if overlapping(p, q) and not same_place(p, q):
+                    if overlaps(p, q) and not same_place(p, q):
                         return True
         return False
 
@@ -575,7 +571,7 @@ def inside(item: Occurrence, other: Occurrence) -> bool:
     return item.article == other.article and other.start <= item.start and item.end <= other.end
 
 
-def overlaps(a: Occurrence, b: Occurrence) -> bool:
+def overlaps(a: Place | Occurrence, b: Place | Occurrence) -> bool:
     return a.article == b.article and a.start < b.end and b.start < a.end
 
 

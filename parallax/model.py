@@ -102,6 +102,7 @@ class Claim:
         return (self.statement, *self.renderings)
 
 
+# A paraphrase is matched and grouped as a passage is; only its name differs, on its page and in the export.
 CLAIM_KINDS = ("quote", "passage", "paraphrase")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import REPO
+from conftest import ADDRESS, REPO
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -80,12 +80,41 @@ def test_every_page_loads_with_no_error_and_nothing_from_elsewhere(browser, site
         visit.close()
 
 
-def test_the_404_page_is_styled_at_any_depth(browser, server):
-    visit = Visit(browser, server + "no/such/page.html")
-    visit.page.goto(server + "404.html")
-    assert visit.page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
-    assert visit.page.locator("h1").inner_text() == "There is no page at this address"
-    visit.close()
+class NotFoundHandler(QuietHandler):
+    """A static host's way with a missing address, at any depth: its status, and the site's 404 page."""
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        page = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
+
+
+@pytest.mark.parametrize("missing", ["nothing.html", "claims/no-such-claim.html", "a/b/c/d/page.html"])
+def test_the_404_page_is_styled_and_its_links_work_at_any_depth(browser, published_site, missing):
+    handler = functools.partial(NotFoundHandler, directory=str(published_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        visit = Visit(browser, f"http://127.0.0.1:{httpd.server_port}/{missing}")
+        page = visit.page
+        assert page.locator("h1").inner_text() == "There is no page at this address"
+        assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
+        assert page.evaluate("getComputedStyle(document.querySelector('main a')).color") != "rgb(0, 0, 0)"
+        links = page.locator("main a, header a").evaluate_all("links => links.map(a => a.href)")
+        assert links and all(link.startswith(ADDRESS) for link in links if not link.startswith("data:")), links
+        # Nothing failed but the missing address itself, which the browser reports twice.
+        assert sorted(visit.problems) == [
+            f"404: http://127.0.0.1:{httpd.server_port}/{missing}",
+            "Failed to load resource: the server responded with a status of 404 (Not Found)",
+        ]
+        visit.close()
+    finally:
+        httpd.shutdown()
 
 
 def test_a_mark_leads_to_its_claim_page_and_back(browser, server):

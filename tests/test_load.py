@@ -78,6 +78,14 @@ def test_byte_order_mark_and_crlf_are_tolerated(small):
             "articles/bad.md:3: 'published' is 2024-13-01, not a real date: there is no month 13",
         ),
         ("---\noutlet: X\npublished: 2024-01-01\nlanguage: english\n---\nText.\n", "articles/bad.md:4: 'language' must be a language code"),
+        (  # other ISO 8601 forms are not the one the archive writes
+            "---\noutlet: X\npublished: 20240101\nlanguage: en\n---\nText.\n",
+            "articles/bad.md:3: 'published' must be a date written YYYY-MM-DD, not 20240101",
+        ),
+        (
+            "---\noutlet: X\npublished: 2024-W01-1\nlanguage: en\n---\nText.\n",
+            "articles/bad.md:3: 'published' must be a date written YYYY-MM-DD, not '2024-W01-1'",
+        ),
         ("---\noutlet: 42\npublished: 2024-01-01\nlanguage: en\n---\nText.\n", "articles/bad.md:2: 'outlet' must be text"),
         (
             "---\noutlet: X\npublished: 2024-01-01\nlanguage: en\nurl: javascript:alert(1)\n---\nText.\n",

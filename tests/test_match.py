@@ -52,10 +52,19 @@ def test_every_claim_is_found_in_the_articles_that_carry_it_and_no_other(archive
         assert outlets(by_claim[claim_id]) == expected, claim_id
 
 
-def test_an_occurrence_is_exactly_its_slice_of_the_article(archive, statements):
+def cuts_a_word(text: str, start: int, end: int) -> bool:
+    def inside(position: int) -> bool:
+        return 0 < position < len(text) and text[position - 1].isalnum() and text[position].isalnum()
+
+    return inside(start) or inside(end)
+
+
+def test_an_occurrence_never_cuts_a_word_in_two(archive, statements):
     for statement in statements:
         for occurrence in statement.occurrences:
-            assert archive.article(occurrence.article).text[occurrence.start : occurrence.end] == occurrence.text
+            text = archive.article(occurrence.article).text
+            assert not cuts_a_word(text, occurrence.start, occurrence.end), occurrence
+            assert occurrence.text == occurrence.text.strip()
 
 
 def test_spans_start_and_end_at_the_statement(statements):
@@ -201,3 +210,21 @@ def test_only_units_that_share_rare_word_pairs_are_ever_compared(small, monkeypa
     shared_statements(small.load())
     assert compared
     assert all("geneva" in a and "geneva" in b for a, b in compared)
+
+
+def test_a_paraphrase_is_matched_and_grouped_as_a_passage(small):
+    reported = "The ministry rejected any blame for the failure of the talks in Geneva."
+    small.article("herald-two", "The Herald", "Geneva", 2, f"{reported} Negotiators left the city.")
+    small.claims(
+        f"""\
+        - id: ministry-rejects-blame
+          statement: "{MINISTRY}"
+          speaker: Ministry of Foreign Affairs
+          channel: statement
+          kind: paraphrase
+          renderings: ["{reported}"]
+        """
+    )
+    (statement,) = shared_statements(small.load())
+    assert statement.claim.kind == "paraphrase" and statement.kind == "passage"
+    assert [o.article for o in statement.occurrences] == ["daily-one", "herald-two"]

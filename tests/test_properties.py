@@ -8,8 +8,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_match import cuts_a_word
 
-from parallax.extract import quotations, units
+from parallax.extract import MARKS, quotations, units
 from parallax.load import BodyConverter, html_blocks
 from parallax.match import shared_statements
 from parallax.model import Archive, Article, Story
@@ -62,12 +63,13 @@ def test_extraction_never_crashes_and_every_span_is_its_slice(body):
         return
     for quotation in quotations(found):
         assert 0 <= quotation.start < quotation.end <= len(found.text)
-        assert quotation.text == found.text[quotation.start : quotation.end]
+        assert quotation.text == quotation.text.strip()
         assert all(quotation.start <= s < e <= quotation.end for s, e in quotation.parts)
+        # A quotation opens just after a quotation mark, spaces aside.
+        assert found.text[: quotation.start].rstrip()[-1:] in MARKS
     for unit in units(found, 1):
         assert 0 <= unit.start < unit.end <= len(found.text)
-        if unit.exact:
-            assert unit.text == found.text[unit.start : unit.end]
+        assert unit.text.strip() and unit.text == unit.text.strip()
 
 
 def groups(statements) -> set[frozenset]:
@@ -84,7 +86,7 @@ def test_matching_is_sound_and_does_not_depend_on_the_order_of_articles(bodies, 
     for statement in statements:
         assert len(set(statement.article_ids)) >= 2
         for occurrence in statement.occurrences:
-            assert occurrence.text == texts[occurrence.article][occurrence.start : occurrence.end]
+            assert not cuts_a_word(texts[occurrence.article], occurrence.start, occurrence.end), occurrence
             assert occurrence.text.strip()
     shuffler.shuffle(articles)
     assert groups(shared_statements(Archive(story, tuple(articles), ()))) == groups(statements)

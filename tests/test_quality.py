@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 from conftest import REPO
 
+from parallax.cli import main
 from parallax.evaluate import evaluate, load_labels
 from parallax.match import shared_statements
 
@@ -47,3 +48,15 @@ def test_a_labelled_text_that_is_not_in_its_article_is_an_error(archive, tmp_pat
     labels.write_text("- id: x\n  renderings:\n    - jns: words no article has\n")
     with pytest.raises(Exception, match="labels.yaml:3: not in jns-"):
         load_labels(labels, archive)
+
+
+def test_the_evaluate_command_prints_recall_per_tier_precision_and_every_miss(capsys):
+    labels = str(LABELS)
+    assert main(["evaluate", labels, "--source", str(REPO)]) == 0
+    report = capsys.readouterr().out.splitlines()
+    assert report[0].split() == ["tier", "pairs", "found", "recall"]
+    assert report[1].split() == ["same", "wording", "17", "17", "1.00"]
+    assert "precision: 1.00" in report[4] and not [line for line in report if line.startswith("missed:")]
+    assert main(["evaluate", labels, "--source", str(REPO), "--without-claims"]) == 0
+    without = capsys.readouterr().out.splitlines()
+    assert "missed: hamas-worse-than-isis (different rendering)" in "\n".join(without)

@@ -4,7 +4,11 @@ command line says when it cannot start: a busy port, a folder that holds no arch
 import json
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -12,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
+
+from parallax import serve as serve_module
 from parallax.cache import Cache
 from parallax.cli import main
 from parallax.serve import Server
@@ -244,3 +251,44 @@ def test_every_command_says_plainly_when_there_is_no_archive(command, missing, t
         f"error: {source}: no archive here ({missing}): an archive holds articles/ and claims.yaml\n"
     )
     assert [path.name for path in source.glob("*")] == (["templates"] if source.exists() else [])
+
+
+def test_pages_are_served_while_a_build_runs(small, served, monkeypatch):
+    """serve builds in its watcher's thread; requests are answered meanwhile, from the last site."""
+    started, release = threading.Event(), threading.Event()
+    real_build = serve_module.build
+
+    def slow_build(*arguments):
+        started.set()
+        assert release.wait(10)
+        return real_build(*arguments)
+
+    monkeypatch.setattr(serve_module, "build", slow_build)
+    rebuilding = threading.Thread(target=served.rebuild)
+    rebuilding.start()
+    try:
+        assert started.wait(10)
+        status, page = get(served.address + "articles/daily-one.html")
+        assert status == 200 and "The talks ended on Friday" in page
+        assert rebuilding.is_alive()  # the build is still waiting: the page came from the last site
+    finally:
+        release.set()
+        rebuilding.join(10)
+    assert not rebuilding.is_alive() and served.error is None
+
+
+def test_the_serve_command_serves_until_interrupted(small):
+    """`python build.py serve` as a user runs it: it says where, serves, and stops on Ctrl-C."""
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--source", str(small.root), "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = iter(process.stdout.readline, "")
+        serving = next(line for line in lines if line.startswith("Serving "))
+        address = serving.split(" on ")[1].split(" ")[0]
+        assert address.startswith("http://127.0.0.1:")
+        status, page = get(address + "claims/ministry-rejects-blame.html")
+        assert status == 200 and "We will not accept any attempt" in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(10)
+    assert process.returncode == 0 and "Traceback" not in process.stderr.read()

@@ -59,20 +59,16 @@ def identifiers(value: Any) -> tuple[str, ...]:
 
 
 def iso_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-        shape = DATE_SHAPE.match(value.strip())
-        if shape:
-            year, month, day = (int(part) for part in shape.groups())
-            raise ValueError(f"is {shape.group()}, not a real date: {why_not_a_date(year, month, day)}")
-    raise ValueError(f"must be a date written YYYY-MM-DD, not {describe(value)}")
+    """A date written YYYY-MM-DD. The loader leaves dates as text (see yaml_lines), so that a
+    bad one is reported here, with its line."""
+    shape = DATE_SHAPE.match(value.strip()) if isinstance(value, str) else None
+    if shape is None:
+        raise ValueError(f"must be a date written YYYY-MM-DD, not {describe(value)}")
+    try:
+        return datetime.date.fromisoformat(shape.group())
+    except ValueError:
+        year, month, day = (int(part) for part in shape.groups())
+        raise ValueError(f"is {shape.group()}, not a real date: {why_not_a_date(year, month, day)}") from None
 
 
 DATE_SHAPE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
