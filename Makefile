@@ -15,7 +15,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 site: $(BUILDING)
 	$(VENV)/bin/python build.py
 
+# The linter and the type checker first: quick, and they hold the line on every change.
 test: $(TESTING) $(CHECKERS) /usr/bin/chromium /usr/bin/java
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest
 
 $(VENV)/bin/python:

@@ -13,6 +13,7 @@ a table and writes bench/results.md and bench/results.png (time against N for th
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import random
@@ -27,12 +28,24 @@ sys.path.insert(0, str(REPO))
 
 from parallax.load import load_archive  # noqa: E402
 
-OUTLETS = [f"{place} {kind}" for place in ("North", "South", "East", "West", "Central", "Coastal", "Valley", "Metro")
-           for kind in ("Herald", "Courier", "Gazette", "Post", "Wire")]
+OUTLETS = [
+    f"{place} {kind}"
+    for place in ("North", "South", "East", "West", "Central", "Coastal", "Valley", "Metro")
+    for kind in ("Herald", "Courier", "Gazette", "Post", "Wire")
+]
 REWORDINGS = {
-    "said": "stated", "officials": "representatives", "over": "more than", "necessary": "needed",
-    "consider": "believe", "parties": "sides", "kidnapping": "abduction", "immediately": "at once",
-    "condemn": "denounce", "release": "freeing", "meeting": "talks", "continue": "keep up",
+    "said": "stated",
+    "officials": "representatives",
+    "over": "more than",
+    "necessary": "needed",
+    "consider": "believe",
+    "parties": "sides",
+    "kidnapping": "abduction",
+    "immediately": "at once",
+    "condemn": "denounce",
+    "release": "freeing",
+    "meeting": "talks",
+    "continue": "keep up",
 }
 # Unrelated text: sentences of made-up words, with a vocabulary as large as a newspaper's.
 SYLLABLES = "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu".split()
@@ -71,13 +84,15 @@ def synthetic_articles(count: int, seed: int = 7) -> list[dict]:
         body = [vary(chance.choice(paragraphs), chance) for _ in range(chance.randint(5, 12))]
         body += [filler(chance) for _ in range(chance.randint(2, 6))]
         chance.shuffle(body)
-        made.append({
-            "id": f"article-{number:05d}",
-            "outlet": chance.choice(OUTLETS),
-            "title": f"Report {number} on the delegation in Moscow",
-            "published": f"2023-{10 + number % 3:02d}-{1 + number % 28:02d}",
-            "body": "\n\n".join(body),
-        })
+        made.append(
+            {
+                "id": f"article-{number:05d}",
+                "outlet": chance.choice(OUTLETS),
+                "title": f"Report {number} on the delegation in Moscow",
+                "published": f"2023-{10 + number % 3:02d}-{1 + number % 28:02d}",
+                "body": "\n\n".join(body),
+            }
+        )
     return made
 
 
@@ -94,7 +109,7 @@ def write_parallax(articles: list[dict], root: Path) -> None:
 
 
 def write_parallax_article(article: dict, root: Path) -> None:
-    front = f"---\noutlet: {article['outlet']}\ntitle: \"{article['title']}\"\npublished: {article['published']}\nlanguage: en\n---\n\n"
+    front = f'---\noutlet: {article["outlet"]}\ntitle: "{article["title"]}"\npublished: {article["published"]}\nlanguage: en\n---\n\n'
     (root / "articles" / f"{article['id']}.md").write_text(front + escaped(article["body"]) + "\n", encoding="utf-8")
 
 
@@ -107,7 +122,9 @@ def write_pelican(articles: list[dict], root: Path) -> None:
     )
     for article in articles:
         header = f"Title: {article['title']}\nDate: {article['published']}\nAuthor: {article['outlet']}\nSlug: {article['id']}\n\n"
-        (root / "content" / f"{article['id']}.md").write_text(header + escaped(article["body"]) + "\n", encoding="utf-8")
+        (root / "content" / f"{article['id']}.md").write_text(
+            header + escaped(article["body"]) + "\n", encoding="utf-8"
+        )
 
 
 def write_hugo(articles: list[dict], root: Path) -> None:
@@ -117,7 +134,9 @@ def write_hugo(articles: list[dict], root: Path) -> None:
         "baseURL = 'https://example.org/'\nrelativeURLs = true\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap']\n"
         "[pagination]\npagerSize = 20\n"
     )
-    layout = "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>"
+    layout = (
+        '<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>'
+    )
     (root / "layouts" / "_default" / "baseof.html").write_text(layout)
     (root / "layouts" / "_default" / "single.html").write_text(
         '{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Params.outlet }}, {{ .Date.Format "2 January 2006" }}</p>{{ .Content }}{{ end }}'
@@ -126,8 +145,12 @@ def write_hugo(articles: list[dict], root: Path) -> None:
         '{{ define "main" }}<ul>{{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}'
     )
     for article in articles:
-        front = f"---\ntitle: \"{article['title']}\"\ndate: {article['published']}\noutlet: \"{article['outlet']}\"\n---\n\n"
-        (root / "content" / "articles" / f"{article['id']}.md").write_text(front + escaped(article["body"]) + "\n", encoding="utf-8")
+        front = (
+            f'---\ntitle: "{article["title"]}"\ndate: {article["published"]}\noutlet: "{article["outlet"]}"\n---\n\n'
+        )
+        (root / "content" / "articles" / f"{article['id']}.md").write_text(
+            front + escaped(article["body"]) + "\n", encoding="utf-8"
+        )
 
 
 MEASURE = """
@@ -173,8 +196,19 @@ def measure(count: int, work: Path) -> dict:
     full = parallax_build(folder / "parallax", cached=False)
     write_parallax_article(extra, folder / "parallax")
     again = parallax_build(folder / "parallax", cached=True)
-    pelican = timed([sys.executable, "-m", "pelican", str(folder / "pelican" / "content"), "-o",
-                     str(folder / "pelican" / "output"), "-s", str(folder / "pelican" / "conf.py"), "-q"])
+    pelican = timed(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(folder / "pelican" / "content"),
+            "-o",
+            str(folder / "pelican" / "output"),
+            "-s",
+            str(folder / "pelican" / "conf.py"),
+            "-q",
+        ]
+    )
     hugo = timed(["hugo", "--quiet", "-s", str(folder / "hugo"), "-d", str(folder / "hugo" / "public")])
     return {"n": count, "parallax": full, "rebuild": again, "pelican": pelican, "hugo": hugo}
 
@@ -186,7 +220,9 @@ def table(rows: list[dict]) -> str:
         "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
-        stages = " / ".join(f"{row['parallax']['stages'][s]:.1f}" for s in ("load", "match", "compare", "render", "write"))
+        stages = " / ".join(
+            f"{row['parallax']['stages'][s]:.1f}" for s in ("load", "match", "compare", "render", "write")
+        )
         lines.append(
             f"| {row['n']:,} | {row['parallax']['seconds']:.1f} s | {row['parallax']['peak_mb']:.0f} MB | {stages} s "
             f"| {row['parallax']['shared']:,} | {row['rebuild']['seconds']:.1f} s ({row['rebuild']['written']:,} files written) "
@@ -209,7 +245,7 @@ def against_targets(rows: list[dict]) -> list[str]:
             f"N = 2,000: {row['parallax']['seconds']:.1f} s against Pelican's {row['pelican']:.1f} s (target: no slower) "
             f"and {row['parallax']['seconds'] / row['hugo']:.1f} times Hugo's {row['hugo']:.1f} s (target: 3 times)"
         )
-    for smaller, larger in zip(rows, rows[1:]):
+    for smaller, larger in itertools.pairwise(rows):
         growth = larger["parallax"]["seconds"] / smaller["parallax"]["seconds"]
         factor = larger["n"] / smaller["n"]
         lines.append(

@@ -13,9 +13,10 @@ import hashlib
 import json
 import sqlite3
 import unicodedata
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 CACHE_FILE = ".parallax-cache/matching.sqlite"
 
@@ -39,7 +40,6 @@ class Cache:
     def __init__(self, saved: bytes | None = None):
         self.code = matching_code()
         self.results: dict[str, str] = {}
-        self.new: dict[str, str] = {}
         if saved:
             database = sqlite3.connect(":memory:")
             try:
@@ -58,17 +58,23 @@ class Cache:
         except OSError:
             return cls()
 
+    def key(self, kind: str, inputs: tuple) -> str:
+        return hashlib.blake2b("\x1f".join([self.code, kind, *map(str, inputs)]).encode(), digest_size=16).hexdigest()
+
     def remember(self, kind: str, inputs: tuple, compute: Callable[[], Any]) -> Any:
         """The cached result of `compute` for these inputs, computing and keeping it if new."""
-        digest = hashlib.blake2b("\x1f".join([self.code, kind, *map(str, inputs)]).encode(), digest_size=16).hexdigest()
-        found = self.results.get(digest)
+        found = self.results.get(self.key(kind, inputs))
         if found is not None:
             self.hits += 1
             return json.loads(found)
         self.misses += 1
         value = compute()
-        self.results[digest] = self.new[digest] = json.dumps(value)
+        self.keep(kind, inputs, value)
         return value
+
+    def keep(self, kind: str, inputs: tuple, value: Any) -> None:
+        """Keep a result computed elsewhere: by a worker process, whose cache is its own."""
+        self.results[self.key(kind, inputs)] = json.dumps(value)
 
     def saved(self) -> bytes:
         """Everything kept, as an SQLite database file, sorted so that the same results give the same bytes."""

@@ -63,30 +63,48 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, formatter_class=RAW)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    build = command(commands, "build", build_command, "build the site (the default command)", """\
+    build = command(
+        commands,
+        "build",
+        build_command,
+        "build the site (the default command)",
+        """\
 Load and check the archive, match the claims, and write the site.
 
 Nothing is written when the archive has errors, and the previous site stays as it was. The new
 site is made beside the output folder and swapped in whole; files whose bytes did not change are
-kept as they were. Ends with one line: articles, claims, shared statements, files written, time.""")
+kept as they were. Ends with one line: articles, claims, shared statements, files written, time.""",
+    )
     add_archive_options(build, output=True)
 
-    check = command(commands, "check", check_command, "check everything without building", """\
+    check = command(
+        commands,
+        "check",
+        check_command,
+        "check everything without building",
+        """\
 Load, validate and match the archive without writing the site: front matter and claims.yaml,
 references, every paragraph against its capture, duplicate ids. Errors exit with status 1.
 Warnings (a claim found in fewer than two articles, or in fewer than at the last build) are
-printed and exit with 0, unless --strict. Usable as a CI step for an archive's own repository.""")
+printed and exit with 0, unless --strict. Usable as a CI step for an archive's own repository.""",
+    )
     add_archive_options(check, output=True)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    add = command(commands, "add", add_command, "add an article from its capture", """\
+    add = command(
+        commands,
+        "add",
+        add_command,
+        "add an article from its capture",
+        """\
 Import a capture (plain text or Markdown) as a new article: the capture is kept in
 articles/captures/, articles/<id>.md is written with its front matter, and what the new article
 shares with the archive is printed. Nothing is ever overwritten.
 
 In a plain-text capture, paragraphs are separated by blank lines (or, if it has none, each line
 is a paragraph). Edit the new file afterwards to leave out what is not the article's text, and
-record each cut under `edits`.""")
+record each cut under `edits`.""",
+    )
     add.add_argument("capture", type=Path, metavar="FILE", help="the capture: .txt or .md")
     add.add_argument("--outlet", required=True, help="who published it")
     add.add_argument("--title", help="the headline, if the capture has one")
@@ -99,24 +117,42 @@ record each cut under `edits`.""")
     add.add_argument("--slug", help="the article's id and file name (default: from outlet and title)")
     add_archive_options(add)
 
-    suggest = command(commands, "suggest", suggest_command, "suggest claims for what is shared", """\
+    suggest = command(
+        commands,
+        "suggest",
+        suggest_command,
+        "suggest claims for what is shared",
+        """\
 Print, for each statement that two or more articles share and no claim covers, an entry for
 claims.yaml, ready to paste: id, statement, speaker and channel guessed from the articles'
-attributions, kind, and the outlets that carry it. Check the guesses before pasting.""")
+attributions, kind, and the outlets that carry it. Check the guesses before pasting.""",
+    )
     add_archive_options(suggest)
 
-    serve = command(commands, "serve", serve_command, "serve the site and rebuild it on every change", """\
+    serve = command(
+        commands,
+        "serve",
+        serve_command,
+        "serve the site and rebuild it on every change",
+        """\
 Build the site and serve it on http://127.0.0.1:PORT/ (this machine only). Whenever an
 article, claims.yaml or a template changes, the site is rebuilt and open pages reload; a failed
-build is shown in the page and here, and the last good site stays up. Stop with Ctrl-C.""")
+build is shown in the page and here, and the last good site stays up. Stop with Ctrl-C.""",
+    )
     add_archive_options(serve, output=True, jobs=False)
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 for any free one)")
 
-    evaluation = command(commands, "evaluate", evaluate_command, "measure matching against a labelled set", """\
+    evaluation = command(
+        commands,
+        "evaluate",
+        evaluate_command,
+        "measure matching against a labelled set",
+        """\
 Match the archive and compare what is found with a labelled set: recall of article pairs per
 tier (same wording, different rendering, paraphrase), precision of the pairs found, and every
 pair missed or wrongly joined. The format of the labelled set is described in
-parallax/evaluate.py; tests/labelled/shared.yaml is one.""")
+parallax/evaluate.py; tests/labelled/shared.yaml is one.""",
+    )
     evaluation.add_argument("labels", type=Path, metavar="LABELS", help="the labelled set (YAML)")
     evaluation.add_argument("--without-claims", action="store_true", help="match as if claims.yaml listed none")
     add_archive_options(evaluation)
@@ -134,14 +170,22 @@ def add_archive_options(parser: argparse.ArgumentParser, output: bool = False, j
     if output:
         parser.add_argument("--output", type=Path, metavar="DIR", help="the site folder (default: SOURCE/site)")
         parser.add_argument(
-            "--templates", type=Path, metavar="DIR", help="the templates, with static/ files (default: SOURCE/templates)"
+            "--templates",
+            type=Path,
+            metavar="DIR",
+            help="the templates, with static/ files (default: SOURCE/templates)",
         )
     parser.add_argument(
-        "--no-cache", action="store_true", help="match afresh, not reusing the results kept in the site's .parallax-cache/"
+        "--no-cache",
+        action="store_true",
+        help="match afresh, not reusing the results kept in the site's .parallax-cache/",
     )
     if jobs:  # not for serve, which answers requests in threads: a threaded process must not fork
         parser.add_argument(
-            "--jobs", type=int, default=cores(), metavar="N",
+            "--jobs",
+            type=int,
+            default=cores(),
+            metavar="N",
             help=f"how many processes may share the work (default: the {cores()} cores here)",
         )
 
@@ -233,7 +277,9 @@ def serve_command(arguments: argparse.Namespace) -> int:
     from .serve import Server
 
     try:
-        server = Server(arguments.source, output_of(arguments), templates_of(arguments), cache_for(arguments), arguments.port)
+        server = Server(
+            arguments.source, output_of(arguments), templates_of(arguments), cache_for(arguments), arguments.port
+        )
     except OSError as problem:
         if problem.errno != errno.EADDRINUSE:
             raise

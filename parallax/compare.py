@@ -34,6 +34,7 @@ class ArticleSummary:
 @dataclass(frozen=True)
 class CoverageRow:
     claim: Claim
+    statement: SharedStatement | None  # where it is found; None if nowhere
     cells: tuple[Occurrence | None, ...]  # one per article, in archive order
     # one per outlet, in Comparison.outlets order: where each of its articles carries the claim
     by_outlet: tuple[tuple[Occurrence, ...], ...]
@@ -93,16 +94,15 @@ def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
             carried_by[occurrence.article].append(Carried(statement, occurrence))
     summaries = []
     for article in archive.articles:
-        carried = sorted(
-            carried_by[article.id], key=lambda c: (c.occurrence.start, c.occurrence.end, c.statement.id)
-        )
+        carried = sorted(carried_by[article.id], key=lambda c: (c.occurrence.start, c.occurrence.end, c.statement.id))
         shared = [c for c in carried if c.statement.is_shared]
         summaries.append(
             ArticleSummary(
                 article=article,
                 carried=tuple(carried),
                 shared_statements=len({c.statement.id for c in shared}),
-                shared_share=covered_length([(c.occurrence.start, c.occurrence.end) for c in shared]) / len(article.text),
+                shared_share=covered_length([(c.occurrence.start, c.occurrence.end) for c in shared])
+                / len(article.text),
             )
         )
     outlets = tuple(dict.fromkeys(article.outlet for article in archive.articles))
@@ -110,19 +110,20 @@ def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
     coverage = []
     for claim in archive.claims:
         found: dict[str, Occurrence] = {}
-        for occurrence in by_claim[claim.id].occurrences if claim.id in by_claim else ():
+        found_as = by_claim.get(claim.id)
+        for occurrence in found_as.occurrences if found_as else ():
             found.setdefault(occurrence.article, occurrence)
         cells = tuple(found.get(a.id) for a in archive.articles)
         per_outlet: dict[str, list[Occurrence]] = defaultdict(list)
         for article, cell in zip(archive.articles, cells):
             if cell:
                 per_outlet[article.outlet].append(cell)
-        coverage.append(
-            CoverageRow(claim=claim, cells=cells, by_outlet=tuple(tuple(per_outlet[o]) for o in outlets))
-        )
+        coverage.append(CoverageRow(claim, found_as, cells, by_outlet=tuple(tuple(per_outlet[o]) for o in outlets)))
     differences = functools.lru_cache(maxsize=None)(word_differences)  # many wordings recur word for word
     variants = {
-        statement.id: tuple(Variant(o, differences(reference_wording(statement), o.text)) for o in statement.occurrences)
+        statement.id: tuple(
+            Variant(o, differences(reference_wording(statement), o.text)) for o in statement.occurrences
+        )
         for statement in statements
     }
     articles_per_outlet = Counter(article.outlet for article in archive.articles)

@@ -20,7 +20,7 @@ from itertools import combinations
 from pathlib import Path
 
 from .load import parse_yaml, read_text
-from .model import Archive, ArchiveError, SharedStatement
+from .model import Archive, ArchiveError, Article, SharedStatement
 
 TIERS = ("same wording", "different rendering", "paraphrase")
 Span = tuple[int, int]
@@ -52,7 +52,9 @@ class Report:
 
     def lines(self) -> list[str]:
         rows = [f"{'tier':<20} {'pairs':>5} {'found':>5} {'recall':>6}"]
-        rows += [f"{tier:<20} {self.expected[tier]:>5} {self.found[tier]:>5} {self.recall(tier):>6.2f}" for tier in TIERS]
+        rows += [
+            f"{tier:<20} {self.expected[tier]:>5} {self.found[tier]:>5} {self.recall(tier):>6.2f}" for tier in TIERS
+        ]
         rows.append(f"predicted pairs: {self.predicted}, correct: {self.correct}, precision: {self.precision:.2f}")
         if self.span_overlap:
             mean = sum(self.span_overlap) / len(self.span_overlap)
@@ -64,7 +66,7 @@ class Report:
 
 def load_labels(path: Path, archive: Archive) -> list[Labelled]:
     """Read a labelled set; articles are named by their id or its first word."""
-    by_name = {}
+    by_name: dict[str, Article] = {}
     for article in archive.articles:
         by_name[article.id] = article
         by_name.setdefault(article.id.split("-")[0], article)
@@ -74,15 +76,15 @@ def load_labels(path: Path, archive: Archive) -> list[Labelled]:
         rendering_of: dict[str, set[int]] = defaultdict(set)
         for number, rendering in enumerate(entry["renderings"]):
             for name, texts in rendering.items():
-                article = by_name.get(name)
-                if article is None:
+                named = by_name.get(name)
+                if named is None:
                     raise ArchiveError(path, f"no article named '{name}'", rendering.key_lines[name])
                 for text in [texts] if isinstance(texts, str) else texts:
-                    start = article.text.find(text)
+                    start = named.text.find(text)
                     if start < 0:
-                        raise ArchiveError(path, f"not in {article.id}: \"{text[:50]}\"", rendering.key_lines[name])
-                    spans[article.id].append((start, start + len(text)))
-                    rendering_of[article.id].add(number)
+                        raise ArchiveError(path, f'not in {named.id}: "{text[:50]}"', rendering.key_lines[name])
+                    spans[named.id].append((start, start + len(text)))
+                    rendering_of[named.id].add(number)
         tiers = {}
         for first, second in combinations(sorted(spans), 2):
             if entry.get("paraphrase"):
@@ -118,8 +120,10 @@ def evaluate(statements: list[SharedStatement], labels: list[Labelled]) -> Repor
         for first, second in combinations(sorted(spans), 2):
             report.predicted += 1
             if any(
-                first in label.spans and second in label.spans
-                and agree(spans[first], label.spans[first]) and agree(spans[second], label.spans[second])
+                first in label.spans
+                and second in label.spans
+                and agree(spans[first], label.spans[first])
+                and agree(spans[second], label.spans[second])
                 for label in labels
             ):
                 report.correct += 1
@@ -129,9 +133,12 @@ def evaluate(statements: list[SharedStatement], labels: list[Labelled]) -> Repor
         for (first, second), tier in sorted(label.tiers.items()):
             report.expected[tier] += 1
             matching = [
-                spans for _, spans in groups
-                if first in spans and second in spans
-                and agree(spans[first], label.spans[first]) and agree(spans[second], label.spans[second])
+                spans
+                for _, spans in groups
+                if first in spans
+                and second in spans
+                and agree(spans[first], label.spans[first])
+                and agree(spans[second], label.spans[second])
             ]
             if matching:
                 report.found[tier] += 1

@@ -16,7 +16,7 @@ from .model import Article, Quotation
 
 # Each opening mark and the marks that may close it.
 CLOSERS = {
-    "“": "”\"",
+    "“": '”"',
     '"': '"”',
     "«": "»",
     "„": "“”",
@@ -97,7 +97,7 @@ def quotation_spans(article: Article) -> list[tuple[int, int]]:
             before = text[index - 1] if index > block.start else " "
             after = text[index + 1] if index + 1 < block.end else " "
             if open_at is None:
-                if mark in CLOSERS and (mark not in STRAIGHT or before in OPENS_AFTER and not after.isspace()):
+                if mark in CLOSERS and (mark not in STRAIGHT or (before in OPENS_AFTER and not after.isspace())):
                     open_at, closers = index + 1, CLOSERS[mark]
             elif mark in closers and not (mark in STRAIGHT and before in OPENS_AFTER):
                 if mark == "'" and after.isalpha():
@@ -176,7 +176,10 @@ def units(article: Article, min_words: int) -> list[Unit]:
     # quotes a few words) is a unit too.
     for start, end in sentences(article, 0, len(text)):
         quoted_words = sum(
-            len(WORD.findall(text[max(s, start) : min(e, end)])) for q in quoted for s, e in q.parts if s < end and e > start
+            len(WORD.findall(text[max(s, start) : min(e, end)]))
+            for q in quoted
+            for s, e in q.parts
+            if s < end and e > start
         )
         if quoted_words * 2 <= len(WORD.findall(text[start:end])):
             found.append(Unit(article.id, start, end, text[start:end], quoted=False))

@@ -18,10 +18,11 @@ not a letter or digit read as a space, so quote marks, punctuation and number fo
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -55,7 +56,6 @@ NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]")  # \w is exactly str.isalnum(), and "
 
 # Which span shows a statement best where several overlap in one article: lowest first.
 QUOTED, ALIGNED, SENTENCE = range(3)
-SAME_PLACE_SCORE = 101  # links between spans that are the same place come before all others
 
 
 class Place(NamedTuple):  # a tuple: hashed in C, and grouping hashes places millions of times
@@ -67,12 +67,18 @@ class Place(NamedTuple):  # a tuple: hashed in C, and grouping hashes places mil
     rank: int  # QUOTED, ALIGNED (the part of a unit that matches a shorter one) or SENTENCE
 
 
+Node = Place | Claim  # what links join
+
+
 @dataclass(frozen=True)
 class Link:
     score: float
-    a: Hashable  # a Place, or the Claim it locates
+    a: Node  # a Place, or the Claim it locates
     b: Place
     whole: bool = True  # both sides compared whole; False where one was found inside the other
+    # Two spans of one article that are one place (a quotation and its sentence): not a match,
+    # so no score counts; these are joined before all others.
+    same_place: bool = False
 
     @property
     def strength(self) -> float:
@@ -103,8 +109,10 @@ def shared_statements(
     places = {place for link in links for place in (link.a, link.b) if isinstance(place, Place)}
     links += same_place_links(places)
     groups = Groups()
-    for link in sorted(links, key=lambda link: (-link.strength, order_key(link.a), order_key(link.b))):
-        groups.join(link.a, link.b, link.score, same=link.score == SAME_PLACE_SCORE)
+    for link in sorted(
+        links, key=lambda link: (not link.same_place, -link.strength, order_key(link.a), order_key(link.b))
+    ):
+        groups.join(link.a, link.b, link.score, same=link.same_place)
     order = {article.id: index for index, article in enumerate(archive.articles)}
     ranks: dict[Occurrence, int] = {}
     claimed, found = [], []
@@ -121,7 +129,12 @@ def shared_statements(
     taken = {claim.id for claim in archive.claims}
     found.sort(key=lambda group: [(order[item.article], item.start) for item in group])
     uncovered = [
-        SharedStatement(id=discovered_id(group, ranks, taken), claim=None, kind=discovered_kind(group, ranks), occurrences=tuple(group))
+        SharedStatement(
+            id=discovered_id(group, ranks, taken),
+            claim=None,
+            kind=discovered_kind(group, ranks),
+            occurrences=tuple(group),
+        )
         for group in found
     ]
     # A claim's group keeps, as an alias, the id it had before the claim covered it, so that the
@@ -183,7 +196,7 @@ def owner(item: Unit | Wording) -> str:
 
 
 def candidate_pairs(
-    items: list[Unit | Wording], folded: list[str], owners: list[Hashable] | None = None
+    items: list[Unit | Wording], folded: list[str], owners: Sequence[Hashable] | None = None
 ) -> list[tuple[int, int]]:
     """Pairs of items from different articles (or an article and a claim) that share enough
     rare shingles. Items with the same owner are never paired; by default an item's owner is
@@ -204,14 +217,17 @@ def candidate_pairs(
     for postings in index.values():
         if len(postings) < 2 or len(postings) > banal:  # most word pairs are in one unit only
             continue
-        by_owner: dict[str, list[int]] = defaultdict(list)
+        by_owner: dict[Hashable, list[int]] = defaultdict(list)
         for number in postings:
             by_owner[owners[number]].append(number)
         # Only pairs across articles count: a long article repeating itself costs nothing.
         for one, other in itertools.combinations(by_owner.values(), 2):
             for first in one:
                 for second in other:
-                    if claims[first] != claims[second] or shareable[first] and shareable[second]:
+                    # A claim is compared with units only: two claims are never one statement.
+                    if claims[first] != claims[second] or (
+                        not claims[first] and shareable[first] and shareable[second]
+                    ):
                         shared[min(first, second), max(first, second)] += 1
     return sorted(pair for pair, count in shared.items() if count >= MIN_SHARED_SHINGLES)
 
@@ -223,15 +239,15 @@ def all_units(articles: tuple[Article, ...], cache: Cache, jobs: int) -> list[li
     def cut(number: int) -> list[list]:
         article = articles[number]
         return cache.remember(
-            "units", keys[number], lambda: [[u.start, u.end, u.text, u.quoted, u.exact] for u in units(article, UNIT_MIN_WORDS)]
+            "units",
+            keys[number],
+            lambda: [[u.start, u.end, u.text, u.quoted, u.exact] for u in units(article, UNIT_MIN_WORDS)],
         )
 
-    # A worker's cache is its own: what it cut is kept here.
     rows = map_numbers(cut, len(articles), jobs)
-    return [
-        [Unit(article.id, *row) for row in cache.remember("units", key, lambda: found)]
-        for article, key, found in zip(articles, keys, rows)
-    ]
+    for key, found in zip(keys, rows):
+        cache.keep("units", key, found)  # a worker's cache is its own: what it cut is kept here
+    return [[Unit(article.id, *row) for row in found] for article, found in zip(articles, rows)]
 
 
 def item_links(items: list[Unit | Wording], cache: Cache, progress=no_progress) -> list[Link]:
@@ -248,7 +264,7 @@ def item_links(items: list[Unit | Wording], cache: Cache, progress=no_progress) 
     firsts = [numbers[0] for numbers in copies.values()]
     same = {numbers[0]: numbers for numbers in copies.values()}
     links = [
-        Link(100.0, node(items[numbers[0]]), node(items[copy]))
+        link(100.0, node(items[numbers[0]]), node(items[copy]), whole=True)
         for numbers in copies.values()
         if isinstance(items[numbers[0]], Unit)
         for copy in numbers[1:]
@@ -262,7 +278,7 @@ def item_links(items: list[Unit | Wording], cache: Cache, progress=no_progress) 
     ]
     pairs = candidate_pairs(distinct, folded, owners)
     for i, j in progress(pairs, len(pairs), "Matching"):
-        found = cache.remember("pair", (folded[i], folded[j]), lambda: compare_texts(folded[i], folded[j]))
+        found = cache.remember("pair", (folded[i], folded[j]), functools.partial(compare_texts, folded[i], folded[j]))
         if not found:
             continue
         score, whole, first_is_short, start, end = found
@@ -270,7 +286,7 @@ def item_links(items: list[Unit | Wording], cache: Cache, progress=no_progress) 
         if whole:
             links.append(link(score, node(a), node(b), whole=True))
             continue
-        short, long = (a, b) if first_is_short else (b, a)
+        short = a if first_is_short else b
         for copy in same[firsts[j if first_is_short else i]]:
             links.append(link(score, node(short), node(items[copy], start, end), whole=False))
     return links
@@ -295,17 +311,21 @@ def similarity(a: str, b: str) -> float:
     return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
 
 
-def node(item: Unit | Wording, start: int | None = None, end: int | None = None) -> Hashable:
+def node(item: Unit | Wording, start: int | None = None, end: int | None = None) -> Node:
     """What a link joins: a claim, a whole unit, or the part of a unit between start and end."""
     if isinstance(item, Wording):
         return item.claim
-    if start is None or not item.exact:  # an inexact unit has no place inside it to point to
+    if start is None or end is None or not item.exact:  # an inexact unit has no place inside it to point to
         return Place(item.article, item.start, item.end, QUOTED if item.quoted else SENTENCE)
     return Place(item.article, item.start + start, item.start + end, ALIGNED)
 
 
-def link(score: float, a: Hashable, b: Hashable, whole: bool) -> Link:
-    return Link(score, b, a, whole) if isinstance(b, Claim) else Link(score, a, b, whole)
+def link(score: float, a: Node, b: Node, whole: bool) -> Link:
+    """A link with its place second: a claim only ever stands first."""
+    if isinstance(b, Claim):
+        a, b = b, a
+    assert isinstance(b, Place), "two claims are never compared"
+    return Link(score, a, b, whole)
 
 
 def best_window(target: str, folded_text: str, cutoff: float) -> tuple[float, int, int] | None:
@@ -355,11 +375,11 @@ def same_place_links(places: set[Place]) -> list[Link]:
                 if second.start >= first.end:
                     break
                 if same_place(first, second):
-                    links.append(Link(SAME_PLACE_SCORE, first, second))
+                    links.append(Link(100.0, first, second, same_place=True))
     return links
 
 
-def order_key(node: Hashable) -> tuple:
+def order_key(node: Node) -> tuple:
     if isinstance(node, Place):
         return (0, node.article, node.start, node.end, node.rank)
     return (1, node.id, 0, 0, 0)
@@ -384,15 +404,15 @@ class Groups:
     """
 
     def __init__(self):
-        self.parent: dict[Hashable, Hashable] = {}
-        self.claim: dict[Hashable, Claim] = {}
+        self.parent: dict[Node, Node] = {}
+        self.claim: dict[Node, Claim | None] = {}
         # root -> article -> its places, sorted by start; and the longest of them, to search them
-        self.places: dict[Hashable, dict[str, list[Place]]] = {}
-        self.longest: dict[Hashable, dict[str, int]] = {}
-        self.size: dict[Hashable, int] = {}  # root -> how many places
+        self.places: dict[Node, dict[str, list[Place]]] = {}
+        self.longest: dict[Node, dict[str, int]] = {}
+        self.size: dict[Node, int] = {}  # root -> how many places
         self.scores: dict[Place, float] = defaultdict(float)  # each place's best link
 
-    def find(self, node: Hashable) -> Hashable:
+    def find(self, node: Node) -> Node:
         if node not in self.parent:
             self.parent[node] = node
             if isinstance(node, Claim):
@@ -406,7 +426,7 @@ class Groups:
             node = self.parent[node]
         return node
 
-    def join(self, a: Hashable, b: Place, score: float, same: bool = False) -> None:
+    def join(self, a: Node, b: Place, score: float, same: bool = False) -> None:
         root_a, root_b = self.find(a), self.find(b)
         if not same:
             for node in (a, b):
@@ -430,7 +450,7 @@ class Groups:
                 bisect.insort(merged, place, key=span)
             self.longest[root_a][article] = max(self.longest[root_a].get(article, 0), longest[article])
 
-    def nested(self, root_a: Hashable, root_b: Hashable) -> bool:
+    def nested(self, root_a: Node, root_b: Node) -> bool:
         """Whether a place of one group overlaps one of the other's without being the same place.
 
         An article may repeat a sentence thousands of times: each place of the smaller side is
@@ -545,7 +565,9 @@ def settle(found: list[list[Occurrence]], claimed: list[list[Occurrence]]) -> li
 
     alive = {number for number in range(len(groups)) if number >= len(found) or not covered(number)}
     owner = {number: number for number in alive}  # a folded group's occurrences belong to its container
-    for number in sorted(alive - set(range(len(found), len(groups))), key=lambda n: (sum(len(i.text) for i in groups[n]), n)):
+    for number in sorted(
+        alive - set(range(len(found), len(groups))), key=lambda n: (sum(len(i.text) for i in groups[n]), n)
+    ):
         container = next(
             (
                 owner[n]

@@ -12,8 +12,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 Result = TypeVar("Result")
 Other = TypeVar("Other")
@@ -55,4 +56,6 @@ def map_numbers_meanwhile(
 
 
 def _run(numbers: range) -> list:
-    return [_task(number) for number in numbers]
+    task = _task
+    assert task is not None, "a worker is forked with its task set"
+    return [task(number) for number in numbers]

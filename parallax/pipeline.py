@@ -91,7 +91,9 @@ def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Resul
             hint = ": check its wording, or add a rendering as an outlet words it" if row.carried_by == 0 else ""
             result.warnings.append(f"{where} is found in {row.carried_by} article{plural}, not two or more{hint}")
         elif row.carried_by < before.get(row.claim.id, 0):
-            result.warnings.append(f"{where} is found in {row.carried_by} articles, {before[row.claim.id]} at the last build")
+            result.warnings.append(
+                f"{where} is found in {row.carried_by} articles, {before[row.claim.id]} at the last build"
+            )
         found = {cell.article for cell in row.cells if cell}
         for article_id in row.claim.articles:
             if article_id not in found:
@@ -135,8 +137,10 @@ def claims_found_before(output: Path) -> dict[str, int]:
 def refuse_to_replace_sources(source: Path, output: Path) -> None:
     """The output folder is replaced whole: it must not hold anything the curator wrote."""
     source, target = source.resolve(), output.resolve()
-    if target == source or source.is_relative_to(target) or any(
-        target.is_relative_to(source / name) for name in ("articles", "templates", "claims.yaml")
+    if (
+        target == source
+        or source.is_relative_to(target)
+        or any(target.is_relative_to(source / name) for name in ("articles", "templates", "claims.yaml"))
     ):
         raise ArchiveError(output, "refusing to use this as the output folder: it holds the archive's own files")
     if target.exists() and not target.is_dir():

@@ -105,8 +105,11 @@ class Server:
 
     def watch(self) -> None:
         changes = watch(
-            *self.watched(), watch_filter=input_filter(self.source, self.output, self.templates),
-            stop_event=self.stopping, debounce=200, step=50,
+            *self.watched(),
+            watch_filter=input_filter(self.source, self.output, self.templates),
+            stop_event=self.stopping,
+            debounce=200,
+            step=50,
         )
         for _ in changes:
             self.rebuild()

@@ -43,7 +43,12 @@ def write_site(files: dict[str, bytes], output: Path) -> int:
 def link_unchanged(old: Path, new: Path, content: bytes) -> bool:
     """Link the old file in place of the new one if it holds the same bytes."""
     try:
-        if old.is_file() and not old.is_symlink() and old.stat().st_size == len(content) and old.read_bytes() == content:
+        if (
+            old.is_file()
+            and not old.is_symlink()
+            and old.stat().st_size == len(content)
+            and old.read_bytes() == content
+        ):
             os.link(old, new)
             return True
     except OSError:

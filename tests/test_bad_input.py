@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import MINISTRY, REPO
 
 FRONT = "---\noutlet: X\npublished: 2024-03-05\nlanguage: en\n---\n\n"
@@ -45,13 +46,18 @@ ERRORS = {
         lambda s: write(s, "articles/bad.md", "---\noutlet: 'X\npublished: 2024-03-05\n---\nText.\n"),
         "articles/bad.md:2: invalid YAML: a quotation mark opened here is never closed",
     ),
-    "missing front matter": (lambda s: write(s, "articles/bad.md", "Just text.\n"), "articles/bad.md:1: no front matter"),
+    "missing front matter": (
+        lambda s: write(s, "articles/bad.md", "Just text.\n"),
+        "articles/bad.md:1: no front matter",
+    ),
     "a missing field": (
         lambda s: write(s, "articles/bad.md", "---\noutlet: X\nlanguage: en\n---\n\nText.\n"),
         "articles/bad.md:2: front matter has no 'published'",
     ),
     "an extra field": (
-        lambda s: write(s, "articles/bad.md", FRONT.replace("language: en", "language: en\nsection: World") + "Text.\n"),
+        lambda s: write(
+            s, "articles/bad.md", FRONT.replace("language: en", "language: en\nsection: World") + "Text.\n"
+        ),
         "articles/bad.md:5: unknown field 'section'",
     ),
     "a wrong type": (
@@ -63,7 +69,9 @@ ERRORS = {
         "articles/bad.md:3: 'published' is 2024-02-30, not a real date: February 2024 has 29 days",
     ),
     "a duplicate claim id": (
-        lambda s: claims(s, "- id: ministry-rejects-blame\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n"),
+        lambda s: claims(
+            s, "- id: ministry-rejects-blame\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n"
+        ),
         "claims.yaml:9: claim id 'ministry-rejects-blame' is used twice",
     ),
     "a duplicate key": (
@@ -71,7 +79,9 @@ ERRORS = {
         "articles/bad.md:3: invalid YAML: duplicate key 'outlet'",
     ),
     "a claim naming an unknown article": (
-        lambda s: claims(s, "- id: other\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n  articles: [nowhere]\n"),
+        lambda s: claims(
+            s, "- id: other\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n  articles: [nowhere]\n"
+        ),
         "claims.yaml:9: claim 'other' names an unknown article 'nowhere'",
     ),
     "non-UTF-8 bytes": (
@@ -103,7 +113,11 @@ ERRORS = {
     "a capture that does not match": (
         lambda s: (
             write(s, "articles/captures/bad.txt", "Something else was published.\n"),
-            write(s, "articles/bad.md", FRONT.replace("language: en", "language: en\ncapture: captures/bad.txt") + "Text.\n"),
+            write(
+                s,
+                "articles/bad.md",
+                FRONT.replace("language: en", "language: en\ncapture: captures/bad.txt") + "Text.\n",
+            ),
         ),
         'articles/bad.md:8: paragraph not found in its capture bad.txt: "Text."',
     ),
@@ -140,7 +154,9 @@ ERRORS = {
         "articles/nul.md: file name must be lower-case letters",
     ),
     "a javascript: address in front matter": (
-        lambda s: write(s, "articles/bad.md", FRONT.replace("language: en", "language: en\nurl: javascript:alert(1)") + "T.\n"),
+        lambda s: write(
+            s, "articles/bad.md", FRONT.replace("language: en", "language: en\nurl: javascript:alert(1)") + "T.\n"
+        ),
         "articles/bad.md:5: 'url' must be an http:// or https:// address",
     ),
 }
@@ -177,15 +193,24 @@ def built_page(small, relative: str) -> str:
 
 
 def test_markup_in_front_matter_is_shown_as_text(small):
-    write(small, "articles/bad.md", FRONT.replace("outlet: X", 'outlet: "<img src=x onerror=alert(1)>"')
-          .replace("language: en", 'language: en\ntitle: "<script>alert(1)</script>"') + "Text.\n")
+    write(
+        small,
+        "articles/bad.md",
+        FRONT.replace("outlet: X", 'outlet: "<img src=x onerror=alert(1)>"').replace(
+            "language: en", 'language: en\ntitle: "<script>alert(1)</script>"'
+        )
+        + "Text.\n",
+    )
     page = built_page(small, "articles/bad.html")
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 def test_markup_in_a_claim_is_shown_as_text(small):
-    claims(small, '- id: other\n  statement: "<b>bold</b> claim of the week"\n  speaker: "<i>P</i>"\n  channel: C\n  kind: quote\n')
+    claims(
+        small,
+        '- id: other\n  statement: "<b>bold</b> claim of the week"\n  speaker: "<i>P</i>"\n  channel: C\n  kind: quote\n',
+    )
     page = built_page(small, "claims/other.html")
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
     assert "<i>P</i>" not in page and "\\u003ci>P\\u003c/i>" in page  # in the structured data too
@@ -242,7 +267,9 @@ def test_bom_crlf_and_other_files_in_articles_are_fine(small):
     assert daily.text == f"The ministry said: “{MINISTRY}.”\n\nThe talks ended on Friday."
     assert f"<mark>{MINISTRY}</mark>" in page and "\r" not in page
     assert sorted(p.name for p in (small.root / "site" / "articles").glob("*.html")) == [
-        "daily-one.html", "herald-two.html", "index.html",
+        "daily-one.html",
+        "herald-two.html",
+        "index.html",
     ]
 
 
@@ -261,13 +288,22 @@ def test_a_build_writes_nothing_outside_its_output_folder(small, tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["site"]
 
 
-@pytest.mark.parametrize("environment", [{"LC_ALL": "C", "TZ": "UTC", "PYTHONHASHSEED": "1"},
-                                         {"LC_ALL": "C.UTF-8", "TZ": "Asia/Kathmandu", "PYTHONHASHSEED": "4242"}])
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"LC_ALL": "C", "TZ": "UTC", "PYTHONHASHSEED": "1"},
+        {"LC_ALL": "C.UTF-8", "TZ": "Asia/Kathmandu", "PYTHONHASHSEED": "4242"},
+    ],
+)
 def test_builds_are_byte_identical_whatever_the_locale_time_zone_or_hash_seed(tmp_path, environment):
     def build(name: str, extra: dict) -> dict[str, bytes]:
         output = tmp_path / name
-        subprocess.run([sys.executable, str(REPO / "build.py"), "--source", str(REPO), "--output", str(output)],
-                       env={**os.environ, **extra}, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(REPO / "build.py"), "--source", str(REPO), "--output", str(output)],
+            env={**os.environ, **extra},
+            check=True,
+            capture_output=True,
+        )
         return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
 
     assert build("first", {"PYTHONHASHSEED": "0"}) == build("second", environment)

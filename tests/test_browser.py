@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import ADDRESS, REPO
 from playwright.sync_api import sync_playwright
+
+from conftest import ADDRESS, REPO
 
 CHROMIUM = "/usr/bin/chromium"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -56,7 +57,8 @@ class Visit:
         self.page.on("requestfailed", lambda request: self.problems.append(f"failed: {request.url}"))
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on(
-            "response", lambda response: response.status >= 400 and self.problems.append(f"{response.status}: {response.url}")
+            "response",
+            lambda response: response.status >= 400 and self.problems.append(f"{response.status}: {response.url}"),
         )
         self.page.goto(address)
 
@@ -143,11 +145,12 @@ def test_a_coverage_square_leads_to_the_occurrence(browser, site):
 
 
 @pytest.mark.parametrize("width, beside", [(1400, True), (390, False)])
-def test_notes_stand_beside_their_paragraph_on_a_wide_screen_and_under_it_on_a_narrow_one(
-    browser, site, width, beside
-):
-    visit = Visit(browser, (site / "articles" / "mixedtimes-hamas-sends-envoy-to-moscow.html").as_uri(),
-                  viewport={"width": width, "height": 900})
+def test_notes_stand_beside_their_paragraph_on_a_wide_screen_and_under_it_on_a_narrow_one(browser, site, width, beside):
+    visit = Visit(
+        browser,
+        (site / "articles" / "mixedtimes-hamas-sends-envoy-to-moscow.html").as_uri(),
+        viewport={"width": width, "height": 900},
+    )
     row = visit.page.locator(".row:has(.notes)").first
     text = row.locator(".text").bounding_box()
     notes = row.locator(".notes").bounding_box()
@@ -161,8 +164,13 @@ def test_notes_stand_beside_their_paragraph_on_a_wide_screen_and_under_it_on_a_n
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_accessibility_violation(browser, site, scheme):
     axe = Axe()
-    pages = ["index.html", "articles.html", "articles/jns-israel-rebukes-russia-for-hosting-hamas.html",
-             "claims/israel-obscene-step.html", "404.html"]
+    pages = [
+        "index.html",
+        "articles.html",
+        "articles/jns-israel-rebukes-russia-for-hosting-hamas.html",
+        "claims/israel-obscene-step.html",
+        "404.html",
+    ]
     for path in pages:
         visit = Visit(browser, (site / path).as_uri(), color_scheme=scheme)
         results = axe.run(visit.page)

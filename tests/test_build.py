@@ -11,12 +11,13 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
 import pytest
-from conftest import ADDRESS, CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO
 
 from parallax import pipeline
 from parallax.cache import Cache
 from parallax.cli import main
 from parallax.model import ArchiveErrors
+
+from conftest import ADDRESS, CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO
 
 
 class Links(html.parser.HTMLParser):
@@ -86,7 +87,9 @@ def test_every_internal_link_and_anchor_resolves(site):
 def test_pages_load_nothing_from_other_hosts(site):
     for page in pages(site):
         for resource in parse(page).resources:
-            assert urlparse(resource).scheme in ("", "data") and not resource.startswith("//"), f"{page.name}: {resource}"
+            assert urlparse(resource).scheme in ("", "data") and not resource.startswith("//"), (
+                f"{page.name}: {resource}"
+            )
 
 
 def test_an_article_page_marks_each_statement_it_shares(site, comparison):
@@ -102,9 +105,12 @@ def test_a_claim_page_shows_every_outlets_wording_and_who_leaves_it_out(site, ar
     peskov = next(s for s in statements if s.id == "peskov-contacts-with-all-parties")
     page = (site / "claims" / "peskov-contacts-with-all-parties.html").read_text()
     for occurrence in peskov.occurrences:
-        assert f'../articles/{occurrence.article}.html#s-peskov-contacts-with-all-parties' in page
+        assert f"../articles/{occurrence.article}.html#s-peskov-contacts-with-all-parties" in page
     # Each wording is shown against the claim's, word for word.
-    assert "We <del>consider</del> <ins>believe</ins> it <ins>is</ins> necessary to continue <del>our</del> contacts" in page
+    assert (
+        "We <del>consider</del> <ins>believe</ins> it <ins>is</ins> necessary to continue <del>our</del> contacts"
+        in page
+    )
     assert "we will continue <del>our</del> <ins>the</ins> dialogue with Israel" in page
     absent = page.split('id="absent"')[1]
     for article in archive.articles:
@@ -112,7 +118,13 @@ def test_a_claim_page_shows_every_outlets_wording_and_who_leaves_it_out(site, ar
 
 
 def html_text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
 
 
 def test_the_export_is_consistent_with_the_articles(site, archive):
@@ -156,7 +168,7 @@ def test_markup_in_outlet_names_and_claims_is_text_in_the_overview_and_its_maps(
     output = tmp_path / "site"
     assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
     overview = (output / "index.html").read_text()
-    maps = overview[overview.index("<svg"):overview.rindex("</svg>")]
+    maps = overview[overview.index("<svg") : overview.rindex("</svg>")]
     assert "&lt;script&gt;alert(&#39;outlet&#39;)&lt;/script&gt;" in maps and "&lt;img src=x" in maps
     for page in pages(output):
         assert "<script>alert" not in page.read_text() and "<img src=x" not in page.read_text(), page
@@ -323,8 +335,13 @@ def test_the_card_image_is_a_png_of_the_usual_size(site):
 def add_wire_copies(small, count: int) -> None:
     """`count` more articles, from four more outlets, all carrying the ministry's statement."""
     for number in range(count):
-        small.article(f"wire-{number:03d}", f"Outlet {number % 4}", f"Report {number}", 1 + number % 9,
-                      f"“{MINISTRY},” a spokesman said.\n\nDelegates met for round {number} of the talks.")
+        small.article(
+            f"wire-{number:03d}",
+            f"Outlet {number % 4}",
+            f"Report {number}",
+            1 + number % 9,
+            f"“{MINISTRY},” a spokesman said.\n\nDelegates met for round {number} of the talks.",
+        )
 
 
 def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_pages(small):
@@ -332,7 +349,10 @@ def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_page
     site = small.root / "site"
     assert main(["build", "--source", str(small.root), "--output", str(site)]) == 0
 
-    lists = {name: (site / name).read_text(encoding="utf-8") for name in ("articles.html", "articles-2.html", "articles-3.html")}
+    lists = {
+        name: (site / name).read_text(encoding="utf-8")
+        for name in ("articles.html", "articles-2.html", "articles-3.html")
+    }
     assert sorted(site.glob("articles*.html")) == sorted(site / name for name in lists)
     assert [page.count('<th scope="row">') for page in lists.values()] == [100, 100, 50]
     assert 'rel="prev" href="articles.html"' in lists["articles-2.html"]
@@ -341,23 +361,27 @@ def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_page
 
     overview = (site / "index.html").read_text(encoding="utf-8")
     assert "articles-2.html" in parse(site / "index.html").links  # the rest of the articles
-    articles_table = overview[overview.index('<table class="outlets cards">'):]
+    articles_table = overview[overview.index('<table class="outlets cards">') :]
     assert articles_table.count('<th scope="row">') == 100
     # One column per outlet: an outlet with many articles says in how many it carries the claim.
-    coverage_table = overview[overview.index('<table class="coverage">'):overview.index("</table>")]
+    coverage_table = overview[overview.index('<table class="coverage">') : overview.index("</table>")]
     assert coverage_table.count('class="outlet"') == 6
     assert coverage_table.count(">62 of 62</a>") == 4
     assert "in 62 of its 62 articles" in overview
 
     # The claim page names 50 articles per wording and says how many more use the same words.
     claim_html = (site / "claims" / "ministry-rejects-blame.html").read_text(encoding="utf-8")
-    named = [link for link in parse(site / "claims" / "ministry-rejects-blame.html").links if link.startswith("../articles/")]
+    named = [
+        link for link in parse(site / "claims" / "ministry-rejects-blame.html").links if link.startswith("../articles/")
+    ]
     assert len(named) < 120 and "more, all listed in" in claim_html
 
     # An article's breadcrumb leads to the page of the list it is on.
     assert len(list(site.glob("articles/*.html"))) == 250 + 1  # and the list again at articles/
     last = small.load().articles[-1]
-    assert 'href="../articles-3.html">Articles</a>' in (site / "articles" / f"{last.id}.html").read_text(encoding="utf-8")
+    assert 'href="../articles-3.html">Articles</a>' in (site / "articles" / f"{last.id}.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_work_shared_by_several_processes_gives_the_same_site_and_the_same_errors(small, tmp_path, capsys):
@@ -372,7 +396,9 @@ def test_work_shared_by_several_processes_gives_the_same_site_and_the_same_error
     capsys.readouterr()
     errors = []
     for jobs in (1, 2):
-        assert main(["build", "--source", str(small.root), "--output", str(tmp_path / "failed"), "--jobs", str(jobs)]) == 1
+        assert (
+            main(["build", "--source", str(small.root), "--output", str(tmp_path / "failed"), "--jobs", str(jobs)]) == 1
+        )
         errors.append(capsys.readouterr().err)
     assert errors[0] == errors[1] and "wire-150.md:3: invalid YAML" in errors[0]
 

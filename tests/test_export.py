@@ -5,9 +5,10 @@ import json
 
 import jsonschema
 import pytest
-from conftest import CLAIM_IN_ONE_ARTICLE
 
 from parallax.cli import main
+
+from conftest import CLAIM_IN_ONE_ARTICLE
 
 
 def load_json(path):
@@ -57,7 +58,9 @@ def test_the_schema_catches_a_broken_export(site, export):
 
 def test_the_export_has_the_story_and_everything_the_curators_wrote(archive, export):
     assert export["story"] == {
-        "title": archive.story.title, "summary": archive.story.summary, "url": archive.story.url,
+        "title": archive.story.title,
+        "summary": archive.story.summary,
+        "url": archive.story.url,
         "licence": archive.story.licence,
     }
     assert export["story"]["licence"]  # this archive says on what terms its data may be used
@@ -93,7 +96,12 @@ def test_each_claim_lists_its_occurrences_and_jsonl_has_every_one(site, export):
         if claim["carried_by"] >= 2:
             assert shared[claim["id"]]["occurrences"] == claim["occurrences"]
         places = [(o["article"], o["start"], o["end"], o["text"]) for o in claim["occurrences"]]
-        assert [(l["article"], l["start"], l["end"], l["text"]) for l in lines if l["claim"] == claim["id"]] == places
+        listed = [
+            (line["article"], line["start"], line["end"], line["text"])
+            for line in lines
+            if line["claim"] == claim["id"]
+        ]
+        assert listed == places
     outlets = {entry["id"]: entry["outlet"] for entry in export["articles"]}
     assert all(line["outlet"] == outlets[line["article"]] for line in lines)
     assert len(lines) == len({(line["statement"], line["article"], line["start"]) for line in lines})

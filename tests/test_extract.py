@@ -9,16 +9,29 @@ from parallax.load import BodyConverter
 
 
 def article_from(body: str):
-    from parallax.model import Article
     import datetime
+
+    from parallax.model import Article
 
     errors = []
     text, blocks = BodyConverter().convert(body, 1, Path("test.md"), errors)
     assert not errors
     return Article(
-        id="test", path=Path("test.md"), outlet="T", published=datetime.date(2024, 1, 1), language="en",
-        title=None, author=None, url=None, translated_from=None, via=None, capture=None, edits=(),
-        notes=None, text=text, blocks=blocks,
+        id="test",
+        path=Path("test.md"),
+        outlet="T",
+        published=datetime.date(2024, 1, 1),
+        language="en",
+        title=None,
+        author=None,
+        url=None,
+        translated_from=None,
+        via=None,
+        capture=None,
+        edits=(),
+        notes=None,
+        text=text,
+        blocks=blocks,
     )
 
 
@@ -37,8 +50,14 @@ def quoted(body: str) -> list[str]:
         ("“We will stay,” he said. “Until the end.”", ["We will stay,” he said. “Until the end"]),
         ("Peskov said ‘we will stay’ and left.", ["we will stay"]),
         ("Peskov said 'we will stay' and left Russia's capital.", ["we will stay"]),
-        ("“Release the hostages,” and “open the crossings,” they said.", ["Release the hostages", "open the crossings"]),
-        ('The "crimes of Israel that are supported by the West", RIA said.', ["crimes of Israel that are supported by the West"]),
+        (
+            "“Release the hostages,” and “open the crossings,” they said.",
+            ["Release the hostages", "open the crossings"],
+        ),
+        (
+            'The "crimes of Israel that are supported by the West", RIA said.',
+            ["crimes of Israel that are supported by the West"],
+        ),
         ("Il a dit ‹ nous resterons › hier.", ["nous resterons"]),
         ("He said 'Russia's position is clear' and left.", ["Russia's position is clear"]),
         ("He said ‘Russia’s position is clear’ and left.", ["Russia’s position is clear"]),
@@ -64,6 +83,4 @@ def test_an_unclosed_mark_ends_with_its_paragraph():
 def test_the_real_multi_paragraph_quotation(archive):
     jpost = archive.article("jpost-russia-rejects-terror-accusation")
     texts = [q.text for q in quotations(jpost)]
-    assert any(
-        t.startswith("Hamas is a terror organization") and t.endswith("women and the elderly") for t in texts
-    )
+    assert any(t.startswith("Hamas is a terror organization") and t.endswith("women and the elderly") for t in texts)

@@ -70,14 +70,23 @@ def test_byte_order_mark_and_crlf_are_tolerated(small):
     [
         ("No front matter here.\n", "articles/bad.md:1: no front matter"),
         ("---\noutlet: X\n\nText.\n", "articles/bad.md:1: front matter is never closed"),
-        ("---\noutlet: [X\npublished: 2024-01-01\n---\nText.\n", "articles/bad.md:2: invalid YAML: a '[' opened here is never closed"),
-        ("---\noutlet: X\npublished: 2024-01-01\nlanguage: en\nautor: Y\n---\nText.\n", "articles/bad.md:5: unknown field 'autor'"),
+        (
+            "---\noutlet: [X\npublished: 2024-01-01\n---\nText.\n",
+            "articles/bad.md:2: invalid YAML: a '[' opened here is never closed",
+        ),
+        (
+            "---\noutlet: X\npublished: 2024-01-01\nlanguage: en\nautor: Y\n---\nText.\n",
+            "articles/bad.md:5: unknown field 'autor'",
+        ),
         ("---\noutlet: X\nlanguage: en\n---\nText.\n", "articles/bad.md:2: front matter has no 'published'"),
         (
             "---\noutlet: X\npublished: 2024-13-01\nlanguage: en\n---\nText.\n",
             "articles/bad.md:3: 'published' is 2024-13-01, not a real date: there is no month 13",
         ),
-        ("---\noutlet: X\npublished: 2024-01-01\nlanguage: english\n---\nText.\n", "articles/bad.md:4: 'language' must be a language code"),
+        (
+            "---\noutlet: X\npublished: 2024-01-01\nlanguage: english\n---\nText.\n",
+            "articles/bad.md:4: 'language' must be a language code",
+        ),
         (  # other ISO 8601 forms are not the one the archive writes
             "---\noutlet: X\npublished: 20240101\nlanguage: en\n---\nText.\n",
             "articles/bad.md:3: 'published' must be a date written YYYY-MM-DD, not 20240101",
@@ -86,7 +95,10 @@ def test_byte_order_mark_and_crlf_are_tolerated(small):
             "---\noutlet: X\npublished: 2024-W01-1\nlanguage: en\n---\nText.\n",
             "articles/bad.md:3: 'published' must be a date written YYYY-MM-DD, not '2024-W01-1'",
         ),
-        ("---\noutlet: 42\npublished: 2024-01-01\nlanguage: en\n---\nText.\n", "articles/bad.md:2: 'outlet' must be text"),
+        (
+            "---\noutlet: 42\npublished: 2024-01-01\nlanguage: en\n---\nText.\n",
+            "articles/bad.md:2: 'outlet' must be text",
+        ),
         (
             "---\noutlet: X\npublished: 2024-01-01\nlanguage: en\nurl: javascript:alert(1)\n---\nText.\n",
             "articles/bad.md:5: 'url' must be an http:// or https:// address",
@@ -95,8 +107,14 @@ def test_byte_order_mark_and_crlf_are_tolerated(small):
             "---\noutlet: X\npublished: 2024-01-01\nlanguage: en\nurl: \"javascript:alert('https://x')\"\n---\nText.\n",
             "articles/bad.md:5: 'url' must be an http:// or https:// address",
         ),
-        ("---\noutlet: X\noutlet: Y\npublished: 2024-01-01\n---\nText.\n", "articles/bad.md:3: invalid YAML: duplicate key 'outlet'"),
-        ("---\noutlet: X\npublished: 2024-01-01\nlanguage: en\n---\n\nOne.\n\nTwo <script>alert(1)</script>\n", "articles/bad.md:9: HTML is not allowed"),
+        (
+            "---\noutlet: X\noutlet: Y\npublished: 2024-01-01\n---\nText.\n",
+            "articles/bad.md:3: invalid YAML: duplicate key 'outlet'",
+        ),
+        (
+            "---\noutlet: X\npublished: 2024-01-01\nlanguage: en\n---\n\nOne.\n\nTwo <script>alert(1)</script>\n",
+            "articles/bad.md:9: HTML is not allowed",
+        ),
         ("---\noutlet: X\npublished: 2024-01-01\nlanguage: en\n---\n\n", "articles/bad.md:6: the article has no text"),
     ],
 )
@@ -123,7 +141,9 @@ def test_file_name_must_be_a_usable_address(small):
 def test_body_must_stand_in_its_capture(small):
     captures = small.root / "articles" / "captures"
     captures.mkdir()
-    (captures / "daily-one.txt").write_text("The ministry said:\n“We will not accept any attempt to blame us for the failure of\nthe talks in Geneva.”\n\nCookie banner\n")
+    (captures / "daily-one.txt").write_text(
+        "The ministry said:\n“We will not accept any attempt to blame us for the failure of\nthe talks in Geneva.”\n\nCookie banner\n"
+    )
     path = small.root / "articles" / "daily-one.md"
     path.write_text(path.read_text().replace("language: en\n", "language: en\ncapture: captures/daily-one.txt\n"))
     (message,) = errors_of(small)
@@ -148,10 +168,19 @@ def test_capture_must_be_inside_the_articles_folder(small, capture):
             "- id: a\n  statement: T\n  speaker: P\n  channel: C\n  kind: quote\n",
             "claims.yaml:9: claim id 'a' is used twice (first on line 4)",
         ),
-        ("- id: a\n  statement: S\n  speaker: P\n  channel: C\n  kind: rumour\n", "claims.yaml:8: 'kind' must be one of quote, passage, paraphrase"),
-        ("- id: A b\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n", "claims.yaml:4: 'id' must be lower-case letters"),
+        (
+            "- id: a\n  statement: S\n  speaker: P\n  channel: C\n  kind: rumour\n",
+            "claims.yaml:8: 'kind' must be one of quote, passage, paraphrase",
+        ),
+        (
+            "- id: A b\n  statement: S\n  speaker: P\n  channel: C\n  kind: quote\n",
+            "claims.yaml:4: 'id' must be lower-case letters",
+        ),
         ("- id: a\n  speaker: P\n  channel: C\n  kind: quote\n", "claims.yaml:4: claim has no 'statement'"),
-        ("- id: a\n  statement: 'unclosed\n", "claims.yaml:5: invalid YAML: a quotation mark opened here is never closed"),
+        (
+            "- id: a\n  statement: 'unclosed\n",
+            "claims.yaml:5: invalid YAML: a quotation mark opened here is never closed",
+        ),
         ("- just a string\n", "claims.yaml: claim must be a mapping of fields"),
     ],
 )

@@ -5,9 +5,9 @@ import dataclasses
 import pytest
 
 from parallax import match
-from conftest import MINISTRY
-
 from parallax.match import fold, shared_statements
+
+from conftest import MINISTRY
 
 # Who carries each curated claim, read by hand from the five articles.
 OUTLETS_BY_CLAIM = {
@@ -75,12 +75,16 @@ def test_spans_start_and_end_at_the_statement(statements):
     ]
     expel = next(s for s in statements if s.id == "israel-calls-for-expulsion")
     # Carried without quotation marks, before "- said in a statement": the span stops at the words.
-    assert texts_by_outlet(expel)["reuters"] == ["We call on the Russian government to immediately expel Hamas terrorists"]
+    assert texts_by_outlet(expel)["reuters"] == [
+        "We call on the Russian government to immediately expel Hamas terrorists"
+    ]
 
 
 def test_a_retranslation_without_quote_marks_joins_the_quotation(statements):
     obscene = next(s for s in statements if s.id == "israel-obscene-step")
-    assert texts_by_outlet(obscene)["reuters"][0].startswith("Israel views inviting Hamas leaders to Moscow as an undignified step")
+    assert texts_by_outlet(obscene)["reuters"][0].startswith(
+        "Israel views inviting Hamas leaders to Moscow as an undignified step"
+    )
 
 
 def test_a_fragment_joins_the_statement_it_comes_from(statements):
@@ -151,7 +155,10 @@ def test_quotations_in_other_words_join_only_when_close(small, other_wording, sh
 def test_a_quotation_interrupted_by_its_attribution_is_one_statement(small):
     small.claims("[]")
     small.article(
-        "herald-two", "The Herald", "Geneva", 2,
+        "herald-two",
+        "The Herald",
+        "Geneva",
+        2,
         "“We will not accept any attempt to blame us,” the minister said, “for the failure of the talks in Geneva.”",
     )
     (statement,) = shared_statements(small.load())

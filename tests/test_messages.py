@@ -4,10 +4,11 @@ line to fix, dates no calendar has or still to come, and a usable id offered for
 import datetime
 
 import pytest
-from conftest import CLAIM_IN_ONE_ARTICLE, MINISTRY
 
 from parallax.cli import main
 from parallax.model import ArchiveErrors
+
+from conftest import CLAIM_IN_ONE_ARTICLE, MINISTRY
 
 
 def errors_of(small) -> list[str]:
@@ -56,7 +57,11 @@ def claim(number: int, statement: str = "The talks ended on Friday.", speaker: s
 def test_a_quote_never_closed_is_named_where_it_opens_not_where_yaml_gives_up(small, later_statements):
     # Claim 2's statement opens a quote on line 10; 140 lines of good claims follow, either
     # without quotes (YAML reads on to the end) or with them (the next quote closes it).
-    entries = [claim(1), claim(2, '"We will not accept any attempt to blame us'), *(claim(n, later_statements) for n in range(3, 31))]
+    entries = [
+        claim(1),
+        claim(2, '"We will not accept any attempt to blame us'),
+        *(claim(n, later_statements) for n in range(3, 31)),
+    ]
     write_claims_yaml(small, STORY + "".join(entries))
     assert errors_of(small) == ["claims.yaml:10: invalid YAML: a quotation mark opened here is never closed"]
 
@@ -71,7 +76,10 @@ YAML_MISTAKES = {
         STORY + claim(1).replace("    speaker", "      speaker"),
         f"claims.yaml:6: {NOT_LINED_UP}",
     ),
-    "a story field out of line": ("story:\n  title: Talks\n summary: Long talks\nclaims: []\n", f"claims.yaml:3: {NOT_LINED_UP}"),
+    "a story field out of line": (
+        "story:\n  title: Talks\n summary: Long talks\nclaims: []\n",
+        f"claims.yaml:3: {NOT_LINED_UP}",
+    ),
     "an entry pasted at the left edge below indented ones": (
         STORY + claim(1) + claim(2).replace("\n  ", "\n").removeprefix("  "),
         "claims.yaml:9: invalid YAML: a list item ('- ') where a field ('name: value') was expected",
@@ -100,7 +108,10 @@ YAML_MISTAKES = {
         STORY + claim(1) + "    articles: [daily-one, herald-two\n" + claim(2),
         "claims.yaml:9: invalid YAML: a '[' opened here is never closed",
     ),
-    "a '{' never closed": ("story: {title: Talks\nclaims: []\n", "claims.yaml:1: invalid YAML: a '{' opened here is never closed"),
+    "a '{' never closed": (
+        "story: {title: Talks\nclaims: []\n",
+        "claims.yaml:1: invalid YAML: a '{' opened here is never closed",
+    ),
     "text after the closing quote": (
         STORY + claim(1, '"We will not accept" any attempt to blame us.'),
         "claims.yaml:5: invalid YAML: text follows the closing quotation mark",

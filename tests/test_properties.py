@@ -8,12 +8,13 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_match import cuts_a_word
 
 from parallax.extract import MARKS, quotations, units
 from parallax.load import BodyConverter, html_blocks
 from parallax.match import shared_statements
 from parallax.model import Archive, Article, Story
+
+from test_match import cuts_a_word
 
 CHARACTERS = list("abcdefghij XYZ 0123,.;:!?-—") + list("“”\"'‘’«»„")
 paragraphs = st.text(alphabet=CHARACTERS, max_size=160)
@@ -49,9 +50,21 @@ def article(body: str, article_id: str) -> Article | None:
         return None
     text, blocks = converted
     return Article(
-        id=article_id, path=Path(f"{article_id}.md"), outlet=article_id, published=datetime.date(2024, 1, 1),
-        language="en", title=None, author=None, url=None, translated_from=None, via=None, capture=None,
-        edits=(), notes=None, text=text, blocks=blocks,
+        id=article_id,
+        path=Path(f"{article_id}.md"),
+        outlet=article_id,
+        published=datetime.date(2024, 1, 1),
+        language="en",
+        title=None,
+        author=None,
+        url=None,
+        translated_from=None,
+        via=None,
+        capture=None,
+        edits=(),
+        notes=None,
+        text=text,
+        blocks=blocks,
     )
 
 

@@ -3,11 +3,12 @@
 import dataclasses
 
 import pytest
-from conftest import REPO
 
 from parallax.cli import main
 from parallax.evaluate import evaluate, load_labels
 from parallax.match import shared_statements
+
+from conftest import REPO
 
 LABELS = REPO / "tests" / "labelled" / "shared.yaml"
 
@@ -46,7 +47,7 @@ def test_discovery_alone_finds_the_shared_quotations_and_passages(archive, label
 def test_a_labelled_text_that_is_not_in_its_article_is_an_error(archive, tmp_path):
     labels = tmp_path / "labels.yaml"
     labels.write_text("- id: x\n  renderings:\n    - jns: words no article has\n")
-    with pytest.raises(Exception, match="labels.yaml:3: not in jns-"):
+    with pytest.raises(Exception, match=r"labels\.yaml:3: not in jns-"):
         load_labels(labels, archive)
 
 

@@ -9,10 +9,10 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
+from parallax.cli import main
+
 from conftest import ADDRESS, CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO
 from test_build import pages, parse, target_of
-
-from parallax.cli import main
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -38,7 +38,9 @@ def test_every_count_of_an_article_agrees_on_every_page_feed_and_export(publishe
         article = summary.article
         count = len({c.statement.id for c in summary.carried if c.statement.is_shared})
         words = f"{count} statement{'s' if count != 1 else ''}"
-        assert shared_line((site / "articles" / f"{article.id}.html").read_text()).startswith(f"{words} with other articles")
+        assert shared_line((site / "articles" / f"{article.id}.html").read_text()).startswith(
+            f"{words} with other articles"
+        )
         assert feed[article.id].startswith(f"{words} shared with other articles")
         assert export[article.id]["shared_statements"] == count
         row = listing.split(f'href="articles/{article.id}.html"')[1].split("</tr>")[0]
@@ -116,9 +118,10 @@ def test_the_lists_of_claims_and_articles_answer_at_their_folders(published_site
     claims = (site / "claims" / "index.html").read_text()
     for claim in archive.claims:
         assert f'href="../claims/{claim.id}.html"' in claims
-    assert '<nav class="crumbs" aria-label="Breadcrumb"><a href="../index.html">Overview</a> › <a href="../claims/index.html">Claims</a></nav>' in (
-        site / "claims" / f"{archive.claims[0].id}.html"
-    ).read_text()
+    assert (
+        '<nav class="crumbs" aria-label="Breadcrumb"><a href="../index.html">Overview</a> › <a href="../claims/index.html">Claims</a></nav>'
+        in (site / "claims" / f"{archive.claims[0].id}.html").read_text()
+    )
     folder = (site / "articles" / "index.html").read_text()
     assert f'<link rel="canonical" href="{ADDRESS}articles.html">' in folder
     for article in archive.articles:

@@ -4,13 +4,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CLAIM_IN_ONE_ARTICLE, MINISTRY
 
 from parallax import cache as cache_module
 from parallax import write
 from parallax.cache import CACHE_FILE, Cache
-from parallax.match import shared_statements
 from parallax.cli import main
+from parallax.match import shared_statements
+
+from conftest import CLAIM_IN_ONE_ARTICLE, MINISTRY
 
 CAPTURE = f"""\
 Talks in Geneva end without a deal
@@ -31,8 +32,21 @@ def capture(tmp_path) -> Path:
 
 
 def add(small, capture, *more: str) -> int:
-    return main(["add", str(capture), "--source", str(small.root), "--outlet", "The Tribune",
-                 "--title", "Geneva talks end without a deal", "--published", "2024-03-04", *more])
+    return main(
+        [
+            "add",
+            str(capture),
+            "--source",
+            str(small.root),
+            "--outlet",
+            "The Tribune",
+            "--title",
+            "Geneva talks end without a deal",
+            "--published",
+            "2024-03-04",
+            *more,
+        ]
+    )
 
 
 def build(small, *more: str) -> int:

@@ -45,7 +45,11 @@ def load_archive(root: Path, jobs: int = 1) -> Archive:
     for claim in claims:
         for article_id in claim.articles:
             if article_id not in known:
-                errors.append(ArchiveError(root / "claims.yaml", f"claim '{claim.id}' names an unknown article '{article_id}'", claim.line))
+                errors.append(
+                    ArchiveError(
+                        root / "claims.yaml", f"claim '{claim.id}' names an unknown article '{article_id}'", claim.line
+                    )
+                )
     if errors:
         raise ArchiveErrors(errors)
     return Archive(story=story, articles=articles, claims=claims, warnings=tuple(warnings))

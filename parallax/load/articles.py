@@ -75,7 +75,6 @@ def load_articles(folder: Path, errors: list[ArchiveError], warnings: list[str],
     return tuple(sorted((a for a in articles if a), key=lambda a: (a.published, a.id)))
 
 
-
 def load_article(path: Path, folder: Path, converter: BodyConverter, errors: list[ArchiveError], warnings: list[str]):
     article_id = path.stem
     if not ID_PATTERN.match(article_id) or article_id in RESERVED_IDS:
@@ -144,7 +143,9 @@ def check_against_capture(text: str, blocks, capture: Path, path: Path, errors: 
         words = text[block.start : block.end]
         if squeeze(words) not in original:
             shown = words if len(words) <= 60 else words[:57] + "..."
-            errors.append(ArchiveError(path, f"paragraph not found in its capture {capture.name}: \"{shown}\"", block.line))
+            errors.append(
+                ArchiveError(path, f'paragraph not found in its capture {capture.name}: "{shown}"', block.line)
+            )
 
 
 class BodyConverter:
@@ -158,11 +159,13 @@ class BodyConverter:
 
     def convert(self, body: str, first_line: int, path: Path, errors: list[ArchiveError]):
         lines = body.split("\n")
-        for number, line in enumerate(lines, start=first_line):
-            tag = HTML_TAG.search(line)
+        for number, written in enumerate(lines, start=first_line):
+            tag = HTML_TAG.search(written)
             if tag:
                 errors.append(
-                    ArchiveError(path, f"HTML is not allowed in an article ({tag.group()}); write '<' as '&lt;'", number)
+                    ArchiveError(
+                        path, f"HTML is not allowed in an article ({tag.group()}); write '<' as '&lt;'", number
+                    )
                 )
                 return None
         texts: list[tuple[str, str, int]] = []

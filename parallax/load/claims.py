@@ -73,7 +73,9 @@ def load_claims(path: Path, errors: list[ArchiveError], warnings: list[str]) -> 
         line = entry.line
         if fields["id"] in lines_by_id:
             errors.append(
-                ArchiveError(path, f"claim id '{fields['id']}' is used twice (first on line {lines_by_id[fields['id']]})", line)
+                ArchiveError(
+                    path, f"claim id '{fields['id']}' is used twice (first on line {lines_by_id[fields['id']]})", line
+                )
             )
             continue
         lines_by_id[fields["id"]] = line

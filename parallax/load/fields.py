@@ -90,8 +90,18 @@ def why_not_a_date(year: int, month: int, day: int) -> str:
 
 # In English whatever the locale, as every message is (calendar.month_name follows the locale).
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 

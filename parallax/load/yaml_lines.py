@@ -20,7 +20,10 @@ class Mapping(dict):
 
 
 # libyaml's parser where it is installed: the same documents, several times faster.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader  # type: ignore[assignment]
 
 
 class LineLoader(SafeLoader):
@@ -36,9 +39,7 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> Mapping:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in mapping.key_lines:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key}'", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
         mapping.key_lines[key] = key_node.start_mark.line + loader.first_line
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
@@ -75,12 +76,20 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
 # (counted from 0), or returns None; PyYAML's own words are the last resort.
 
 QUOTE_NEVER_CLOSED = "a quotation mark opened here is never closed"
-NOT_LINED_UP = "this line is not indented like the lines around it: fields of one entry, and items of one list, must line up"
-ITEM_FOR_FIELD = "a list item ('- ') where a field ('name: value') was expected: is it indented like the list it belongs to?"
-FIELD_FOR_ITEM = "a field ('name: value') where a list item ('- ') was expected: is it indented like the entry it belongs to?"
+NOT_LINED_UP = (
+    "this line is not indented like the lines around it: fields of one entry, and items of one list, must line up"
+)
+ITEM_FOR_FIELD = (
+    "a list item ('- ') where a field ('name: value') was expected: is it indented like the list it belongs to?"
+)
+FIELD_FOR_ITEM = (
+    "a field ('name: value') where a list item ('- ') was expected: is it indented like the entry it belongs to?"
+)
 COLON_IN_VALUE = "a value with ': ' in it must be put in quotes"
 CUT_BY_COMMENT = "' #' starts a comment and cuts this value short: put the value in quotes"
-TEXT_AFTER_QUOTE = "text follows the closing quotation mark: put the whole value in quotes (write '' for ' inside '...')"
+TEXT_AFTER_QUOTE = (
+    "text follows the closing quotation mark: put the whole value in quotes (write '' for ' inside '...')"
+)
 BAD_ESCAPE = "a backslash inside double quotes starts an escape such as \\n: write \\\\ for one, or use single quotes"
 TAB = "a tab character: indent and separate with spaces, not tabs"
 # A line that starts a field or a list item, and its indentation.
@@ -118,16 +127,16 @@ def unclosed_quote(error: yaml.MarkedYAMLError, mark: yaml.Mark, lines: list[str
     like fields or list items of their own."""
     loader = SafeLoader("\n".join(lines))
     try:
-        while loader.check_token():
-            token = loader.get_token()
+        while (token := loader.get_token()) is not None:
             start, end = token.start_mark.line, token.end_mark.line
             if start > mark.line:
                 return None
             if getattr(token, "style", None) in ("'", '"') and swallows(lines, start, end):
                 return QUOTE_NEVER_CLOSED, start
     except yaml.MarkedYAMLError as scanning:
-        if "quoted scalar" in (scanning.context or "") and "end of stream" in (scanning.problem or ""):
-            return QUOTE_NEVER_CLOSED, scanning.context_mark.line
+        opened = scanning.context_mark
+        if opened and "quoted scalar" in (scanning.context or "") and "end of stream" in (scanning.problem or ""):
+            return QUOTE_NEVER_CLOSED, opened.line
     finally:
         loader.dispose()
     return None
@@ -176,7 +185,7 @@ def block(error: yaml.MarkedYAMLError, mark: yaml.Mark, lines: list[str]) -> Exp
     cut = None if FIELD_OR_ITEM.match(line) else cut_by_comment(lines, mark.line)
     if cut is not None:
         return CUT_BY_COMMENT, cut
-    if indentation(line) == error.context_mark.column:
+    if error.context_mark and indentation(line) == error.context_mark.column:
         item = line.lstrip().startswith("-")
         if item and "block mapping" in context:
             return ITEM_FOR_FIELD, mark.line
@@ -190,16 +199,21 @@ def bracket(error: yaml.MarkedYAMLError, mark: yaml.Mark, lines: list[str]) -> E
     if "flow sequence" not in (error.context or "") and "flow mapping" not in (error.context or ""):
         return None
     opened = error.context_mark
+    if opened is None:
+        return None
     opening = line_at(lines, opened.line)[opened.column :]
     closing = "]" if opening.startswith("[") else "}"
     if closing not in opening:
         return f"a '{opening[:1]}' opened here is never closed: end it with '{closing}'", opened.line
-    return f"the '{opening[:1]}...{closing}' here cannot be read: put items with ', ', ': ' or ' #' in quotes", opened.line
+    return (
+        f"the '{opening[:1]}...{closing}' here cannot be read: put items with ', ', ': ' or ' #' in quotes",
+        opened.line,
+    )
 
 
 def stray_text(error: yaml.MarkedYAMLError, mark: yaml.Mark, lines: list[str]) -> Explained:
     """A line of text where a field was expected."""
-    if "could not find expected ':'" not in (error.problem or ""):
+    if "could not find expected ':'" not in (error.problem or "") or error.context_mark is None:
         return None
     line = error.context_mark.line
     cut = cut_by_comment(lines, line)

@@ -105,4 +105,3 @@ class Places:
 
     def link(self, statement: SharedStatement, occurrence: Occurrence) -> str:
         return f"{article_page(occurrence.article)}#{self.anchor(statement, occurrence)}"
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from ..compare import ArticleSummary, Carried
@@ -45,18 +46,25 @@ def body_rows(summary: ArticleSummary, places: Places) -> list[Row]:
         inside = [c for c in summary.carried if c.occurrence.start < block.end and c.occurrence.end > block.start]
         cuts = sorted(
             {block.start, block.end}
-            | {min(max(edge, block.start), block.end) for c in inside for edge in (c.occurrence.start, c.occurrence.end)}
+            | {
+                min(max(edge, block.start), block.end)
+                for c in inside
+                for edge in (c.occurrence.start, c.occurrence.end)
+            }
         )
         pieces = tuple(
             Piece(
                 text=article.text[start:end],
                 marked=any(c.occurrence.start <= start and c.occurrence.end >= end for c in inside),
                 starts=tuple(
-                    name for c in inside if c.occurrence.start == start for name in places.all_anchors(c.statement, c.occurrence)
+                    name
+                    for c in inside
+                    if c.occurrence.start == start
+                    for name in places.all_anchors(c.statement, c.occurrence)
                 ),
                 ends=tuple((numbers[c.statement.id], c.statement.id) for c in inside if c.occurrence.end == end),
             )
-            for start, end in zip(cuts, cuts[1:])
+            for start, end in itertools.pairwise(cuts)
         )
         notes = []
         for carried in inside:

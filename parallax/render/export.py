@@ -78,7 +78,6 @@ def article_entry(summary: ArticleSummary) -> dict:
 
 
 def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> bytes:
-    statement_of = {s.claim.id: s for s in comparison.statements if s.claim}
     data = {
         "format": "parallax-archive",
         "version": FORMAT_VERSION,
@@ -104,8 +103,7 @@ def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraph
                 "page": claim_page(row.claim.id),
                 "carried_by": row.carried_by,
                 "occurrences": [
-                    occurrence_entry(o, paragraphs)
-                    for o in (statement_of[row.claim.id].occurrences if row.claim.id in statement_of else ())
+                    occurrence_entry(o, paragraphs) for o in (row.statement.occurrences if row.statement else ())
                 ],
             }
             for row in comparison.coverage
@@ -134,7 +132,9 @@ def occurrence_lines(archive: Archive, comparison: Comparison, paragraphs: Parag
     return ("\n".join(lines) + "\n" if lines else "").encode("utf-8")
 
 
-def occurrence_line(statement: SharedStatement, occurrence: Occurrence, archive: Archive, paragraphs: Paragraphs) -> dict:
+def occurrence_line(
+    statement: SharedStatement, occurrence: Occurrence, archive: Archive, paragraphs: Paragraphs
+) -> dict:
     article = archive.article(occurrence.article)
     return {
         "statement": statement.id,

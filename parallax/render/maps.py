@@ -62,7 +62,9 @@ class HeatMap:
     @property
     def slant(self) -> int:
         """How high the longest column label rises, and how far it leans past the last column."""
-        return round(CHARACTER_WIDTH * max((len(column.shown) for column in self.columns), default=0) * SLANT) + LABEL_GAP
+        return (
+            round(CHARACTER_WIDTH * max((len(column.shown) for column in self.columns), default=0) * SLANT) + LABEL_GAP
+        )
 
     @property
     def top(self) -> int:
@@ -94,22 +96,19 @@ def coverage_map(archive: Archive, comparison: Comparison, places: Places) -> He
     """Claims by outlets: a filled cell where the outlet carries the claim, darker the closer
     its wording is to the claim's. An outlet with many articles is one column: the label says
     in how many of them, and the cell leads to the first."""
-    statements = {s.claim.id: s for s in comparison.statements if s.claim}
-    variant_of = {
-        (s.claim.id, v.occurrence): v for s in statements.values() for v in comparison.variants[s.id]
-    }
     rows = []
     for row in comparison.coverage:
+        variant_of = {v.occurrence: v for v in comparison.variants[row.statement.id]} if row.statement else {}
         cells: list[Cell | None] = []
         for outlet, total, found in zip(comparison.outlets, comparison.articles_per_outlet, row.by_outlet):
             if not found:
                 cells.append(None)
                 continue
-            close = sum(closeness(variant_of[row.claim.id, o]) for o in found) / len(found)
+            close = sum(closeness(variant_of[o]) for o in found) / len(found)
             where = f" in {len(found)} of its {total} articles" if total > 1 else ""
             label = f"{outlet} carries “{short(row.claim.statement, 60)}”{where}: {describe_closeness(close)}"
             value = describe_closeness(close) + (f", {len(found)} of {total} articles" if total > 1 else "")
-            href = places.link(statements[row.claim.id], found[0])
+            href = places.link(row.statement, found[0]) if row.statement else None
             cells.append(Cell(FAINTEST + (1 - FAINTEST) * close, label, value, href))
         rows.append(MapRow(line(row.claim.statement, ROW_LABEL, claim_page(row.claim.id)), tuple(cells)))
     single = {a.outlet: a for a in archive.articles}

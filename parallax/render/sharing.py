@@ -7,7 +7,7 @@ import json
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..model import Archive, Article, SharedStatement
+from ..model import Archive, Article, Occurrence, SharedStatement
 from .addresses import article_page, claim_page
 from .showcase import LISTED_AT_MOST, distinct_wordings
 
@@ -19,7 +19,7 @@ def claim_json_ld(archive: Archive, claim, statement: SharedStatement | None) ->
     """
     site = archive.story.url
     occurrences = statement.occurrences if statement else ()
-    by_article = {}
+    by_article: dict[str, Occurrence] = {}
     for occurrence in occurrences:
         by_article.setdefault(occurrence.article, occurrence)
     # Search engines need a few appearances, not thousands: the export lists them all.

@@ -54,7 +54,7 @@ def showcase(statement: SharedStatement) -> tuple[Occurrence, ...]:
     return tuple(first + [o for o in statement.occurrences if id(o) not in chosen][: OTHERS_SHOWN + 1])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def wording_key(text: str) -> tuple[str, ...]:
     return tuple(key for word in text.split() if (key := word_key(word)))
 

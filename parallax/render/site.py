@@ -63,8 +63,12 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path, jobs:
     def article(position: int) -> bytes:
         summary = comparison.summaries[position]
         return pages.render(
-            article_page(summary.article.id), "article.html", summary=summary, article=summary.article,
-            rows=body_rows(summary, places), listed_on=article_list_page(position // ARTICLES_PER_PAGE + 1),
+            article_page(summary.article.id),
+            "article.html",
+            summary=summary,
+            article=summary.article,
+            rows=body_rows(summary, places),
+            listed_on=article_list_page(position // ARTICLES_PER_PAGE + 1),
         )
 
     article_pages, files = map_numbers_meanwhile(
@@ -85,10 +89,11 @@ ARTICLES_FOLDER = "articles/index.html"  # leads to the list of articles, for re
 UNLISTED = {"404.html", ARTICLES_FOLDER}  # pages a search engine has no use for
 
 
-def other_files(pages: Pages, archive: Archive, comparison: Comparison, places: Places, templates: Path) -> dict[str, bytes]:
+def other_files(
+    pages: Pages, archive: Archive, comparison: Comparison, places: Places, templates: Path
+) -> dict[str, bytes]:
     """Every file but the article pages and captures."""
     files: dict[str, bytes] = {}
-    statements = {s.claim.id: s for s in comparison.statements if s.claim}
     listing = pagers(len(comparison.summaries))
     for pager in listing:
         summaries = comparison.summaries[pager.first - 1 : pager.last]
@@ -96,7 +101,10 @@ def other_files(pages: Pages, archive: Archive, comparison: Comparison, places: 
         files[path] = pages.render(path, "articles.html", summaries=summaries, pager=pager)
     # The first page of the list again at articles/, where readers look for it; its canonical address is the list's.
     files[ARTICLES_FOLDER] = pages.render(
-        ARTICLES_FOLDER, "articles.html", summaries=comparison.summaries[: listing[0].last], pager=listing[0],
+        ARTICLES_FOLDER,
+        "articles.html",
+        summaries=comparison.summaries[: listing[0].last],
+        pager=listing[0],
         canonical=article_list_page(1),
     )
     files["index.html"] = pages.render(
@@ -104,23 +112,28 @@ def other_files(pages: Pages, archive: Archive, comparison: Comparison, places: 
         "index.html",
         coverage_map=coverage_map(archive, comparison, places),
         similarity_map=similarity_map(comparison),
-        statement_of=statements,
         summaries=comparison.summaries[:ARTICLES_PER_PAGE],
         pager=listing[0],
     )
     files[CLAIM_LIST] = pages.render(CLAIM_LIST, "claims.html")
     for row in comparison.coverage:
-        statement = statements.get(row.claim.id)
         path = claim_page(row.claim.id)
         files[path] = pages.render(
-            path, "claim.html", row=row, claim=row.claim, statement=statement,
-            structured_data=claim_json_ld(archive, row.claim, statement),
+            path,
+            "claim.html",
+            row=row,
+            claim=row.claim,
+            statement=row.statement,
+            structured_data=claim_json_ld(archive, row.claim, row.statement),
         )
     # Hosts serve the 404 page at any missing address, however deep: it links from the site's
     # address (or the host's root, if none is set) and carries its styles, allowed by their hash.
     style = (templates / "static" / "style.css").read_text(encoding="utf-8")
     files["404.html"] = pages.render(
-        "404.html", "404.html", root=archive.story.url or "/", inline_style=style,
+        "404.html",
+        "404.html",
+        root=archive.story.url or "/",
+        inline_style=style,
         style_source=f"'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'",
     )
     static = templates / "static"
@@ -176,7 +189,9 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
 def favicon(templates: Path) -> str:
     """The icon as a data: address, so that no page (not even the 404 page) asks for a file."""
     icon = templates / "static" / "favicon.svg"
-    return "data:image/svg+xml," + urllib.parse.quote(icon.read_text(encoding="utf-8").strip()) if icon.is_file() else ""
+    return (
+        "data:image/svg+xml," + urllib.parse.quote(icon.read_text(encoding="utf-8").strip()) if icon.is_file() else ""
+    )
 
 
 @jinja2.pass_context

@@ -6,9 +6,7 @@ import datetime
 
 import langcodes
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = ("January February March April May June July August September October November December").split()
 
 
 def long_date(value: datetime.date | None) -> str:
