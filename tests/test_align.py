@@ -1,0 +1,114 @@
+"""Passages aligned word by word: each editing move journalists make to wire copy, in English and
+in Urdu. The wire story and its rewrites are written for these tests."""
+
+import pytest
+
+from parallax.align import derivation, word_key, words
+
+WIRE = (
+    "A court in London on Tuesday ordered the newspaper to pay 50,000 pounds in damages to the former "
+    "minister, who had sued over an article published last year. The judge said the article was false "
+    "and defamatory."
+)
+
+
+def marked(derived: str) -> list[str]:
+    """The derived text's passages, each word written as it is, [rewritten] or (its own)."""
+    found = derivation(WIRE, derived)
+    spans = words(derived)
+    passages = []
+    for passage in found.passages:
+        shown = []
+        for position in range(*passage.derived):
+            word = derived[spans[position].start : spans[position].end]
+            if position in passage.rewritten:
+                word = f"[{word}]"
+            elif position not in passage.verbatim:
+                word = f"({word})"
+            shown.append(word)
+        passages.append(" ".join(shown))
+    return passages
+
+
+def test_a_copy_word_for_word_is_one_verbatim_passage_and_wholly_derived():
+    found = derivation(WIRE, WIRE)
+    assert found.share == found.verbatim_share == 1.0 and found.label == "wholly"
+    assert len(found.passages) == 1
+
+
+def test_swapped_words_are_rewritten_and_the_passage_goes_on_past_them():
+    swapped = WIRE.replace("on Tuesday ordered the newspaper to pay", "yesterday fined the newspaper")
+    (passage,) = marked(swapped)
+    assert passage.startswith("A court in London [yesterday] [fined] the newspaper 50,000 pounds in damages")
+    assert passage.endswith("the article was false and defamatory")
+    assert derivation(WIRE, swapped).label == "wholly"
+
+
+def test_a_clause_lifted_into_a_sentence_of_its_own_is_the_passage_and_nothing_else():
+    lifted = "The former minister, who had sued over an article published last year, said he was delighted."
+    assert marked(lifted) == ["The former minister who had sued over an article published last year"]
+
+
+def test_a_sentence_cut_in_two_is_aligned_on_both_sides_of_the_cut():
+    split = (
+        "A court in London on Tuesday ordered the newspaper to pay 50,000 pounds in damages. "
+        "The damages go to the former minister, who had sued over an article published last year."
+    )
+    (passage,) = marked(split)
+    assert "in damages (The) (damages) (go) to the former minister" in passage
+
+
+def test_paragraphs_in_another_order_are_each_found():
+    reordered = (
+        "The judge said the article was false and defamatory.\n\n"
+        "A court in London on Tuesday ordered the newspaper to pay 50,000 pounds in damages to the former minister."
+    )
+    assert marked(reordered) == [
+        "The judge said the article was false and defamatory",
+        "A court in London on Tuesday ordered the newspaper to pay 50,000 pounds in damages to the former minister",
+    ]
+
+
+def test_a_quotation_trimmed_keeps_the_words_it_keeps():
+    trimmed = "The newspaper must pay damages. The judge said the article was false, the court heard."
+    assert marked(trimmed) == ["The judge said the article was false"]
+
+
+def test_a_story_written_independently_on_the_same_event_is_not_derived():
+    own = (
+        "The former minister's lawsuit ended this week with a ruling against the paper, which said it "
+        "would appeal to a higher court."
+    )
+    found = derivation(WIRE, own)
+    assert found.passages == () and found.label == "not"
+
+
+def test_a_story_that_rewrites_the_wire_in_its_own_order_is_partially_derived():
+    rewritten = (
+        "Damages of 50,000 pounds must be paid by the paper, a London judge ruled on Tuesday, finding that "
+        "last year's story about the former minister was untrue. The minister had sued over the article, "
+        "and said he was pleased."
+    )
+    assert derivation(WIRE, rewritten).label == "partially"
+
+
+# Urdu: "The prime minister chaired the cabinet meeting in Islamabad on Tuesday, in which 12 decisions were approved."
+URDU = "وزیر اعظم نے منگل کو اسلام آباد میں کابینہ کے اجلاس کی صدارت کی، جس میں 12 فیصلوں کی منظوری دی گئی۔"
+
+
+def test_any_script_aligns_the_same_way():
+    # Vowel signs written in, other digits, another full stop: the same words.
+    marked_up = URDU.replace("اجلاس", "اِجلاس").replace("12", "١٢").replace("۔", ".")
+    found = derivation(URDU, marked_up)
+    assert found.verbatim_share == 1.0 and found.label == "wholly"
+    trimmed = "ذرائع کے مطابق وزیر اعظم نے منگل کو اسلام آباد میں کابینہ کے اجلاس کی صدارت کی۔"
+    (passage,) = derivation(URDU, trimmed).passages
+    assert len(passage.verbatim) == 14  # all but the two words the paper added ("according to sources")
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [("1,400", "1400"), ("Moscow", "MOSCOW"), ("“Hamas”", "Hamas"), ("اِجلاس", "اجلاس"), ("١٢", "12"), ("ﬁne", "fine")],
+)
+def test_words_are_compared_by_their_letters_and_digits(one, other):
+    assert word_key(one) == word_key(other)
