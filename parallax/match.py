@@ -47,6 +47,7 @@ FRAGMENT_MIN_SCORE = 90  # a shorter unit must match part of a longer one at lea
 LONG_FRAGMENT_WORDS = 15  # ... or, if it has this many words or more (chance matches are rarer),
 LONG_FRAGMENT_MIN_SCORE = 85  # ... this well
 SAME_PLACE_SHARE = 0.6  # two spans of one article overlapping this much of their union are one place
+REPEATED_SHARE = 0.8  # a group each of whose places is this much made of other groups' adds nothing
 FRAGMENT_DISCOUNT = 10  # a fragment's match counts this much less than a whole one when grouping
 SNAP_WORDS = 4  # how many words a located span's edges may move to fit the wording best
 FIT_SLACK = 10  # how far below a cutoff a rough alignment may score and still be fitted
@@ -250,6 +251,24 @@ def all_units(articles: tuple[Article, ...], cache: Cache, jobs: int) -> list[li
     return [[Unit(article.id, *row) for row in found] for article, found in zip(articles, rows)]
 
 
+class Text(NamedTuple):
+    """One folded text and every item that reads so: the first is compared, for all of them."""
+
+    folded: str
+    items: list[Unit | Wording]
+    owner: Hashable  # the article or claim all its items are from; several, if more than one
+
+
+class TextMatch(NamedTuple):
+    """Two texts that carry the same statement, as `compare_texts` finds them."""
+
+    score: float
+    whole: bool  # compared whole; else the shorter was found inside the longer...
+    first_is_shorter: bool
+    start: int  # ...between these offsets of the longer
+    end: int
+
+
 def item_links(items: list[Unit | Wording], cache: Cache, progress=no_progress) -> list[Link]:
     """Links between items that carry the same statement.
 
@@ -257,53 +276,56 @@ def item_links(items: list[Unit | Wording], cache: Cache, progress=no_progress) 
     compared once, through one of them: the others are linked to it, and a match found inside it
     is found inside each of them.
     """
-    folded_all = [fold(item.text) for item in items]
-    copies: dict[tuple[str, bool], list[int]] = defaultdict(list)
-    for number, (item, text) in enumerate(zip(items, folded_all)):
-        copies[text, isinstance(item, Wording)].append(number)
-    firsts = [numbers[0] for numbers in copies.values()]
-    same = {numbers[0]: numbers for numbers in copies.values()}
+    alike: dict[tuple[str, bool], list[Unit | Wording]] = defaultdict(list)
+    for item in items:
+        alike[fold(item.text), isinstance(item, Wording)].append(item)
+    texts = [
+        Text(folded, copies, common_owner(copies, number)) for number, ((folded, _), copies) in enumerate(alike.items())
+    ]
     links = [
-        link(100.0, node(items[numbers[0]]), node(items[copy]), whole=True)
-        for numbers in copies.values()
-        if isinstance(items[numbers[0]], Unit)
-        for copy in numbers[1:]
+        link(100.0, node(text.items[0]), node(copy), whole=True)
+        for text in texts
+        if isinstance(text.items[0], Unit)
+        for copy in text.items[1:]
     ]
-    distinct = [items[number] for number in firsts]
-    folded = [folded_all[number] for number in firsts]
-    # A text found in several articles may pair with one from any of them, even its first's.
-    owners = [
-        owner(items[number]) if len({owner(items[copy]) for copy in same[number]}) == 1 else ("several", number)
-        for number in firsts
-    ]
-    pairs = candidate_pairs(distinct, folded, owners)
+    pairs = candidate_pairs([t.items[0] for t in texts], [t.folded for t in texts], [t.owner for t in texts])
     for i, j in progress(pairs, len(pairs), "Matching"):
-        found = cache.remember("pair", (folded[i], folded[j]), functools.partial(compare_texts, folded[i], folded[j]))
+        first, second = texts[i], texts[j]
+        found = cache.remember(
+            "pair", (first.folded, second.folded), functools.partial(compare_texts, first.folded, second.folded)
+        )
         if not found:
             continue
-        score, whole, first_is_short, start, end = found
-        a, b = distinct[i], distinct[j]
-        if whole:
-            links.append(link(score, node(a), node(b), whole=True))
+        match = TextMatch(*found)  # kept as a list in the cache
+        if match.whole:
+            links.append(link(match.score, node(first.items[0]), node(second.items[0]), whole=True))
             continue
-        short = a if first_is_short else b
-        for copy in same[firsts[j if first_is_short else i]]:
-            links.append(link(score, node(short), node(items[copy], start, end), whole=False))
+        short, long = (first, second) if match.first_is_shorter else (second, first)
+        links += [
+            link(match.score, node(short.items[0]), node(copy, match.start, match.end), whole=False)
+            for copy in long.items
+        ]
     return links
 
 
-def compare_texts(folded_a: str, folded_b: str) -> list | None:
-    """Whether two folded texts carry the same statement: None, or [score, whole, a_is_shorter,
-    start, end], where start and end are the matching part of the longer text (when not whole)."""
+def common_owner(copies: list[Unit | Wording], number: int) -> Hashable:
+    """The article (or claim) the copies of a text are from; if several, one of its own: a text
+    found in several articles may pair with one from any of them, even its first's."""
+    owners = {owner(copy) for copy in copies}
+    return owners.pop() if len(owners) == 1 else ("several", number)
+
+
+def compare_texts(folded_a: str, folded_b: str) -> TextMatch | None:
+    """Whether two folded texts carry the same statement, and how."""
     words_a, words_b = len(folded_a.split()), len(folded_b.split())
     if min(words_a, words_b) >= COMPARABLE_LENGTH * max(words_a, words_b):
         score = similarity(folded_a, folded_b)
-        return [score, True, False, 0, 0] if score >= SAME_MIN_SCORE else None
+        return TextMatch(score, True, False, 0, 0) if score >= SAME_MIN_SCORE else None
     a_is_shorter = words_a < words_b
     short, long = (folded_a, folded_b) if a_is_shorter else (folded_b, folded_a)
     cutoff = LONG_FRAGMENT_MIN_SCORE if min(words_a, words_b) >= LONG_FRAGMENT_WORDS else FRAGMENT_MIN_SCORE
     found = best_window(short, long, cutoff)
-    return None if found is None else [found[0], False, a_is_shorter, found[1], found[2]]
+    return None if found is None else TextMatch(found[0], False, a_is_shorter, found[1], found[2])
 
 
 def similarity(a: str, b: str) -> float:
@@ -549,44 +571,47 @@ def settle(found: list[list[Occurrence]], claimed: list[list[Occurrence]]) -> li
     is mostly made of other groups' occurrences (a sentence joining two statements that other
     articles carry apart) adds nothing.
     """
-
     groups = found + claimed
     here: dict[str, list[tuple[int, Occurrence]]] = defaultdict(list)  # article -> (group, occurrence)
     for number, group in enumerate(groups):
         for item in group:
             here[item.article].append((number, item))
-
-    def covered(number: int) -> bool:
-        return all(
-            covered_length([(o.start, o.end) for n, o in here[item.article] if n != number and overlaps(item, o)], item)
-            >= 0.8 * len(item.text)
-            for item in groups[number]
-        )
-
-    alive = {number for number in range(len(groups)) if number >= len(found) or not covered(number)}
-    owner = {number: number for number in alive}  # a folded group's occurrences belong to its container
+    alive = {
+        number for number in range(len(groups)) if number >= len(found) or not repeats_others(number, groups, here)
+    }
+    # Where each group's occurrences now belong: to itself, or to the container it was folded into.
+    belongs_to = {number: number for number in alive}
     for number in sorted(
         alive - set(range(len(found), len(groups))), key=lambda n: (sum(len(i.text) for i in groups[n]), n)
     ):
         container = next(
             (
-                owner[n]
+                belongs_to[n]
                 for item in groups[number]
                 for n, o in here[item.article]
-                if n in owner and owner[n] != number and owner[n] in alive and inside(item, o)
+                if n in belongs_to and belongs_to[n] != number and belongs_to[n] in alive and inside(item, o)
             ),
             None,
         )
         if container is None:
             continue
         for item in groups[number]:
-            if not any(owner.get(n) == container and overlaps(item, o) for n, o in here[item.article]):
+            if not any(belongs_to.get(n) == container and overlaps(item, o) for n, o in here[item.article]):
                 groups[container].append(item)
-        for n in owner:
-            if owner[n] == number:
-                owner[n] = container
+        for n in belongs_to:
+            if belongs_to[n] == number:
+                belongs_to[n] = container
         alive.discard(number)
     return [groups[number] for number in range(len(found)) if number in alive]
+
+
+def repeats_others(number: int, groups: list[list[Occurrence]], here: dict[str, list[tuple[int, Occurrence]]]) -> bool:
+    """Whether every occurrence of group `number` is mostly made of other groups' occurrences."""
+    return all(
+        covered_length([(o.start, o.end) for n, o in here[item.article] if n != number and overlaps(item, o)], item)
+        >= REPEATED_SHARE * len(item.text)
+        for item in groups[number]
+    )
 
 
 def inside(item: Occurrence, other: Occurrence) -> bool:
