@@ -60,10 +60,7 @@ def load_articles(folder: Path, errors: list[ArchiveError], warnings: list[str],
     def load(number: int) -> tuple[Article | None, list[ArchiveError], list[str]]:
         found: list[ArchiveError] = []
         doubts: list[str] = []
-        try:
-            return load_article(paths[number], folder, converter, found, doubts), found, doubts
-        except ArchiveError as error:
-            return None, [*found, error], doubts
+        return load_article(paths[number], folder, converter, found, doubts), found, doubts
 
     articles = []
     for article, found, doubts in map_numbers(load, len(paths), jobs):
@@ -75,17 +72,18 @@ def load_articles(folder: Path, errors: list[ArchiveError], warnings: list[str],
     return tuple(sorted((a for a in articles if a), key=lambda a: (a.published, a.id)))
 
 
-def load_article(path: Path, folder: Path, converter: BodyConverter, errors: list[ArchiveError], warnings: list[str]):
+def load_article(
+    path: Path, folder: Path, converter: BodyConverter, errors: list[ArchiveError], warnings: list[str]
+) -> Article | None:
+    """The article in `path`; None if it has problems, each added to `errors`."""
+    try:
+        check_file(path, folder)
+        front, body, body_line = split_front_matter(read_text(path), path)
+        front_matter = parse_yaml(front, path, first_line=2)
+    except ArchiveError as error:  # nothing more can be read of this file
+        errors.append(error)
+        return None
     article_id = path.stem
-    if not ID_PATTERN.match(article_id) or article_id in RESERVED_IDS:
-        suggested = suggested_id(article_id) or "outlet-headline"
-        raise ArchiveError(
-            path, f"file name must be lower-case letters and digits joined by hyphens: rename it, e.g. {suggested}.md"
-        )
-    if not path.resolve().is_relative_to(folder.parent.resolve()):
-        raise ArchiveError(path, "a link to a file outside the archive: copy the file into articles/ instead")
-    front, body, body_line = split_front_matter(read_text(path), path)
-    front_matter = parse_yaml(front, path, first_line=2)
     fields = read_fields(front_matter, ARTICLE_SCHEMA, path, errors, "front matter")
     found = len(errors)
     capture = fields and fields.get("capture") and capture_path(folder, fields, path, errors)
@@ -113,6 +111,17 @@ def load_article(path: Path, folder: Path, converter: BodyConverter, errors: lis
         text=text,
         blocks=blocks,
     )
+
+
+def check_file(path: Path, folder: Path) -> None:
+    """An article's file must be named as its address will be, and lie in the archive."""
+    if not ID_PATTERN.match(path.stem) or path.stem in RESERVED_IDS:
+        suggested = suggested_id(path.stem) or "outlet-headline"
+        raise ArchiveError(
+            path, f"file name must be lower-case letters and digits joined by hyphens: rename it, e.g. {suggested}.md"
+        )
+    if not path.resolve().is_relative_to(folder.parent.resolve()):
+        raise ArchiveError(path, "a link to a file outside the archive: copy the file into articles/ instead")
 
 
 def capture_path(folder: Path, fields: dict, path: Path, errors: list[ArchiveError]) -> Path | None:
