@@ -211,6 +211,12 @@ def test_the_overview_on_a_narrow_screen_lists_what_the_maps_show_and_nothing_sc
     # The articles table is a column of cards: nothing wider than the screen.
     assert page.evaluate("document.querySelector('table.outlets').scrollWidth") <= 390 - 16
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The coverage table scrolls sideways under its claims, which stay in view.
+    page.locator("details.table summary").click()
+    claim = page.locator("table.coverage tbody th").first
+    before = claim.bounding_box()["x"]
+    page.evaluate("document.querySelector('details.table .scroll').scrollLeft = 200")
+    assert claim.bounding_box()["x"] == before and claim.is_visible()
     assert visit.problems == []
     visit.close()
 
