@@ -1,7 +1,7 @@
 """Passages one text reuses from another, aligned word by word.
 
 Wire copy is rarely reused whole: a paper lifts a clause into a sentence of its own, cuts or merges
-sentences, swaps a word. Matching whole sentences (match.py) misses that. Here, as passim and
+sentences, swaps a word. Matching whole sentences (match/) misses that. Here, as passim and
 TextPAIR do, runs of SEED_WORDS words that both texts share propose where they meet; seeds close
 to each other on both sides are chained into a region; the region is aligned word by word. In the
 derived text, a word of the source's is *verbatim*; a word that stands where the source had other

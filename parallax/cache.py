@@ -21,14 +21,15 @@ from typing import Any
 CACHE_FILE = ".parallax-cache/matching.sqlite"
 
 # What the kept results depend on besides their input: a change to any makes every old result a miss.
-MODULES = ("extract.py", "match.py")  # the code that computes them
+HERE = Path(__file__).parent
+MODULES = (HERE / "extract.py", *sorted((HERE / "match").glob("*.py")))  # the code that computes them
 LIBRARIES = ("rapidfuzz", "sentencex")  # the libraries it calls: scores, sentence boundaries
 
 
 def matching_code() -> str:
     """A fingerprint of the code, the libraries' versions, and Python's Unicode tables (what
     counts as a letter when text is folded)."""
-    parts = [Path(__file__).with_name(module).read_bytes() for module in MODULES]
+    parts = [module.read_bytes() for module in MODULES]
     parts += [f"{name} {metadata.version(name)}".encode() for name in LIBRARIES]
     parts.append(f"unicode {unicodedata.unidata_version}".encode())
     return hashlib.blake2b(b"\x00".join(parts), digest_size=8).hexdigest()

@@ -9,7 +9,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .match import covered_length
+from .match.spans import covered_length
 from .model import Archive, Article, Claim, Occurrence, SharedStatement
 
 

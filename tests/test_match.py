@@ -4,8 +4,7 @@ import dataclasses
 
 import pytest
 
-from parallax import match
-from parallax.match import fold, shared_statements
+from parallax.match import fold, links, shared_statements
 
 from conftest import MINISTRY
 
@@ -212,8 +211,8 @@ def test_only_units_that_share_rare_word_pairs_are_ever_compared(small, monkeypa
         small.article(f"other-{day}", "Other", "News", day, text)
     small.article("herald-two", "The Herald", "Geneva", 2, f"“{MINISTRY.replace('We will not', 'We won’t')},” he said.")
     compared = []
-    original = match.compare_texts
-    monkeypatch.setattr(match, "compare_texts", lambda *args: compared.append(args) or original(*args))
+    original = links.compare_texts
+    monkeypatch.setattr(links, "compare_texts", lambda *args: compared.append(args) or original(*args))
     shared_statements(small.load())
     assert compared
     assert all("geneva" in a and "geneva" in b for a, b in compared)
