@@ -125,11 +125,7 @@ def claims_found_before(output: Path) -> dict[str, int]:
     """How many articles each claim was found in at the last build, from its export."""
     try:
         export = json.loads((output / ARCHIVE_JSON).read_text(encoding="utf-8"))
-        return {
-            entry["claim"]: len({o["article"] for o in entry["occurrences"]})
-            for entry in export["shared"]
-            if entry.get("claim")
-        }
+        return {claim["id"]: claim["carried_by"] for claim in export["claims"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 

@@ -204,3 +204,13 @@ def test_every_command_documents_itself(command, capsys):
         main([command, "--help"])
     assert exit.value.code == 0
     assert "--source DIR" in capsys.readouterr().out
+
+
+def test_check_warns_when_a_claim_found_in_one_article_is_found_in_none(small, capsys):
+    small.claims(CLAIM_IN_ONE_ARTICLE)
+    assert build(small) == 0
+    daily = small.root / "articles" / "daily-one.md"
+    daily.write_text(daily.read_text().replace("The talks ended on Friday.", "Nobody said when the talks ended."))
+    assert main(["check", "--source", str(small.root)]) == 0
+    warnings = capsys.readouterr().err
+    assert "claim 'talks-ended-friday' is found in 0 articles, not two or more: check its wording" in warnings
