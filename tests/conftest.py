@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import textwrap
 from pathlib import Path
@@ -10,8 +11,9 @@ import pytest
 
 from parallax.cli import main
 from parallax.compare import compare
-from parallax.load import load_archive
+from parallax.load import BodyConverter, load_archive
 from parallax.match import shared_statements
+from parallax.model import Article
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,32 @@ def site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("built") / "site"
     assert main(["build", "--source", str(REPO), "--output", str(output)]) == 0
     return output
+
+
+def article_from(body: str, article_id: str = "test") -> Article | None:
+    """An article with this Markdown body and no file, as the loader would read it; None if the
+    body has no text."""
+    converted = BodyConverter().convert(body, 1, Path(f"{article_id}.md"), [])
+    if converted is None:
+        return None
+    text, blocks = converted
+    return Article(
+        id=article_id,
+        path=Path(f"{article_id}.md"),
+        outlet=article_id,
+        published=datetime.date(2024, 1, 1),
+        language="en",
+        title=None,
+        author=None,
+        url=None,
+        translated_from=None,
+        via=None,
+        capture=None,
+        edits=(),
+        notes=None,
+        text=text,
+        blocks=blocks,
+    )
 
 
 ADDRESS = "https://archive.test/moscow-2023/"

@@ -1,38 +1,10 @@
 """Quotations: the marks news uses, quotations over several paragraphs, and stray marks."""
 
-from pathlib import Path
-
 import pytest
 
 from parallax.extract import quotations
-from parallax.load import BodyConverter
 
-
-def article_from(body: str):
-    import datetime
-
-    from parallax.model import Article
-
-    errors = []
-    text, blocks = BodyConverter().convert(body, 1, Path("test.md"), errors)
-    assert not errors
-    return Article(
-        id="test",
-        path=Path("test.md"),
-        outlet="T",
-        published=datetime.date(2024, 1, 1),
-        language="en",
-        title=None,
-        author=None,
-        url=None,
-        translated_from=None,
-        via=None,
-        capture=None,
-        edits=(),
-        notes=None,
-        text=text,
-        blocks=blocks,
-    )
+from conftest import article_from
 
 
 def quoted(body: str) -> list[str]:
