@@ -1,0 +1,54 @@
+"""Putting the site on disk: folders made as needed, the count of files written, where the new
+site is made, and links never followed out of the site.
+
+Found by mutation testing (see "Mutation testing" in README.md): each test states a behaviour
+that a changed line in parallax/write.py would break without any other test noticing.
+"""
+
+import os
+
+from parallax import write
+from parallax.serve import made_by_build
+from parallax.write import write_site
+
+
+def test_the_output_folder_its_parents_and_deep_folders_in_the_site_are_made(tmp_path):
+    output = tmp_path / "not" / "yet" / "site"
+    write_site({"index.html": b"home", "claims/2024/march/talks.html": b"claim"}, output)
+    assert (output / "index.html").read_bytes() == b"home"
+    assert (output / "claims" / "2024" / "march" / "talks.html").read_bytes() == b"claim"
+
+
+def test_the_count_of_files_written_is_the_count_of_files_whose_bytes_changed(tmp_path):
+    output = tmp_path / "site"
+    files = {"index.html": b"home", "a.html": b"a", "b.html": b"b"}
+    assert write_site(files, output) == 3
+    assert write_site(files, output) == 0
+    assert write_site({**files, "a.html": b"new a", "c.html": b"c"}, output) == 2
+
+
+def test_the_new_site_is_made_beside_the_output_in_a_folder_known_as_the_builds(tmp_path, monkeypatch):
+    """Beside it, so that it is swapped in by a rename; named so that `serve` (and .gitignore's
+    `/.site-*`) know it for the build's own."""
+    output = tmp_path / "archive" / "site"
+    made = []
+    swap = write.swap
+    monkeypatch.setattr(write, "swap", lambda staging, out: (made.append(staging), swap(staging, out)))
+    write_site({"index.html": b"home"}, output)
+    (staging,) = made
+    assert staging.parent == output.parent
+    assert made_by_build(staging / "index.html", output)
+    assert not staging.exists() and (output / "index.html").read_bytes() == b"home"
+
+
+def test_a_link_in_the_old_site_is_never_followed_to_keep_a_file_from_outside(tmp_path):
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(b"same bytes")
+    output = tmp_path / "site"
+    write_site({"index.html": b"home"}, output)
+    (output / "page.html").symlink_to(outside)
+    write_site({"index.html": b"home", "page.html": b"same bytes"}, output)
+    page = output / "page.html"
+    assert not page.is_symlink() and page.read_bytes() == b"same bytes"
+    assert not os.path.samefile(page, outside)
+    assert outside.read_bytes() == b"same bytes"
