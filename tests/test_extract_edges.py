@@ -5,37 +5,11 @@ Found by mutation testing (see "Mutation testing" in README.md): each test state
 that a changed line in parallax/extract.py would break without any other test noticing.
 """
 
-import datetime
-from pathlib import Path
-
 import pytest
 
 from parallax.extract import quotations, units
-from parallax.load import BodyConverter
-from parallax.model import Article
 
-
-def article_from(body: str) -> Article:
-    errors = []
-    text, blocks = BodyConverter().convert(body, 1, Path("test.md"), errors)
-    assert not errors
-    return Article(
-        id="test",
-        path=Path("test.md"),
-        outlet="T",
-        published=datetime.date(2024, 1, 1),
-        language="en",
-        title=None,
-        author=None,
-        url=None,
-        translated_from=None,
-        via=None,
-        capture=None,
-        edits=(),
-        notes=None,
-        text=text,
-        blocks=blocks,
-    )
+from conftest import article_from
 
 
 def quoted(body: str) -> list[str]:
