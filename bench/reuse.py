@@ -13,7 +13,7 @@ Each detector turns a pair (source text, derived text) into named features in [0
 - trigram_containment: the share of the derived text's word n-grams (1, 2, 3) found in the source;
 - parallax_today: the share of the derived article's characters that Parallax's matching finds
   as statements shared with the source;
-- parallax_aligned: what `parallax.align.derivation()` measures: aligned, verbatim and vocabulary shares, and their score.
+- parallax_aligned: what `parallax.reuse.align.compare_texts()` measures (as the build does): aligned, verbatim and vocabulary shares, and their score.
 
 Each feature classifies pairs by thresholds: one for two-way (WD or PD against ND), two for
 three-way (ND below the lower, WD at or above the higher, PD between). Thresholds are chosen on
@@ -178,10 +178,10 @@ def parallax_today(source_text: str, derived_text: str) -> dict[str, float]:
 
 
 def parallax_aligned(source_text: str, derived_text: str) -> dict[str, float]:
-    """What `parallax.align.derivation` measures: the derived text's share aligned with the
+    """What `parallax.reuse.align.compare_texts` measures: the derived text's share aligned with the
     source (verbatim and rewritten words), its verbatim share, the share of its distinct words
     the source has, and the score the label is given by."""
-    found = parallax("align").derivation(source_text, derived_text)
+    found, _ = parallax("reuse.align").compare_texts(source_text, derived_text)
     return {
         "score": found.score,
         "aligned": found.share,

@@ -1,5 +1,5 @@
-"""Stage 4: from the shared statements, what each article carries, who carries what, and how
-each outlet's wording differs from the statement's."""
+"""Stage 5: from the shared statements and reused passages, what each article carries, who
+carries what, and how each outlet's wording differs from the statement's."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .match.spans import covered_length
-from .model import Archive, Article, Claim, Occurrence, SharedStatement
+from .model import Archive, Article, ArticleReuse, Claim, Occurrence, Reuse, SharedStatement
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,11 @@ class ArticleSummary:
     carried: tuple[Carried, ...]  # in the order they appear in the article; claims found only here too
     shared_statements: int  # how many statements it shares with other articles (each counted once)
     shared_share: float  # the part of the article's text that is shared with other articles, 0-1
+    passages: tuple[Carried, ...]  # the reused passages it carries, in the order they appear
+    reuse: ArticleReuse  # how much of it is reused copy, and from where
+
+
+NOT_REUSED = ArticleReuse(0.0, 0.0, ())  # where reuse was not looked for
 
 
 @dataclass(frozen=True)
@@ -73,8 +78,20 @@ class Comparison:
     variants: dict[str, tuple[Variant, ...]]  # statement id -> one per occurrence
     outlets: tuple[str, ...]  # in the order they first appear in the archive
     articles_per_outlet: tuple[int, ...]  # in the same order
-    # similarity[i][j]: the share of outlet i's text in statements it shares with outlet j
+    # similarity[i][j]: the share of outlet i's text in statements and passages it shares with outlet j
     similarity: tuple[tuple[float, ...], ...]
+    passages: tuple[SharedStatement, ...] = ()  # reused copy, aligned word by word
+
+    @functools.cached_property
+    def reused_per_outlet(self) -> tuple[float, ...]:
+        """For each outlet, in `outlets` order, the part of its articles' words that is reused copy."""
+        words: dict[str, float] = defaultdict(float)
+        reused: dict[str, float] = defaultdict(float)
+        for summary in self.summaries:
+            length = len(summary.article.text)  # articles weigh by their length
+            words[summary.article.outlet] += length
+            reused[summary.article.outlet] += summary.reuse.share * length
+        return tuple(reused[outlet] / max(1.0, words[outlet]) for outlet in self.outlets)
 
     @functools.cached_property
     def shared(self) -> tuple[SharedStatement, ...]:
@@ -82,19 +99,22 @@ class Comparison:
         return tuple(s for s in self.statements if s.is_shared)
 
     @functools.cached_property
+    def statements_and_passages(self) -> tuple[SharedStatement, ...]:
+        return (*self.statements, *self.passages)
+
+    @functools.cached_property
     def uncovered(self) -> tuple[SharedStatement, ...]:
         """Shared statements no claim covers."""
         return tuple(s for s in self.statements if s.claim is None)
 
 
-def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
-    carried_by: dict[str, list[Carried]] = defaultdict(list)
-    for statement in statements:
-        for occurrence in statement.occurrences:
-            carried_by[occurrence.article].append(Carried(statement, occurrence))
+def compare(archive: Archive, statements: list[SharedStatement], reuse: Reuse | None = None) -> Comparison:
+    carried_by = carried_in(statements)
+    passages = reuse.passages if reuse else ()
+    passages_in = carried_in(passages)
     summaries = []
     for article in archive.articles:
-        carried = sorted(carried_by[article.id], key=lambda c: (c.occurrence.start, c.occurrence.end, c.statement.id))
+        carried = carried_by[article.id]
         shared = [c for c in carried if c.statement.is_shared]
         summaries.append(
             ArticleSummary(
@@ -103,6 +123,8 @@ def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
                 shared_statements=len({c.statement.id for c in shared}),
                 shared_share=covered_length([(c.occurrence.start, c.occurrence.end) for c in shared])
                 / len(article.text),
+                passages=tuple(passages_in[article.id]),
+                reuse=reuse.articles[article.id] if reuse else NOT_REUSED,
             )
         )
     outlets = tuple(dict.fromkeys(article.outlet for article in archive.articles))
@@ -134,8 +156,20 @@ def compare(archive: Archive, statements: list[SharedStatement]) -> Comparison:
         variants=variants,
         outlets=outlets,
         articles_per_outlet=tuple(articles_per_outlet[o] for o in outlets),
-        similarity=outlet_similarity(archive, statements, outlets),
+        similarity=outlet_similarity(archive, [*statements, *passages], outlets),
+        passages=tuple(passages),
     )
+
+
+def carried_in(statements) -> dict[str, list[Carried]]:
+    """Article id -> the occurrences of these statements it carries, in the order they appear."""
+    found: dict[str, list[Carried]] = defaultdict(list)
+    for statement in statements:
+        for occurrence in statement.occurrences:
+            found[occurrence.article].append(Carried(statement, occurrence))
+    for carried in found.values():
+        carried.sort(key=lambda c: (c.occurrence.start, c.occurrence.end, c.statement.id))
+    return found
 
 
 def outlet_similarity(

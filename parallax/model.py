@@ -3,6 +3,7 @@
 load -> Story, Article, Claim
 extract -> Quotation
 match -> Occurrence, SharedStatement
+reuse -> Reuse (passages as SharedStatement, Derivation)
 """
 
 from __future__ import annotations
@@ -141,6 +142,11 @@ class Occurrence:
     end: int
     text: str  # exactly article.text[start:end]
     score: float  # 0-100: how closely it matches the statement
+    # Reused copy only: the spans of its words that are its source's own, and of those that stand
+    # for other words of the source; and the article it was aligned with as its source.
+    verbatim: tuple[tuple[int, int], ...] = ()
+    rewritten: tuple[tuple[int, int], ...] = ()
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,3 +168,38 @@ class SharedStatement:
     @functools.cached_property
     def is_shared(self) -> bool:
         return len(set(self.article_ids)) >= 2
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How much of one article comes from another one, published no later."""
+
+    article: str
+    source: str
+    share: float  # of its words, those in passages reused from the source: verbatim or rewritten
+    verbatim_share: float  # of its words, those verbatim
+    vocabulary: float  # of its distinct words, those the source has too
+    score: float  # the mean of share and vocabulary, which sets the label
+    label: str  # "wholly", "partially" or "not" derived
+
+
+@dataclass(frozen=True)
+class ArticleReuse:
+    """How much of one article is copy reused from articles published no later."""
+
+    share: float  # of its words, those reused from any of them: verbatim or rewritten
+    verbatim_share: float  # of its words, those verbatim
+    sources: tuple[Derivation, ...]  # one per article it was aligned with, strongest first
+
+    @property
+    def label(self) -> str:
+        """Wholly, partially or not derived: from the source it takes most from."""
+        return self.sources[0].label if self.sources else "not"
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """Copy that articles reuse from each other: the passages, and what each article reuses."""
+
+    passages: tuple[SharedStatement, ...]  # kind "passage", in archive order of their first occurrence
+    articles: dict[str, ArticleReuse]  # by article id

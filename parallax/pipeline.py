@@ -1,4 +1,4 @@
-"""The whole build, top to bottom: load and check, match, compare, render, write.
+"""The whole build, top to bottom: load and check, match, find reused copy, compare, render, write.
 
 `check` stops before rendering; `build` goes on to write the site. Both report warnings: a claim
 found in fewer than two articles, or in fewer articles than at the previous build.
@@ -20,8 +20,9 @@ from .cache import CACHE_FILE, Cache
 from .compare import Comparison, compare
 from .load import load_archive
 from .match import shared_statements
-from .model import Archive, ArchiveError
+from .model import Archive, ArchiveError, Reuse, SharedStatement
 from .render import ARCHIVE_JSON, render_site
+from .reuse import outside_passages, reused_copy
 from .write import write_site
 
 
@@ -79,10 +80,17 @@ def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Resul
     loaded = time.perf_counter()
     statements = shared_statements(archive, cache, progress, jobs)
     matched = time.perf_counter()
-    comparison = compare(archive, statements)
+    statements, reuse = find_reuse(archive, statements, cache, jobs)
+    reused = time.perf_counter()
+    comparison = compare(archive, statements, reuse)
     result = Result(archive, comparison)
     result.warnings.extend(archive.warnings)
-    result.stages = {"load": loaded - started, "match": matched - loaded, "compare": time.perf_counter() - matched}
+    result.stages = {
+        "load": loaded - started,
+        "match": matched - loaded,
+        "reuse": reused - matched,
+        "compare": time.perf_counter() - reused,
+    }
     before = claims_found_before(output) if output else {}
     for row in comparison.coverage:
         where = f"{source / 'claims.yaml'}:{row.claim.line}: claim '{row.claim.id}'"
@@ -119,6 +127,22 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
         result.stages.update(render=writing - rendering, write=time.perf_counter() - writing)
         result.seconds = time.perf_counter() - started
         return result
+
+
+def find_reuse(
+    archive: Archive, statements: list[SharedStatement], cache: Cache, jobs: int
+) -> tuple[list[SharedStatement], Reuse]:
+    """The reused copy, and the statements without the sentences its passages hold whole."""
+    taken = {name for s in statements for name in (s.id, *s.aliases)} | {c.id for c in archive.claims}
+    reuse = reused_copy(archive, taken, cache, jobs)
+    return outside_passages(statements, reuse)
+
+
+def compared(archive: Archive, cache: Cache | None = None, jobs: int = 1) -> Comparison:
+    """Match, find reused copy and compare, as a build does, untimed: for scripts and tests."""
+    cache = cache or Cache()
+    statements, reuse = find_reuse(archive, shared_statements(archive, cache, jobs=jobs), cache, jobs)
+    return compare(archive, statements, reuse)
 
 
 def claims_found_before(output: Path) -> dict[str, int]:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from parallax.cli import main
-from parallax.compare import compare
 from parallax.load import BodyConverter, load_archive
 from parallax.match import shared_statements
 from parallax.model import Article
+from parallax.pipeline import compared
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,8 +29,8 @@ def statements(archive):
 
 
 @pytest.fixture(scope="session")
-def comparison(archive, statements):
-    return compare(archive, statements)
+def comparison(archive):
+    return compared(archive)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ in Urdu. The wire story and its rewrites are written for these tests."""
 
 import pytest
 
-from parallax.align import derivation, word_key, words
+from parallax.reuse.align import compare_texts, word_key, words
 
 WIRE = (
     "A court in London on Tuesday ordered the newspaper to pay 50,000 pounds in damages to the former "
@@ -14,10 +14,10 @@ WIRE = (
 
 def marked(derived: str) -> list[str]:
     """The derived text's passages, each word written as it is, [rewritten] or (its own)."""
-    found = derivation(WIRE, derived)
+    _, found = compare_texts(WIRE, derived)
     spans = words(derived)
     passages = []
-    for passage in found.passages:
+    for passage in found:
         shown = []
         for position in range(*passage.derived):
             word = derived[spans[position].start : spans[position].end]
@@ -31,9 +31,9 @@ def marked(derived: str) -> list[str]:
 
 
 def test_a_copy_word_for_word_is_one_verbatim_passage_and_wholly_derived():
-    found = derivation(WIRE, WIRE)
+    found, passages = compare_texts(WIRE, WIRE)
     assert found.share == found.verbatim_share == 1.0 and found.label == "wholly"
-    assert len(found.passages) == 1
+    assert len(passages) == 1
 
 
 def test_swapped_words_are_rewritten_and_the_passage_goes_on_past_them():
@@ -41,7 +41,7 @@ def test_swapped_words_are_rewritten_and_the_passage_goes_on_past_them():
     (passage,) = marked(swapped)
     assert passage.startswith("A court in London [yesterday] [fined] the newspaper 50,000 pounds in damages")
     assert passage.endswith("the article was false and defamatory")
-    assert derivation(WIRE, swapped).label == "wholly"
+    assert compare_texts(WIRE, swapped)[0].label == "wholly"
 
 
 def test_a_clause_lifted_into_a_sentence_of_its_own_is_the_passage_and_nothing_else():
@@ -56,6 +56,15 @@ def test_a_sentence_cut_in_two_is_aligned_on_both_sides_of_the_cut():
     )
     (passage,) = marked(split)
     assert "in damages (The) (damages) (go) to the former minister" in passage
+
+
+def test_two_sentences_merged_into_one_are_one_passage():
+    merged = (
+        "A court in London on Tuesday ordered the newspaper to pay 50,000 pounds in damages to the former minister, "
+        "who had sued over an article published last year, after the judge said the article was false and defamatory."
+    )
+    (passage,) = marked(merged)
+    assert "published last year (after) the judge said the article was false and defamatory" in passage
 
 
 def test_paragraphs_in_another_order_are_each_found():
@@ -79,8 +88,8 @@ def test_a_story_written_independently_on_the_same_event_is_not_derived():
         "The former minister's lawsuit ended this week with a ruling against the paper, which said it "
         "would appeal to a higher court."
     )
-    found = derivation(WIRE, own)
-    assert found.passages == () and found.label == "not"
+    found, passages = compare_texts(WIRE, own)
+    assert passages == [] and found.label == "not"
 
 
 def test_a_story_that_rewrites_the_wire_in_its_own_order_is_partially_derived():
@@ -89,7 +98,7 @@ def test_a_story_that_rewrites_the_wire_in_its_own_order_is_partially_derived():
         "last year's story about the former minister was untrue. The minister had sued over the article, "
         "and said he was pleased."
     )
-    assert derivation(WIRE, rewritten).label == "partially"
+    assert compare_texts(WIRE, rewritten)[0].label == "partially"
 
 
 # Urdu: "The prime minister chaired the cabinet meeting in Islamabad on Tuesday, in which 12 decisions were approved."
@@ -99,10 +108,10 @@ URDU = "وزیر اعظم نے منگل کو اسلام آباد میں کابی
 def test_any_script_aligns_the_same_way():
     # Vowel signs written in, other digits, another full stop: the same words.
     marked_up = URDU.replace("اجلاس", "اِجلاس").replace("12", "١٢").replace("۔", ".")
-    found = derivation(URDU, marked_up)
+    found, _ = compare_texts(URDU, marked_up)
     assert found.verbatim_share == 1.0 and found.label == "wholly"
     trimmed = "ذرائع کے مطابق وزیر اعظم نے منگل کو اسلام آباد میں کابینہ کے اجلاس کی صدارت کی۔"
-    (passage,) = derivation(URDU, trimmed).passages
+    (passage,) = compare_texts(URDU, trimmed)[1]
     assert len(passage.verbatim) == 14  # all but the two words the paper added ("according to sources")
 
 

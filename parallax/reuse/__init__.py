@@ -1,0 +1,175 @@
+"""Stage 4: copy that articles reuse from each other, found even where it is rewritten.
+
+1. Each article is indexed by runs of words; each is aligned with the few earlier articles it
+   shares most runs with (`sources`).
+2. Each pair is aligned word by word (`align`): passages that may start and end inside a
+   sentence, bridging words swapped, added or dropped.
+3. The passages are grouped across articles (`group`): one shared entry of kind "passage" per
+   stretch of copy, however many articles carry it.
+4. Each article gets, for each source, how much of it comes from there and a label: wholly,
+   partially or not derived.
+
+Sentence-level matching (`match`) still finds quotations and claims; a sentence it found shared
+that stands inside a passage is that passage, and is left to it (`outside_passages`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections import defaultdict
+
+from ..cache import Cache
+from ..match.group import unique_id
+from ..match.spans import WORD, fold
+from ..model import Archive, Article, ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement
+from ..parallel import map_numbers
+from .align import Passage, Vocabulary, align, derivation, words
+from .group import Stretch, occurrences, passage_groups
+from .sources import source_candidates
+
+
+def reused_copy(archive: Archive, taken: set[str], cache: Cache | None = None, jobs: int = 1) -> Reuse:
+    """The passages articles reuse from each other, and what each article reuses.
+
+    `taken`: the ids already given (claims, statements); passages get others. `jobs`: how many
+    processes may share the alignments."""
+    cache = cache or Cache()
+    articles = archive.articles
+    spans = {article.id: words(article.text) for article in articles}
+    vocabulary = Vocabulary()
+    keys = [vocabulary.encoded([word.key for word in spans[article.id]]) for article in articles]
+    sources = source_candidates(keys, vocabulary.lots)
+    task = functools.partial(aligned_with_sources, articles, keys, sources, cache)
+    alignments = map_numbers(task, len(articles), jobs)
+    stretches: list[tuple[Stretch, Stretch]] = []
+    derivations: dict[str, list[Derivation]] = defaultdict(list)
+    for number, article in enumerate(articles):
+        for source, rows in zip(sources[number], alignments[number]):
+            origin = articles[source]
+            cache.keep("passages", (origin.text, article.text), rows)  # a worker's cache is its own
+            passages = [passage_of_row(row) for row in rows]
+            # Published the same day, either may have taken from the other: both are said.
+            same_day = origin.published == article.published
+            for passage in passages:
+                derived = stretch(article.id, passage, spans, origin.id)
+                stretches.append(
+                    (derived, stretch(origin.id, passage.flipped(), spans, article.id if same_day else None))
+                )
+            derivations[article.id].append(derivation(article.id, origin.id, keys[number], keys[source], passages))
+            if same_day:
+                flipped = [p.flipped() for p in passages]
+                derivations[origin.id].append(derivation(origin.id, article.id, keys[source], keys[number], flipped))
+    return Reuse(grouped(stretches, archive, spans, taken), article_reuse(archive, stretches, derivations, spans))
+
+
+def aligned_with_sources(
+    articles: tuple[Article, ...], keys: list[list[int]], sources: list[tuple[int, ...]], cache: Cache, number: int
+) -> list[list]:
+    """Article `number` aligned with each of its sources: the passages of each pair, as lists."""
+    return [
+        cache.remember(
+            "passages",
+            (articles[source].text, articles[number].text),
+            functools.partial(alignment_rows, keys[source], keys[number]),
+        )
+        for source in sources[number]
+    ]
+
+
+def alignment_rows(source: list[int], derived: list[int]) -> list[list]:
+    return [passage_row(passage) for passage in align(source, derived)]
+
+
+def grouped(
+    stretches: list[tuple[Stretch, Stretch]], archive: Archive, spans: dict, taken: set[str]
+) -> tuple[SharedStatement, ...]:
+    """The passages as shared entries, one per group, in archive order."""
+    order = {article.id: number for number, article in enumerate(archive.articles)}
+    texts = {article.id: article.text for article in archive.articles}
+    found = []
+    for group in passage_groups(stretches, order):
+        places = sorted(occurrences(group, texts, spans), key=lambda o: (order[o.article], o.start))
+        first_words = WORD.findall(fold(places[0].text))[:6]
+        found.append(
+            SharedStatement(
+                id=unique_id("passage-" + "-".join(first_words), taken),
+                claim=None,
+                kind="passage",
+                occurrences=tuple(places),
+            )
+        )
+    return tuple(found)
+
+
+def stretch(article: str, passage: Passage, spans: dict, source: str | None) -> Stretch:
+    """One side of a passage (its derived side, as `passage` is turned) in characters; its marks
+    only where the article took it from `source`."""
+    article_words = spans[article]
+    start, end = article_words[passage.derived[0]].start, article_words[passage.derived[1] - 1].end
+    if source is None:
+        return Stretch(article, start, end)
+    return Stretch(article, start, end, passage.verbatim, passage.rewritten, source)
+
+
+def article_reuse(
+    archive: Archive, stretches: list[tuple[Stretch, Stretch]], derivations: dict[str, list[Derivation]], spans: dict
+) -> dict[str, ArticleReuse]:
+    """Each article's reused share over all its sources, and its sources, strongest first."""
+    reused: dict[str, set[int]] = defaultdict(set)
+    verbatim: dict[str, set[int]] = defaultdict(set)
+    for pair in stretches:
+        for side in pair:
+            reused[side.article].update(side.verbatim, side.rewritten)
+            verbatim[side.article].update(side.verbatim)
+    found = {}
+    for article in archive.articles:
+        total = max(1, len(spans[article.id]))
+        found[article.id] = ArticleReuse(
+            share=len(reused[article.id]) / total,
+            verbatim_share=len(verbatim[article.id]) / total,
+            sources=tuple(sorted(derivations[article.id], key=lambda d: (-d.score, -d.share, d.source))),
+        )
+    return found
+
+
+def passage_row(passage: Passage) -> list:
+    return [list(passage.source), list(passage.derived), *(list(positions) for positions in passage_fields(passage))]
+
+
+def passage_fields(passage: Passage) -> tuple[tuple[int, ...], ...]:
+    return passage.verbatim, passage.rewritten, passage.source_verbatim, passage.source_rewritten
+
+
+def passage_of_row(row: list) -> Passage:
+    return Passage(tuple(row[0]), tuple(row[1]), *(tuple(positions) for positions in row[2:]))
+
+
+def outside_passages(statements: list[SharedStatement], reuse: Reuse) -> tuple[list[SharedStatement], Reuse]:
+    """The statements, without the shared sentences no claim covers that stand inside reused
+    passages in every article: found again, whole, as the passage. The passage holding such a
+    sentence's first occurrence answers to its id as well, so that links given out still work."""
+    inside: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # article -> (start, end, passage)
+    for number, passage in enumerate(reuse.passages):
+        for occurrence in passage.occurrences:
+            inside[occurrence.article].append((occurrence.start, occurrence.end, number))
+    kept = []
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for statement in statements:
+        holders = [holder(o, inside) for o in statement.occurrences]
+        if statement.claim is not None or statement.kind != "passage" or None in holders:
+            kept.append(statement)
+        else:
+            aliases[holders[0]].append(statement.id)  # type: ignore[index]
+    passages = tuple(
+        dataclasses.replace(p, aliases=(*p.aliases, *aliases[number])) if number in aliases else p
+        for number, p in enumerate(reuse.passages)
+    )
+    return kept, dataclasses.replace(reuse, passages=passages)
+
+
+def holder(occurrence: Occurrence, inside: dict[str, list[tuple[int, int, int]]]) -> int | None:
+    """The first passage whose occurrence holds this one, if any."""
+    return next(
+        (n for start, end, n in inside[occurrence.article] if start <= occurrence.start and occurrence.end <= end), None
+    )

@@ -1,0 +1,241 @@
+"""Passages one text reuses from another, aligned word by word.
+
+Wire copy is rarely reused whole: a paper lifts a clause into a sentence of its own, cuts or merges
+sentences, swaps a word. As passim and TextPAIR do, runs of SEED_WORDS words that both texts share
+propose where they meet; seeds close to each other on both sides are chained into a region; the
+region is aligned word by word. In each text, a word the other has in the same place is
+*verbatim*; a word that stands where the other had other words, between verbatim runs, is
+*rewritten*; a word only one text has, where the other has nothing, is that text's own.
+
+Any script that puts spaces between words works: a word is what stands between spaces, without
+the punctuation and symbols at its edges, and is compared by its letters and digits only (case
+folded, compatibility forms unified, marks such as Urdu's or Arabic's vowel signs dropped, digits
+of every script read as the same digits).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rapidfuzz.distance import Indel
+
+from ..model import Derivation
+from .thresholds import (
+    COMMON_SEED,
+    GAP_WORDS,
+    MIN_VERBATIM_SHARE,
+    MIN_VERBATIM_WORDS,
+    PARTIALLY_SCORE,
+    SEED_WORDS,
+    SOURCE_SAMPLE,
+    WHOLLY_SCORE,
+)
+
+WORD = re.compile(r"\w(?:\S*\w)?")  # from a letter or digit to the last one before a space
+
+
+class Word(NamedTuple):  # a tuple: an article has thousands, made afresh at every build
+    start: int  # its characters in the text, punctuation at its edges left out
+    end: int
+    key: str  # what is compared
+
+
+def word_key(token: str) -> str:
+    """A word as compared: its letters and digits, case folded, marks dropped, digits unified."""
+    if token.isascii():  # most words of most archives: the same result, twenty times faster
+        return "".join(filter(str.isalnum, token.lower()))
+    characters = []
+    for character in unicodedata.normalize("NFKD", token).casefold():
+        category = unicodedata.category(character)
+        if category == "Nd":
+            characters.append(str(unicodedata.digit(character)))
+        elif category[0] in "LN":
+            characters.append(character)
+    return "".join(characters)
+
+
+def words(text: str) -> list[Word]:
+    """The words of a text, each with its span: what stands between spaces, from its first letter
+    or digit to its last (the punctuation at its edges left out)."""
+    found = []
+    for match in WORD.finditer(text):
+        token = match.group()
+        key = token.lower() if token.isascii() and token.isalnum() else word_key(token)
+        if key:
+            found.append(Word(match.start(), match.end(), key))
+    return found
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch of one text (`derived`) that reuses a stretch of another (`source`), in word
+    positions; each side with its verbatim and rewritten words."""
+
+    source: tuple[int, int]  # words [first, last) of the source
+    derived: tuple[int, int]  # words [first, last) of the derived text
+    verbatim: tuple[int, ...]  # positions of the derived text's words that are the source's own
+    rewritten: tuple[int, ...]  # positions of its words that stand for other words of the source
+    source_verbatim: tuple[int, ...]  # the same, on the source's side
+    source_rewritten: tuple[int, ...]
+
+    def flipped(self) -> Passage:
+        """The same passage seen from the other text."""
+        return Passage(
+            self.derived, self.source, self.source_verbatim, self.source_rewritten, self.verbatim, self.rewritten
+        )
+
+
+class Vocabulary:
+    """Words as numbers, the same number for the same word: quicker to hash and compare. Each
+    word also draws a lot from its letters (so the same in every build), 0 to SOURCE_SAMPLE - 1."""
+
+    def __init__(self):
+        self.numbers: dict[str, int] = {}
+        self.lots: list[int] = []
+
+    def encoded(self, keys: list[str]) -> list[int]:
+        found = []
+        for key in keys:
+            number = self.numbers.get(key)
+            if number is None:
+                number = self.numbers[key] = len(self.lots)
+                self.lots.append(zlib.crc32(key.encode()) % SOURCE_SAMPLE)
+            found.append(number)
+        return found
+
+
+def runs(words: list[int]) -> list[int]:
+    """Each run of SEED_WORDS words as one number (exact: each word's number takes 32 bits)."""
+    found = words[: len(words) - SEED_WORDS + 1]
+    for k in range(1, SEED_WORDS):
+        found = [(run << 32) | later for run, later in zip(found, words[k:])]
+    return found
+
+
+def seeds(source: list[int], derived: list[int]) -> list[tuple[int, int]]:
+    """Where runs of SEED_WORDS words stand in both: (source position, derived position). A run
+    found more than COMMON_SEED times in either text proposes nothing: it is too common there."""
+    source_runs, derived_runs = runs(source), runs(derived)
+    common = set(source_runs).intersection(derived_runs)
+    at: dict[int, list[int]] = defaultdict(list)
+    for i, run in enumerate(source_runs):
+        if run in common:
+            at[run].append(i)
+    in_derived = Counter(run for run in derived_runs if run in common)
+    found: list[tuple[int, int]] = []
+    for j, run in enumerate(derived_runs):
+        if run in common and in_derived[run] <= COMMON_SEED:
+            places = at[run]
+            if len(places) == 1:  # most runs: no list to make
+                found.append((places[0], j))
+            elif len(places) <= COMMON_SEED:
+                found.extend([(i, j) for i in places])
+    return found
+
+
+def chains(found: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Seeds chained in the derived text's order: each seed joins the chain it continues most
+    nearly on the same diagonal, if one ends close enough before it on both sides."""
+    chained: list[list[tuple[int, int]]] = []
+    active: list[list[tuple[int, int]]] = []  # the chains a seed this far on may still continue
+    for i, j in sorted(found, key=lambda seed: (seed[1], seed[0])):
+        active = [chain for chain in active if chain[-1][1] >= j - GAP_WORDS]
+        best, drift = None, None
+        for chain in active:
+            last_i, last_j = chain[-1]
+            if last_i < i <= last_i + GAP_WORDS and last_j < j <= last_j + GAP_WORDS:
+                shift = abs((i - last_i) - (j - last_j))
+                if drift is None or shift < drift:
+                    best, drift = chain, shift
+        if best is None:
+            chained.append([(i, j)])
+            active.append(chained[-1])
+        else:
+            best.append((i, j))
+    return chained
+
+
+def passage_of(chain: list[tuple[int, int]], source: list[int], derived: list[int]) -> Passage | None:
+    """The chain's region aligned word by word; None if too little of it is verbatim."""
+    first_i, first_j = min(i for i, _ in chain), chain[0][1]
+    last_i, last_j = max(i for i, _ in chain) + SEED_WORDS, chain[-1][1] + SEED_WORDS
+    verbatim: list[int] = []
+    source_verbatim: list[int] = []
+    rewritten: list[int] = []
+    source_rewritten: list[int] = []
+    reached_i, reached_j = first_i, first_j
+    # The longest common subsequence of words; between two of its runs, words on both sides
+    # (not too many) are one rewritten as the other, words on one side only are that side's own.
+    blocks = Indel.opcodes(source[first_i:last_i], derived[first_j:last_j]).as_matching_blocks()
+    for block in blocks:
+        i, j = first_i + block.a, first_j + block.b
+        if reached_i < i and reached_j < j and max(i - reached_i, j - reached_j) <= GAP_WORDS:
+            source_rewritten.extend(range(reached_i, i))
+            rewritten.extend(range(reached_j, j))
+        source_verbatim.extend(range(i, i + block.size))
+        verbatim.extend(range(j, j + block.size))
+        reached_i, reached_j = i + block.size, j + block.size
+    longest = max(last_i - first_i, last_j - first_j)
+    if len(verbatim) < MIN_VERBATIM_WORDS or len(verbatim) < MIN_VERBATIM_SHARE * longest:
+        return None
+    return Passage(
+        (first_i, last_i),
+        (first_j, last_j),
+        tuple(verbatim),
+        tuple(rewritten),
+        tuple(source_verbatim),
+        tuple(source_rewritten),
+    )
+
+
+def align(source: list[int], derived: list[int]) -> list[Passage]:
+    """The passages of `derived` (words, `encoded`) that reuse `source`, in the derived text's order;
+    where two would overlap in the derived text, the one with more verbatim words."""
+    candidates = []
+    for chain in chains(seeds(source, derived)):
+        # A chain whose seeds cover too few words cannot make a passage: not worth aligning.
+        if chain[-1][1] + SEED_WORDS - chain[0][1] >= MIN_VERBATIM_WORDS and (
+            passage := passage_of(chain, source, derived)
+        ):
+            candidates.append(passage)
+    kept: list[Passage] = []
+    taken: set[int] = set()
+    for passage in sorted(candidates, key=lambda p: (-len(p.verbatim), p.derived, p.source)):
+        span = set(range(*passage.derived))
+        if len(span & taken) * 2 <= len(span):
+            kept.append(passage)
+            taken |= span
+    return sorted(kept, key=lambda p: (p.derived, p.source))
+
+
+def derivation(
+    article: str, source: str, derived_keys: list[int], source_keys: list[int], passages: list[Passage]
+) -> Derivation:
+    """How much of a text its passages reuse from a source, and what that makes it.
+
+    Two figures, for two ways of reusing: the words aligned in passages (copy kept in its order,
+    words swapped here and there), and the vocabulary (copy rewritten so much that only its words
+    remain). Their mean, the score, sets the label."""
+    verbatim = {position for p in passages for position in p.verbatim}
+    reused = verbatim | {position for p in passages for position in p.rewritten}
+    total = max(1, len(derived_keys))
+    distinct = set(derived_keys)
+    vocabulary = len(distinct & set(source_keys)) / max(1, len(distinct))
+    share = len(reused) / total
+    score = (share + vocabulary) / 2
+    label = "wholly" if score >= WHOLLY_SCORE else "partially" if score >= PARTIALLY_SCORE else "not"
+    return Derivation(article, source, share, len(verbatim) / total, vocabulary, score, label)
+
+
+def compare_texts(source: str, derived: str) -> tuple[Derivation, list[Passage]]:
+    """Align two texts: what `derived` reuses of `source`, and the passages (for measuring)."""
+    vocabulary = Vocabulary()
+    source_keys = vocabulary.encoded([w.key for w in words(source)])
+    derived_keys = vocabulary.encoded([w.key for w in words(derived)])
+    passages = align(source_keys, derived_keys)
+    return derivation("derived", "source", derived_keys, source_keys, passages), passages

@@ -1,0 +1,132 @@
+"""Aligned passages grouped across articles: a wire paragraph carried by six papers is one group,
+with one occurrence in each, and each occurrence's verbatim and rewritten words."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..model import Occurrence
+from .align import Word
+from .thresholds import SAME_PASSAGE_SHARE
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """One side of an aligned passage: where it stands in its article, in characters, and, where
+    the article took it from the other side's (`source`), its verbatim and rewritten words."""
+
+    article: str
+    start: int
+    end: int
+    verbatim: tuple[int, ...] = ()  # word positions in the article
+    rewritten: tuple[int, ...] = ()
+    source: str | None = None
+
+
+Place = tuple[str, int, int]  # article, start, end
+
+
+class Joined:
+    """Places joined into groups (union-find); each group answers to its least place."""
+
+    def __init__(self):
+        self.parent: dict[Place, Place] = {}
+
+    def root(self, place: Place) -> Place:
+        self.parent.setdefault(place, place)
+        while self.parent[place] != place:
+            self.parent[place] = self.parent[self.parent[place]]
+            place = self.parent[place]
+        return place
+
+    def join(self, one: Place, other: Place) -> None:
+        first, second = sorted((self.root(one), self.root(other)))
+        self.parent[second] = first
+
+
+def passage_groups(stretches: list[tuple[Stretch, Stretch]], order: dict[str, int]) -> list[list[Stretch]]:
+    """Stretches joined: the two sides of each passage, and stretches of one article that are one
+    place (overlapping SAME_PASSAGE_SHARE of their union). In archive order of their first stretch."""
+    joined = Joined()
+    by_place: dict[Place, list[Stretch]] = defaultdict(list)
+    for one, other in stretches:
+        for stretch in (one, other):
+            by_place[stretch.article, stretch.start, stretch.end].append(stretch)
+        joined.join((one.article, one.start, one.end), (other.article, other.start, other.end))
+    by_article: dict[str, list[Place]] = defaultdict(list)
+    for place in by_place:
+        by_article[place[0]].append(place)
+    for places in by_article.values():
+        places.sort()
+        for number, (_, start, end) in enumerate(places):
+            for later in places[number + 1 :]:
+                if later[1] >= end:
+                    break
+                union = max(end, later[2]) - start
+                if min(end, later[2]) - later[1] >= SAME_PASSAGE_SHARE * union:
+                    joined.join(places[number], later)
+    grouped: dict[Place, list[Stretch]] = defaultdict(list)
+    for place, found in sorted(by_place.items(), key=lambda item: (order[item[0][0]], item[0][1:])):
+        grouped[joined.root(place)].extend(found)
+    return sorted(grouped.values(), key=lambda group: (order[group[0].article], group[0].start))
+
+
+def occurrences(group: list[Stretch], texts: dict[str, str], words: dict[str, list[Word]]) -> list[Occurrence]:
+    """A group's stretches as occurrences: overlapping stretches of one article are one, with
+    the verbatim words of all, and as rewritten the words rewritten in some and verbatim in none."""
+    by_article: dict[str, list[Stretch]] = defaultdict(list)
+    for stretch in group:
+        by_article[stretch.article].append(stretch)
+    found = []
+    for article, stretches in by_article.items():
+        stretches.sort(key=lambda s: (s.start, s.end))
+        clusters: list[list[Stretch]] = []
+        reach = 0
+        for stretch in stretches:
+            if clusters and stretch.start < reach:
+                clusters[-1].append(stretch)
+                reach = max(reach, stretch.end)
+            else:
+                clusters.append([stretch])
+                reach = stretch.end
+        for cluster in clusters:
+            found.append(occurrence(article, cluster, texts[article], words[article]))
+    return found
+
+
+def occurrence(article: str, cluster: list[Stretch], text: str, words: list[Word]) -> Occurrence:
+    start, end = min(s.start for s in cluster), max(s.end for s in cluster)
+    verbatim = sorted({position for s in cluster for position in s.verbatim})
+    rewritten = sorted({position for s in cluster for position in s.rewritten} - set(verbatim))
+    derived = [s for s in cluster if s.source is not None]
+    # Its source: the one it takes most words from verbatim; of equals, the first named.
+    source = min(derived, key=lambda s: (-len(s.verbatim), s.source)).source if derived else None
+    inside = bisect.bisect_right(words, end, key=lambda word: word.end) - bisect.bisect_left(
+        words, start, key=lambda word: word.start
+    )
+    return Occurrence(
+        article=article,
+        start=start,
+        end=end,
+        text=text[start:end],
+        # How much of it is the source's own words: 100 where it is the source.
+        score=round(100 * len(verbatim) / max(1, inside), 1) if derived else 100.0,
+        verbatim=runs(verbatim, words),
+        rewritten=runs(rewritten, words),
+        source=source,
+    )
+
+
+def runs(positions: list[int], words: list[Word]) -> tuple[tuple[int, int], ...]:
+    """Word positions as spans of characters: consecutive words one span, spaces between them in."""
+    spans: list[tuple[int, int]] = []
+    previous = None
+    for position in positions:
+        if previous is not None and position == previous + 1:
+            spans[-1] = (spans[-1][0], words[position].end)
+        else:
+            spans.append((words[position].start, words[position].end))
+        previous = position
+    return tuple(spans)
