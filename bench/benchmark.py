@@ -165,7 +165,8 @@ result = build(source, output, source / "templates", Cache.of_site(output) if {c
 # Workers are forked: their memory is partly shared with this process, so the sum is an upper bound.
 peak = sum(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 print(json.dumps({{"stages": result.stages, "peak_mb": peak / 1024, "written": result.written, "files": result.files,
-                  "shared": sum(s.is_shared for s in result.comparison.statements)}}))
+                  "shared": sum(s.is_shared for s in result.comparison.statements),
+                  "passages": len(result.comparison.passages)}}))
 """
 
 
@@ -215,17 +216,17 @@ def measure(count: int, work: Path) -> dict:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| N | Parallax full build | peak memory | load / match / compare / render / write | shared statements "
+        "| N | Parallax full build | peak memory | load / match / reuse / compare / render / write | shared statements / passages "
         "| rebuild after adding 1 | Pelican | Hugo |",
         "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         stages = " / ".join(
-            f"{row['parallax']['stages'][s]:.1f}" for s in ("load", "match", "compare", "render", "write")
+            f"{row['parallax']['stages'][s]:.1f}" for s in ("load", "match", "reuse", "compare", "render", "write")
         )
         lines.append(
             f"| {row['n']:,} | {row['parallax']['seconds']:.1f} s | {row['parallax']['peak_mb']:.0f} MB | {stages} s "
-            f"| {row['parallax']['shared']:,} | {row['rebuild']['seconds']:.1f} s ({row['rebuild']['written']:,} files written) "
+            f"| {row['parallax']['shared']:,} / {row['parallax']['passages']:,} | {row['rebuild']['seconds']:.1f} s ({row['rebuild']['written']:,} files written) "
             f"| {row['pelican']:.1f} s | {row['hugo']:.1f} s |"
         )
     return "\n".join(lines)

@@ -14,6 +14,7 @@ texts; a predicted pair that overlaps no labelled statement in both articles is 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from .load import parse_yaml, read_text
 from .model import Archive, ArchiveError, Article, SharedStatement
+from .reuse.align import compare_texts, words
 
 TIERS = ("same wording", "different rendering", "paraphrase")
 Span = tuple[int, int]
@@ -154,3 +156,116 @@ def evaluate(statements: list[SharedStatement], labels: list[Labelled]) -> Repor
 def jaccard(a: Span, b: Span) -> float:
     inside = max(0, min(a[1], b[1]) - max(a[0], b[0]))
     return inside / (max(a[1], b[1]) - min(a[0], b[0]))
+
+
+# Reused copy, measured word by word. A labelled set (YAML) lists pairs of articles, each with
+# the passages the derived article reuses from the source, as they stand in the derived article,
+# with the words it rewrote in [square brackets]; its other words are its own.
+
+
+@dataclass(frozen=True)
+class LabelledReuse:
+    derived: str  # article ids
+    source: str
+    verbatim: frozenset[int]  # positions of the derived article's words
+    rewritten: frozenset[int]
+
+
+@dataclass
+class WordReport:
+    """Words of the derived articles: labelled reused (verbatim or rewritten), marked reused by
+    the alignment, and both."""
+
+    reused: int = 0
+    verbatim: int = 0
+    marked: int = 0
+    reused_found: int = 0
+    verbatim_found: int = 0
+    missed: list[str] = field(default_factory=list)  # runs of labelled words not found
+    wrong: list[str] = field(default_factory=list)  # runs of words marked but not labelled
+
+    @property
+    def recall(self) -> float:
+        return self.reused_found / self.reused if self.reused else 1.0
+
+    @property
+    def verbatim_recall(self) -> float:
+        return self.verbatim_found / self.verbatim if self.verbatim else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.reused_found / self.marked if self.marked else 1.0
+
+    def lines(self) -> list[str]:
+        return [
+            f"reused words found: {self.reused_found} of {self.reused} ({self.recall:.2f}), "
+            f"at precision {self.precision:.2f} ({self.marked} marked)",
+            f"verbatim words found: {self.verbatim_found} of {self.verbatim} ({self.verbatim_recall:.2f})",
+            *(f"missed: {run}" for run in self.missed),
+            *(f"wrong: {run}" for run in self.wrong),
+        ]
+
+
+BRACKETED = re.compile(r"\[([^\]]*)\]")
+
+
+def load_reuse_labels(path: Path, archive: Archive) -> list[LabelledReuse]:
+    """Read a labelled set of reused copy; articles are named by their id or its first word."""
+    by_name: dict[str, Article] = {}
+    for article in archive.articles:
+        by_name[article.id] = article
+        by_name.setdefault(article.id.split("-")[0], article)
+    labels = []
+    for entry in parse_yaml(read_text(path), path):
+        derived, source = (by_name.get(entry[key]) for key in ("derived", "source"))
+        if derived is None or source is None:
+            raise ArchiveError(path, f"no article named '{entry['derived']}' or '{entry['source']}'", entry.line)
+        spans = words(derived.text)
+        verbatim: set[int] = set()
+        rewritten: set[int] = set()
+        for passage in entry["passages"]:
+            plain = BRACKETED.sub(r"\1", passage)
+            start = derived.text.find(plain)
+            if start < 0:
+                raise ArchiveError(path, f'not in {derived.id}: "{plain[:50]}"', entry.line)
+            inside = [n for n, w in enumerate(spans) if start <= w.start and w.end <= start + len(plain)]
+            changed: list[tuple[int, int]] = []
+            removed = 0  # brackets taken out before this point
+            for match in BRACKETED.finditer(passage):
+                changed.append((start + match.start() - removed, start + match.end() - removed - 2))
+                removed += 2
+            for n in inside:
+                is_rewritten = any(s <= spans[n].start and spans[n].end <= e for s, e in changed)
+                (rewritten if is_rewritten else verbatim).add(n)
+        labels.append(LabelledReuse(derived.id, source.id, frozenset(verbatim), frozenset(rewritten)))
+    return labels
+
+
+def evaluate_reuse(labels: list[LabelledReuse], archive: Archive) -> WordReport:
+    """Align each labelled pair as the build does, and compare the words it marks with the labels."""
+    report = WordReport()
+    for label in labels:
+        derived, source = archive.article(label.derived), archive.article(label.source)
+        _, passages = compare_texts(source.text, derived.text)
+        marked = {n for p in passages for n in (*p.verbatim, *p.rewritten)}
+        reused = label.verbatim | label.rewritten
+        report.reused += len(reused)
+        report.verbatim += len(label.verbatim)
+        report.marked += len(marked)
+        report.reused_found += len(marked & reused)
+        report.verbatim_found += len(marked & label.verbatim)
+        spans = words(derived.text)
+        report.missed += [f"{label.derived}: {run}" for run in word_runs(sorted(reused - marked), spans, derived.text)]
+        report.wrong += [f"{label.derived}: {run}" for run in word_runs(sorted(marked - reused), spans, derived.text)]
+    return report
+
+
+def word_runs(positions: list[int], spans: list, text: str) -> list[str]:
+    """Consecutive word positions as the runs of text they make."""
+    runs: list[list[int]] = []
+    for position in positions:
+        if runs and position == runs[-1][-1] + 1:
+            runs[-1].append(position)
+        else:
+            runs.append([position])
+    return [text[spans[run[0]].start : spans[run[-1]].end] for run in runs]

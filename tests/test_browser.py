@@ -132,7 +132,37 @@ def test_a_mark_leads_to_its_claim_page_and_back(browser, server):
     assert page.url == server + article + "#s-peskov-no-meeting-with-putin"
     target = page.locator(":target")
     assert target.count() == 1
-    assert target.evaluate("element => element.nextElementSibling.tagName") == "MARK"
+    # The mark comes right after the anchor, inside the line under reused words if it is reused.
+    after = target.evaluate(
+        "element => element.nextElementSibling.closest('mark') ? 'MARK' : element.nextElementSibling.firstElementChild?.tagName"
+    )
+    assert after == "MARK"
+    assert visit.problems == []
+    visit.close()
+
+
+def test_reused_words_are_underlined_solid_or_dotted_and_a_passage_leads_to_its_source(browser, server):
+    visit = Visit(
+        browser,
+        server + "articles/jpost-russia-rejects-terror-accusation.html",
+        viewport={"width": 1300, "height": 900},
+    )
+    page = visit.page
+    styles = {
+        kind: page.locator(f"p.text span.{kind}").first.evaluate(
+            "element => getComputedStyle(element).borderBottomStyle"
+        )
+        for kind in ("verbatim", "rewritten")
+    }
+    assert styles == {"verbatim": "solid", "rewritten": "dotted"}
+    note = page.locator("section.note.passage:has(p.from)").first
+    source = note.locator("p.from a")
+    outlet = source.inner_text()
+    address = source.get_attribute("href")
+    source.click()
+    assert page.url == server + "articles/" + address.removeprefix("../articles/")
+    assert page.locator("p.outlet").inner_text() == outlet
+    assert page.locator(":target").count() == 1  # the passage's place on the source's page
     assert visit.problems == []
     visit.close()
 

@@ -8,9 +8,8 @@ that a changed line in parallax/render/ would break without any other test notic
 
 import json
 
-from parallax.compare import compare
-from parallax.match import shared_statements
 from parallax.model import Occurrence, SharedStatement
+from parallax.pipeline import compared
 from parallax.render.addresses import Places
 from parallax.render.body import body_rows
 from parallax.render.sharing import claim_json_ld
@@ -23,13 +22,13 @@ OTHER = "The delegation will come back to Geneva in the spring to finish the wor
 
 def rendered(small):
     archive = small.load()
-    return archive, compare(archive, shared_statements(archive))
+    return archive, compared(archive)
 
 
 def rows_of(small, article_id: str):
     _, comparison = rendered(small)
     summary = next(s for s in comparison.summaries if s.article.id == article_id)
-    return body_rows(summary, Places(comparison.statements))
+    return body_rows(summary, Places(comparison.statements_and_passages))
 
 
 def test_an_articles_text_is_cut_at_its_statements_numbered_in_order_with_a_note_where_each_first_stands(small):
@@ -57,12 +56,20 @@ def test_an_articles_text_is_cut_at_its_statements_numbered_in_order_with_a_note
         (".”", False),
     ]
     ministry, other = second.pieces[1], second.pieces[3]
-    assert ministry.starts[-1] == "s-ministry-rejects-blame" and ministry.ends == ((1, "ministry-rejects-blame"),)
-    assert other.starts[-1].startswith("s-quote-the-delegation") and other.ends[0][0] == 2
+    assert ministry.starts[-1] == "s-ministry-rejects-blame" and ministry.ends == ((1, "note-ministry-rejects-blame"),)
+    # The Herald reuses both sentences as one passage: it starts with the first statement, is
+    # numbered after it, and ends with the second.
+    (passage,) = [note for note in second.notes if note.passage]
+    assert passage.number == 2 and passage.carried.statement.kind == "passage"
+    assert other.starts[-1].startswith("s-quote-the-delegation") and other.ends == (
+        (2, passage.id),
+        (3, "note-" + other.starts[-1].removeprefix("s-")),
+    )
     assert second.pieces[0].starts == second.pieces[0].ends == ()
-    assert [(note.number, note.carried.statement.id) for note in second.notes] == [
-        (1, "ministry-rejects-blame"),
-        (2, other.ends[0][1]),
+    assert [(note.number, note.id) for note in second.notes] == [
+        (1, "note-ministry-rejects-blame"),
+        (2, passage.id),
+        (3, other.ends[1][1]),
     ]
     # Carried again further on: marked, anchored anew, but noted only where it first stands.
     assert [(p.text, p.marked) for p in third.pieces] == [("The aide added: “", False), (OTHER, True), (".”", False)]

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from ..compare import ArticleSummary, Comparison
-from ..model import Archive, Occurrence, SharedStatement
+from ..model import Archive, Derivation, Occurrence, SharedStatement
 from .addresses import ARCHIVE_JSON, OCCURRENCES_JSONL, article_page, capture_file, claim_page
 
 FORMAT_VERSION = 2  # raised when a field is removed or changes meaning; new fields keep it
@@ -43,14 +43,32 @@ class Paragraphs:
         return bisect.bisect_right(self.starts[occurrence.article], occurrence.start)
 
 
-def occurrence_entry(occurrence: Occurrence, paragraphs: Paragraphs) -> dict:
-    return {
+def occurrence_entry(occurrence: Occurrence, paragraphs: Paragraphs, aligned: bool = False) -> dict:
+    entry = {
         "article": occurrence.article,
         "paragraph": paragraphs.of(occurrence),
         "start": occurrence.start,
         "end": occurrence.end,
         "text": occurrence.text,
         "score": occurrence.score,
+    }
+    if aligned:  # a passage of reused copy, aligned word by word
+        entry.update(
+            source=occurrence.source,
+            verbatim=[list(span) for span in occurrence.verbatim],
+            rewritten=[list(span) for span in occurrence.rewritten],
+        )
+    return entry
+
+
+def derivation_entry(derivation: Derivation) -> dict:
+    return {
+        "source": derivation.source,
+        "label": derivation.label,
+        "score": round(derivation.score, 4),
+        "share": round(derivation.share, 4),
+        "verbatim_share": round(derivation.verbatim_share, 4),
+        "vocabulary": round(derivation.vocabulary, 4),
     }
 
 
@@ -72,6 +90,12 @@ def article_entry(summary: ArticleSummary) -> dict:
         "page": article_page(article.id),
         "shared_statements": summary.shared_statements,
         "shared_share": round(summary.shared_share, 4),
+        "reuse": {
+            "label": summary.reuse.label,
+            "share": round(summary.reuse.share, 4),
+            "verbatim_share": round(summary.reuse.verbatim_share, 4),
+            "sources": [derivation_entry(d) for d in summary.reuse.sources],
+        },
         "paragraphs": [{"kind": block.kind, "start": block.start, "end": block.end} for block in article.blocks],
         "text": article.text,
     }
@@ -114,9 +138,11 @@ def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraph
                 "aliases": list(s.aliases),
                 "claim": s.claim.id if s.claim else None,
                 "kind": s.kind,
-                "occurrences": [occurrence_entry(o, paragraphs) for o in s.occurrences],
+                "aligned": aligned,
+                "occurrences": [occurrence_entry(o, paragraphs, aligned) for o in s.occurrences],
             }
-            for s in comparison.shared
+            for aligned, statements in ((False, comparison.shared), (True, comparison.passages))
+            for s in statements
         ],
     }
     # One line: pretty-printing is done in Python, and takes ten times as long on a large archive.
@@ -126,14 +152,16 @@ def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraph
 def occurrence_lines(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> bytes:
     """Every occurrence of every statement, claims found in one article only included, a line each."""
     lines = []
-    for statement in comparison.statements:
-        for occurrence in statement.occurrences:
-            lines.append(json.dumps(occurrence_line(statement, occurrence, archive, paragraphs), ensure_ascii=False))
+    for aligned, statements in ((False, comparison.statements), (True, comparison.passages)):
+        for statement in statements:
+            for occurrence in statement.occurrences:
+                line = occurrence_line(statement, occurrence, archive, paragraphs, aligned)
+                lines.append(json.dumps(line, ensure_ascii=False))
     return ("\n".join(lines) + "\n" if lines else "").encode("utf-8")
 
 
 def occurrence_line(
-    statement: SharedStatement, occurrence: Occurrence, archive: Archive, paragraphs: Paragraphs
+    statement: SharedStatement, occurrence: Occurrence, archive: Archive, paragraphs: Paragraphs, aligned: bool
 ) -> dict:
     article = archive.article(occurrence.article)
     return {
@@ -145,5 +173,5 @@ def occurrence_line(
         "outlet": article.outlet,
         "published": article.published.isoformat(),
         "language": article.language,
-        **{key: value for key, value in occurrence_entry(occurrence, paragraphs).items() if key != "article"},
+        **{key: value for key, value in occurrence_entry(occurrence, paragraphs, aligned).items() if key != "article"},
     }

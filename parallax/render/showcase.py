@@ -26,6 +26,7 @@ class Showcase:
         self.environment = environment
         self.chosen: dict[str, tuple[tuple[Occurrence, ...], Counter]] = {}
         self.rendered: dict[tuple, Markup] = {}
+        self.first_in: dict[str, list[Occurrence]] = {}  # statement id -> its first occurrence in each article
 
     def others(self, statement: SharedStatement, article_id: str | None) -> tuple[list[Occurrence], int]:
         if statement.id not in self.chosen:
@@ -34,6 +35,24 @@ class Showcase:
         shown = [o for o in chosen if o.article != article_id][:OTHERS_SHOWN]
         rest = len(statement.occurrences) - per_article[article_id]
         return shown, rest - len(shown)
+
+    def carriers(self, statement: SharedStatement, occurrence: Occurrence) -> tuple[list[Occurrence], int]:
+        """A passage's first occurrences in other articles than this occurrence's and its source's:
+        at most OTHERS_SHOWN, and how many more articles carry it."""
+        if statement.id not in self.first_in:
+            first: dict[str, Occurrence] = {}
+            for other in statement.occurrences:
+                first.setdefault(other.article, other)
+            self.first_in[statement.id] = list(first.values())
+        everyone = self.first_in[statement.id]
+        shown = []
+        for other in everyone:
+            if other.article not in (occurrence.article, occurrence.source):
+                shown.append(other)
+                if len(shown) == OTHERS_SHOWN:
+                    break
+        others = len(everyone) - 1 - (occurrence.source is not None)
+        return shown, others - len(shown)
 
     @jinja2.pass_context
     def renderings(self, context, statement: SharedStatement, article_id: str | None = None) -> Markup:
@@ -54,6 +73,11 @@ def showcase(statement: SharedStatement) -> tuple[Occurrence, ...]:
     return tuple(first + [o for o in statement.occurrences if id(o) not in chosen][: OTHERS_SHOWN + 1])
 
 
+def source_occurrence(statement: SharedStatement, occurrence: Occurrence) -> Occurrence | None:
+    """Where a reused passage's source carries it; None where this occurrence is the source."""
+    return next((o for o in statement.occurrences if o.article == occurrence.source), None)
+
+
 @functools.cache
 def wording_key(text: str) -> tuple[str, ...]:
     return tuple(key for word in text.split() if (key := word_key(word)))
@@ -61,6 +85,7 @@ def wording_key(text: str) -> tuple[str, ...]:
 
 LISTED_PER_OUTLET = 10  # articles named per outlet in a claim page's lists; the export has them all
 LISTED_AT_MOST = 50  # articles named under one wording on a claim page
+LISTED_SOURCES = 5  # sources named in an article's header; the export has them all
 UNCOVERED_SHOWN = 100  # statements without a claim on the overview; the export has them all
 
 

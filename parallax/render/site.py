@@ -37,7 +37,15 @@ from .body import body_rows
 from .export import export_files
 from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
-from .showcase import LISTED_AT_MOST, UNCOVERED_SHOWN, Showcase, not_carrying, wordings
+from .showcase import (
+    LISTED_AT_MOST,
+    LISTED_SOURCES,
+    UNCOVERED_SHOWN,
+    Showcase,
+    not_carrying,
+    source_occurrence,
+    wordings,
+)
 from .words import count, language_name, long_date, percent, plural
 
 
@@ -57,7 +65,7 @@ def render_site(archive: Archive, comparison: Comparison, templates: Path, jobs:
     """Every file of the site: its path relative to the site root, and its bytes.
 
     `jobs`: how many processes may render the article pages, while this one renders the rest."""
-    places = Places(comparison.statements)
+    places = Places(comparison.statements_and_passages)
     pages = Pages(templates, archive, comparison, places)
 
     def article(position: int) -> bytes:
@@ -168,8 +176,10 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         capture_file=capture_file,
         occurrence_link=places.link,
         wordings=wordings,
+        source_occurrence=source_occurrence,
         not_carrying=functools.partial(not_carrying, archive),
         listed_at_most=LISTED_AT_MOST,
+        listed_sources=LISTED_SOURCES,
         uncovered_shown=UNCOVERED_SHOWN,
         mapped_outlets=MAPPED_OUTLETS,
         anchor=places.anchor,
@@ -179,7 +189,8 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         favicon=favicon(templates),
         latest=max(article.published for article in archive.articles),
     )
-    environment.globals["renderings"] = Showcase(environment).renderings
+    showcase = Showcase(environment)
+    environment.globals.update(renderings=showcase.renderings, other_carriers=showcase.carriers)
     environment.filters.update(
         long_date=long_date, percent=percent, language_name=language_name, count=count, plural=plural
     )
