@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .load import parse_yaml, read_text
 from .model import Archive, ArchiveError, Article, SharedStatement
-from .reuse.align import compare_texts, words
+from .reuse.align import Tokens, Vocabulary, compare_texts, positions
 
 TIERS = ("same wording", "different rendering", "paraphrase")
 Span = tuple[int, int]
@@ -220,7 +220,7 @@ def load_reuse_labels(path: Path, archive: Archive) -> list[LabelledReuse]:
         derived, source = (by_name.get(entry[key]) for key in ("derived", "source"))
         if derived is None or source is None:
             raise ArchiveError(path, f"no article named '{entry['derived']}' or '{entry['source']}'", entry.line)
-        spans = words(derived.text)
+        spans = Vocabulary().tokens(derived.text)
         verbatim: set[int] = set()
         rewritten: set[int] = set()
         for passage in entry["passages"]:
@@ -228,14 +228,16 @@ def load_reuse_labels(path: Path, archive: Archive) -> list[LabelledReuse]:
             start = derived.text.find(plain)
             if start < 0:
                 raise ArchiveError(path, f'not in {derived.id}: "{plain[:50]}"', entry.line)
-            inside = [n for n, w in enumerate(spans) if start <= w.start and w.end <= start + len(plain)]
+            inside = [
+                n for n, (s, e) in enumerate(zip(spans.starts, spans.ends)) if start <= s and e <= start + len(plain)
+            ]
             changed: list[tuple[int, int]] = []
             removed = 0  # brackets taken out before this point
             for match in BRACKETED.finditer(passage):
                 changed.append((start + match.start() - removed, start + match.end() - removed - 2))
                 removed += 2
             for n in inside:
-                is_rewritten = any(s <= spans[n].start and spans[n].end <= e for s, e in changed)
+                is_rewritten = any(s <= spans.starts[n] and spans.ends[n] <= e for s, e in changed)
                 (rewritten if is_rewritten else verbatim).add(n)
         labels.append(LabelledReuse(derived.id, source.id, frozenset(verbatim), frozenset(rewritten)))
     return labels
@@ -247,20 +249,20 @@ def evaluate_reuse(labels: list[LabelledReuse], archive: Archive) -> WordReport:
     for label in labels:
         derived, source = archive.article(label.derived), archive.article(label.source)
         _, passages = compare_texts(source.text, derived.text)
-        marked = {n for p in passages for n in (*p.verbatim, *p.rewritten)}
+        marked = positions(run for p in passages for run in (*p.verbatim, *p.rewritten))
         reused = label.verbatim | label.rewritten
         report.reused += len(reused)
         report.verbatim += len(label.verbatim)
         report.marked += len(marked)
         report.reused_found += len(marked & reused)
         report.verbatim_found += len(marked & label.verbatim)
-        spans = words(derived.text)
+        spans = Vocabulary().tokens(derived.text)
         report.missed += [f"{label.derived}: {run}" for run in word_runs(sorted(reused - marked), spans, derived.text)]
         report.wrong += [f"{label.derived}: {run}" for run in word_runs(sorted(marked - reused), spans, derived.text)]
     return report
 
 
-def word_runs(positions: list[int], spans: list, text: str) -> list[str]:
+def word_runs(positions: list[int], spans: Tokens, text: str) -> list[str]:
     """Consecutive word positions as the runs of text they make."""
     runs: list[list[int]] = []
     for position in positions:
@@ -268,4 +270,4 @@ def word_runs(positions: list[int], spans: list, text: str) -> list[str]:
             runs[-1].append(position)
         else:
             runs.append([position])
-    return [text[spans[run[0]].start : spans[run[-1]].end] for run in runs]
+    return [text[spans.starts[run[0]] : spans.ends[run[-1]]] for run in runs]

@@ -3,7 +3,7 @@ in Urdu. The wire story and its rewrites are written for these tests."""
 
 import pytest
 
-from parallax.reuse.align import compare_texts, word_key, words
+from parallax.reuse.align import Vocabulary, compare_texts, positions, word_key
 
 WIRE = (
     "A court in London on Tuesday ordered the newspaper to pay 50,000 pounds in damages to the former "
@@ -15,15 +15,15 @@ WIRE = (
 def marked(derived: str) -> list[str]:
     """The derived text's passages, each word written as it is, [rewritten] or (its own)."""
     _, found = compare_texts(WIRE, derived)
-    spans = words(derived)
+    spans = Vocabulary().tokens(derived)
     passages = []
     for passage in found:
         shown = []
         for position in range(*passage.derived):
-            word = derived[spans[position].start : spans[position].end]
-            if position in passage.rewritten:
+            word = derived[spans.starts[position] : spans.ends[position]]
+            if position in positions(passage.rewritten):
                 word = f"[{word}]"
-            elif position not in passage.verbatim:
+            elif position not in positions(passage.verbatim):
                 word = f"({word})"
             shown.append(word)
         passages.append(" ".join(shown))
@@ -112,7 +112,7 @@ def test_any_script_aligns_the_same_way():
     assert found.verbatim_share == 1.0 and found.label == "wholly"
     trimmed = "ذرائع کے مطابق وزیر اعظم نے منگل کو اسلام آباد میں کابینہ کے اجلاس کی صدارت کی۔"
     (passage,) = compare_texts(URDU, trimmed)[1]
-    assert len(passage.verbatim) == 14  # all but the two words the paper added ("according to sources")
+    assert len(positions(passage.verbatim)) == 14  # all but the two words the paper added ("according to sources")
 
 
 @pytest.mark.parametrize(

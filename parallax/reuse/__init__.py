@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from array import array
 from collections import defaultdict
 
 from ..cache import Cache
@@ -24,7 +25,7 @@ from ..match.group import unique_id
 from ..match.spans import WORD, fold
 from ..model import Archive, Article, ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement
 from ..parallel import map_numbers
-from .align import Passage, Vocabulary, align, derivation, words
+from .align import Passage, Tokens, Vocabulary, align, derivation, positions
 from .group import Stretch, occurrences, passage_groups
 from .sources import source_candidates
 
@@ -36,9 +37,9 @@ def reused_copy(archive: Archive, taken: set[str], cache: Cache | None = None, j
     processes may share the alignments."""
     cache = cache or Cache()
     articles = archive.articles
-    spans = {article.id: words(article.text) for article in articles}
     vocabulary = Vocabulary()
-    keys = [vocabulary.encoded([word.key for word in spans[article.id]]) for article in articles]
+    spans = {article.id: vocabulary.tokens(article.text) for article in articles}
+    keys = [spans[article.id].words for article in articles]
     sources = source_candidates(keys, vocabulary.lots)
     task = functools.partial(aligned_with_sources, articles, keys, sources, cache)
     alignments = map_numbers(task, len(articles), jobs)
@@ -64,7 +65,7 @@ def reused_copy(archive: Archive, taken: set[str], cache: Cache | None = None, j
 
 
 def aligned_with_sources(
-    articles: tuple[Article, ...], keys: list[list[int]], sources: list[tuple[int, ...]], cache: Cache, number: int
+    articles: tuple[Article, ...], keys: list[array], sources: list[tuple[int, ...]], cache: Cache, number: int
 ) -> list[list]:
     """Article `number` aligned with each of its sources: the passages of each pair, as lists."""
     return [
@@ -77,12 +78,12 @@ def aligned_with_sources(
     ]
 
 
-def alignment_rows(source: list[int], derived: list[int]) -> list[list]:
+def alignment_rows(source: array, derived: array) -> list[list]:
     return [passage_row(passage) for passage in align(source, derived)]
 
 
 def grouped(
-    stretches: list[tuple[Stretch, Stretch]], archive: Archive, spans: dict, taken: set[str]
+    stretches: list[tuple[Stretch, Stretch]], archive: Archive, spans: dict[str, Tokens], taken: set[str]
 ) -> tuple[SharedStatement, ...]:
     """The passages as shared entries, one per group, in archive order."""
     order = {article.id: number for number, article in enumerate(archive.articles)}
@@ -102,47 +103,49 @@ def grouped(
     return tuple(found)
 
 
-def stretch(article: str, passage: Passage, spans: dict, source: str | None) -> Stretch:
+def stretch(article: str, passage: Passage, spans: dict[str, Tokens], source: str | None) -> Stretch:
     """One side of a passage (its derived side, as `passage` is turned) in characters; its marks
     only where the article took it from `source`."""
-    article_words = spans[article]
-    start, end = article_words[passage.derived[0]].start, article_words[passage.derived[1] - 1].end
+    start, end = spans[article].starts[passage.derived[0]], spans[article].ends[passage.derived[1] - 1]
     if source is None:
         return Stretch(article, start, end)
     return Stretch(article, start, end, passage.verbatim, passage.rewritten, source)
 
 
 def article_reuse(
-    archive: Archive, stretches: list[tuple[Stretch, Stretch]], derivations: dict[str, list[Derivation]], spans: dict
+    archive: Archive,
+    stretches: list[tuple[Stretch, Stretch]],
+    derivations: dict[str, list[Derivation]],
+    spans: dict[str, Tokens],
 ) -> dict[str, ArticleReuse]:
     """Each article's reused share over all its sources, and its sources, strongest first."""
-    reused: dict[str, set[int]] = defaultdict(set)
-    verbatim: dict[str, set[int]] = defaultdict(set)
+    sides: dict[str, list[Stretch]] = defaultdict(list)
     for pair in stretches:
         for side in pair:
-            reused[side.article].update(side.verbatim, side.rewritten)
-            verbatim[side.article].update(side.verbatim)
+            if side.source is not None:
+                sides[side.article].append(side)
     found = {}
     for article in archive.articles:
-        total = max(1, len(spans[article.id]))
+        total = max(1, len(spans[article.id].words))
+        verbatim = positions(run for side in sides[article.id] for run in side.verbatim)
+        reused = verbatim | positions(run for side in sides[article.id] for run in side.rewritten)
         found[article.id] = ArticleReuse(
-            share=len(reused[article.id]) / total,
-            verbatim_share=len(verbatim[article.id]) / total,
+            share=len(reused) / total,
+            verbatim_share=len(verbatim) / total,
             sources=tuple(sorted(derivations[article.id], key=lambda d: (-d.score, -d.share, d.source))),
         )
     return found
 
 
 def passage_row(passage: Passage) -> list:
-    return [list(passage.source), list(passage.derived), *(list(positions) for positions in passage_fields(passage))]
-
-
-def passage_fields(passage: Passage) -> tuple[tuple[int, ...], ...]:
-    return passage.verbatim, passage.rewritten, passage.source_verbatim, passage.source_rewritten
+    """A passage as lists, for the cache: [source, derived, verbatim, rewritten, source's verbatim, source's rewritten]."""
+    runs = (passage.verbatim, passage.rewritten, passage.source_verbatim, passage.source_rewritten)
+    return [list(passage.source), list(passage.derived), *([list(run) for run in kind] for kind in runs)]
 
 
 def passage_of_row(row: list) -> Passage:
-    return Passage(tuple(row[0]), tuple(row[1]), *(tuple(positions) for positions in row[2:]))
+    source, derived, *runs = row
+    return Passage(tuple(source), tuple(derived), *(tuple(tuple(run) for run in kind) for kind in runs))
 
 
 def outside_passages(statements: list[SharedStatement], reuse: Reuse) -> tuple[list[SharedStatement], Reuse]:

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -39,12 +41,6 @@ from .thresholds import (
 WORD = re.compile(r"\w(?:\S*\w)?")  # from a letter or digit to the last one before a space
 
 
-class Word(NamedTuple):  # a tuple: an article has thousands, made afresh at every build
-    start: int  # its characters in the text, punctuation at its edges left out
-    end: int
-    key: str  # what is compared
-
-
 def word_key(token: str) -> str:
     """A word as compared: its letters and digits, case folded, marks dropped, digits unified."""
     if token.isascii():  # most words of most archives: the same result, twenty times faster
@@ -59,16 +55,12 @@ def word_key(token: str) -> str:
     return "".join(characters)
 
 
-def words(text: str) -> list[Word]:
-    """The words of a text, each with its span: what stands between spaces, from its first letter
-    or digit to its last (the punctuation at its edges left out)."""
-    found = []
-    for match in WORD.finditer(text):
-        token = match.group()
-        key = token.lower() if token.isascii() and token.isalnum() else word_key(token)
-        if key:
-            found.append(Word(match.start(), match.end(), key))
-    return found
+Range = tuple[int, int]  # word positions [first, last)
+
+
+def positions(ranges: Iterable[Range]) -> set[int]:
+    """The word positions in some ranges."""
+    return {position for first, last in ranges for position in range(first, last)}
 
 
 @dataclass(frozen=True)
@@ -76,12 +68,12 @@ class Passage:
     """A stretch of one text (`derived`) that reuses a stretch of another (`source`), in word
     positions; each side with its verbatim and rewritten words."""
 
-    source: tuple[int, int]  # words [first, last) of the source
-    derived: tuple[int, int]  # words [first, last) of the derived text
-    verbatim: tuple[int, ...]  # positions of the derived text's words that are the source's own
-    rewritten: tuple[int, ...]  # positions of its words that stand for other words of the source
-    source_verbatim: tuple[int, ...]  # the same, on the source's side
-    source_rewritten: tuple[int, ...]
+    source: Range  # its words in the source
+    derived: Range  # its words in the derived text
+    verbatim: tuple[Range, ...]  # runs of the derived text's words that are the source's own
+    rewritten: tuple[Range, ...]  # runs of its words that stand for other words of the source
+    source_verbatim: tuple[Range, ...]  # the same, on the source's side
+    source_rewritten: tuple[Range, ...]
 
     def flipped(self) -> Passage:
         """The same passage seen from the other text."""
@@ -98,28 +90,47 @@ class Vocabulary:
         self.numbers: dict[str, int] = {}
         self.lots: list[int] = []
 
-    def encoded(self, keys: list[str]) -> list[int]:
-        found = []
-        for key in keys:
-            number = self.numbers.get(key)
-            if number is None:
-                number = self.numbers[key] = len(self.lots)
-                self.lots.append(zlib.crc32(key.encode()) % SOURCE_SAMPLE)
-            found.append(number)
+    def number(self, key: str) -> int:
+        found = self.numbers.get(key)
+        if found is None:
+            found = self.numbers[key] = len(self.lots)
+            self.lots.append(zlib.crc32(key.encode()) % SOURCE_SAMPLE)
+        return found
+
+    def tokens(self, text: str) -> Tokens:
+        """The words of a text: what stands between spaces, from its first letter or digit to its
+        last (the punctuation at its edges left out). Kept compactly: an archive has millions."""
+        found = Tokens(array("I"), array("I"), array("I"))
+        for match in WORD.finditer(text):
+            token = match.group()
+            key = token.lower() if token.isascii() and token.isalnum() else word_key(token)
+            if key:
+                found.starts.append(match.start())
+                found.ends.append(match.end())
+                found.words.append(self.number(key))
         return found
 
 
-def runs(words: list[int]) -> list[int]:
-    """Each run of SEED_WORDS words as one number (exact: each word's number takes 32 bits)."""
-    found = words[: len(words) - SEED_WORDS + 1]
-    for k in range(1, SEED_WORDS):
+class Tokens(NamedTuple):
+    """A text's words: where each starts and ends, and its number in the build's Vocabulary."""
+
+    starts: array
+    ends: array
+    words: array
+
+
+def runs(words: Sequence[int], length: int = SEED_WORDS) -> list[int]:
+    """Each run of `length` words as one number (exact: each word's number takes 32 bits)."""
+    found = list(words[: len(words) - length + 1])
+    for k in range(1, length):
         found = [(run << 32) | later for run, later in zip(found, words[k:])]
     return found
 
 
-def seeds(source: list[int], derived: list[int]) -> list[tuple[int, int]]:
-    """Where runs of SEED_WORDS words stand in both: (source position, derived position). A run
-    found more than COMMON_SEED times in either text proposes nothing: it is too common there."""
+def seeds(source: Sequence[int], derived: Sequence[int]) -> list[tuple[int, int]]:
+    """Where runs of SEED_WORDS words stand in both: (source position, derived position), in the
+    derived text's order. A run found more than COMMON_SEED times in either text proposes
+    nothing: it is too common there."""
     source_runs, derived_runs = runs(source), runs(derived)
     common = set(source_runs).intersection(derived_runs)
     at: dict[int, list[int]] = defaultdict(list)
@@ -139,12 +150,16 @@ def seeds(source: list[int], derived: list[int]) -> list[tuple[int, int]]:
 
 
 def chains(found: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """Seeds chained in the derived text's order: each seed joins the chain it continues most
-    nearly on the same diagonal, if one ends close enough before it on both sides."""
+    """Seeds (in the derived text's order, as `seeds` gives them) chained: each seed joins the
+    chain it continues most nearly on the same diagonal, if one ends close enough before it on
+    both sides."""
     chained: list[list[tuple[int, int]]] = []
     active: list[list[tuple[int, int]]] = []  # the chains a seed this far on may still continue
-    for i, j in sorted(found, key=lambda seed: (seed[1], seed[0])):
-        active = [chain for chain in active if chain[-1][1] >= j - GAP_WORDS]
+    pruned = 0  # where chains that can no longer be continued were last let go
+    for i, j in found:
+        if j - pruned > GAP_WORDS:
+            active = [chain for chain in active if chain[-1][1] >= j - GAP_WORDS]
+            pruned = j
         best, drift = None, None
         for chain in active:
             last_i, last_j = chain[-1]
@@ -160,14 +175,14 @@ def chains(found: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     return chained
 
 
-def passage_of(chain: list[tuple[int, int]], source: list[int], derived: list[int]) -> Passage | None:
+def passage_of(chain: list[tuple[int, int]], source: Sequence[int], derived: Sequence[int]) -> Passage | None:
     """The chain's region aligned word by word; None if too little of it is verbatim."""
     first_i, first_j = min(i for i, _ in chain), chain[0][1]
     last_i, last_j = max(i for i, _ in chain) + SEED_WORDS, chain[-1][1] + SEED_WORDS
-    verbatim: list[int] = []
-    source_verbatim: list[int] = []
-    rewritten: list[int] = []
-    source_rewritten: list[int] = []
+    verbatim: list[Range] = []
+    source_verbatim: list[Range] = []
+    rewritten: list[Range] = []
+    source_rewritten: list[Range] = []
     reached_i, reached_j = first_i, first_j
     # The longest common subsequence of words; between two of its runs, words on both sides
     # (not too many) are one rewritten as the other, words on one side only are that side's own.
@@ -175,13 +190,15 @@ def passage_of(chain: list[tuple[int, int]], source: list[int], derived: list[in
     for block in blocks:
         i, j = first_i + block.a, first_j + block.b
         if reached_i < i and reached_j < j and max(i - reached_i, j - reached_j) <= GAP_WORDS:
-            source_rewritten.extend(range(reached_i, i))
-            rewritten.extend(range(reached_j, j))
-        source_verbatim.extend(range(i, i + block.size))
-        verbatim.extend(range(j, j + block.size))
+            source_rewritten.append((reached_i, i))
+            rewritten.append((reached_j, j))
+        if block.size:
+            source_verbatim.append((i, i + block.size))
+            verbatim.append((j, j + block.size))
         reached_i, reached_j = i + block.size, j + block.size
     longest = max(last_i - first_i, last_j - first_j)
-    if len(verbatim) < MIN_VERBATIM_WORDS or len(verbatim) < MIN_VERBATIM_SHARE * longest:
+    same = sum(last - first for first, last in verbatim)
+    if same < MIN_VERBATIM_WORDS or same < MIN_VERBATIM_SHARE * longest:
         return None
     return Passage(
         (first_i, last_i),
@@ -193,7 +210,7 @@ def passage_of(chain: list[tuple[int, int]], source: list[int], derived: list[in
     )
 
 
-def align(source: list[int], derived: list[int]) -> list[Passage]:
+def align(source: Sequence[int], derived: Sequence[int]) -> list[Passage]:
     """The passages of `derived` (words, `encoded`) that reuse `source`, in the derived text's order;
     where two would overlap in the derived text, the one with more verbatim words."""
     candidates = []
@@ -205,7 +222,7 @@ def align(source: list[int], derived: list[int]) -> list[Passage]:
             candidates.append(passage)
     kept: list[Passage] = []
     taken: set[int] = set()
-    for passage in sorted(candidates, key=lambda p: (-len(p.verbatim), p.derived, p.source)):
+    for passage in sorted(candidates, key=lambda p: (-len(positions(p.verbatim)), p.derived, p.source)):
         span = set(range(*passage.derived))
         if len(span & taken) * 2 <= len(span):
             kept.append(passage)
@@ -214,15 +231,15 @@ def align(source: list[int], derived: list[int]) -> list[Passage]:
 
 
 def derivation(
-    article: str, source: str, derived_keys: list[int], source_keys: list[int], passages: list[Passage]
+    article: str, source: str, derived_keys: Sequence[int], source_keys: Sequence[int], passages: list[Passage]
 ) -> Derivation:
     """How much of a text its passages reuse from a source, and what that makes it.
 
     Two figures, for two ways of reusing: the words aligned in passages (copy kept in its order,
     words swapped here and there), and the vocabulary (copy rewritten so much that only its words
     remain). Their mean, the score, sets the label."""
-    verbatim = {position for p in passages for position in p.verbatim}
-    reused = verbatim | {position for p in passages for position in p.rewritten}
+    verbatim = positions(run for p in passages for run in p.verbatim)
+    reused = verbatim | positions(run for p in passages for run in p.rewritten)
     total = max(1, len(derived_keys))
     distinct = set(derived_keys)
     vocabulary = len(distinct & set(source_keys)) / max(1, len(distinct))
@@ -235,7 +252,6 @@ def derivation(
 def compare_texts(source: str, derived: str) -> tuple[Derivation, list[Passage]]:
     """Align two texts: what `derived` reuses of `source`, and the passages (for measuring)."""
     vocabulary = Vocabulary()
-    source_keys = vocabulary.encoded([w.key for w in words(source)])
-    derived_keys = vocabulary.encoded([w.key for w in words(derived)])
+    source_keys, derived_keys = vocabulary.tokens(source).words, vocabulary.tokens(derived).words
     passages = align(source_keys, derived_keys)
     return derivation("derived", "source", derived_keys, source_keys, passages), passages

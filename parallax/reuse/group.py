@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..model import Occurrence
-from .align import Word
+from .align import Range, Tokens, positions
 from .thresholds import SAME_PASSAGE_SHARE
 
 
@@ -20,8 +20,8 @@ class Stretch:
     article: str
     start: int
     end: int
-    verbatim: tuple[int, ...] = ()  # word positions in the article
-    rewritten: tuple[int, ...] = ()
+    verbatim: tuple[Range, ...] = ()  # runs of word positions in the article
+    rewritten: tuple[Range, ...] = ()
     source: str | None = None
 
 
@@ -73,7 +73,7 @@ def passage_groups(stretches: list[tuple[Stretch, Stretch]], order: dict[str, in
     return sorted(grouped.values(), key=lambda group: (order[group[0].article], group[0].start))
 
 
-def occurrences(group: list[Stretch], texts: dict[str, str], words: dict[str, list[Word]]) -> list[Occurrence]:
+def occurrences(group: list[Stretch], texts: dict[str, str], words: dict[str, Tokens]) -> list[Occurrence]:
     """A group's stretches as occurrences: overlapping stretches of one article are one, with
     the verbatim words of all, and as rewritten the words rewritten in some and verbatim in none."""
     by_article: dict[str, list[Stretch]] = defaultdict(list)
@@ -96,16 +96,14 @@ def occurrences(group: list[Stretch], texts: dict[str, str], words: dict[str, li
     return found
 
 
-def occurrence(article: str, cluster: list[Stretch], text: str, words: list[Word]) -> Occurrence:
+def occurrence(article: str, cluster: list[Stretch], text: str, words: Tokens) -> Occurrence:
     start, end = min(s.start for s in cluster), max(s.end for s in cluster)
-    verbatim = sorted({position for s in cluster for position in s.verbatim})
-    rewritten = sorted({position for s in cluster for position in s.rewritten} - set(verbatim))
+    verbatim = positions(run for s in cluster for run in s.verbatim)
+    rewritten = positions(run for s in cluster for run in s.rewritten) - verbatim
     derived = [s for s in cluster if s.source is not None]
     # Its source: the one it takes most words from verbatim; of equals, the first named.
-    source = min(derived, key=lambda s: (-len(s.verbatim), s.source)).source if derived else None
-    inside = bisect.bisect_right(words, end, key=lambda word: word.end) - bisect.bisect_left(
-        words, start, key=lambda word: word.start
-    )
+    source = min(derived, key=lambda s: (-len(positions(s.verbatim)), s.source)).source if derived else None
+    inside = bisect.bisect_right(words.ends, end) - bisect.bisect_left(words.starts, start)
     return Occurrence(
         article=article,
         start=start,
@@ -113,20 +111,20 @@ def occurrence(article: str, cluster: list[Stretch], text: str, words: list[Word
         text=text[start:end],
         # How much of it is the source's own words: 100 where it is the source.
         score=round(100 * len(verbatim) / max(1, inside), 1) if derived else 100.0,
-        verbatim=runs(verbatim, words),
-        rewritten=runs(rewritten, words),
+        verbatim=runs(sorted(verbatim), words),
+        rewritten=runs(sorted(rewritten), words),
         source=source,
     )
 
 
-def runs(positions: list[int], words: list[Word]) -> tuple[tuple[int, int], ...]:
+def runs(positions: list[int], words: Tokens) -> tuple[tuple[int, int], ...]:
     """Word positions as spans of characters: consecutive words one span, spaces between them in."""
     spans: list[tuple[int, int]] = []
     previous = None
     for position in positions:
         if previous is not None and position == previous + 1:
-            spans[-1] = (spans[-1][0], words[position].end)
+            spans[-1] = (spans[-1][0], words.ends[position])
         else:
-            spans.append((words[position].start, words[position].end))
+            spans.append((words.starts[position], words.ends[position]))
         previous = position
     return tuple(spans)

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 
+from .align import runs
 from .thresholds import MAX_SOURCES, MIN_SHARED_GRAMS, SOURCE_CARRIERS, SOURCE_GRAM_WORDS
 
 
-def sampled_grams(words: list[int], lots: list[int]) -> set[int]:
+def sampled_grams(words: Sequence[int], lots: list[int]) -> set[int]:
     """The runs of SOURCE_GRAM_WORDS words an article is indexed by, each as one number: one in
     SOURCE_SAMPLE, those whose first word drew lot 0 (see Vocabulary), so that articles sample alike."""
-    grams = words[: len(words) - SOURCE_GRAM_WORDS + 1]
-    for k in range(1, SOURCE_GRAM_WORDS):
-        grams = [(gram << 32) | later for gram, later in zip(grams, words[k:])]
-    return {gram for gram, first in zip(grams, words) if lots[first] == 0}
+    return {gram for gram, first in zip(runs(words, SOURCE_GRAM_WORDS), words) if lots[first] == 0}
 
 
-def source_candidates(keys: list[list[int]], lots: list[int]) -> list[tuple[int, ...]]:
+def source_candidates(keys: Sequence[Sequence[int]], lots: list[int]) -> list[tuple[int, ...]]:
     """For each article, in archive order, the earlier ones it is to be aligned with.
 
     A run is looked up only among the first SOURCE_CARRIERS articles that carry it: those that
