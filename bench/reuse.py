@@ -11,9 +11,10 @@ its text is printed or written: only aggregate figures.
 Each detector turns a pair (source text, derived text) into named features in [0, 1]:
 
 - trigram_containment: the share of the derived text's word n-grams (1, 2, 3) found in the source;
-- parallax_today: the share of the derived article's characters that Parallax's matching finds
-  as statements shared with the source;
-- parallax_aligned: what `parallax.reuse.align.compare_texts()` measures (as the build does): aligned, verbatim and vocabulary shares, and their score.
+- parallax: what a build of the pair as two articles says: the share of the derived text in
+  statements both carry (sentence matching alone, as Parallax measured before it aligned
+  passages), and the derived article's reuse of the source: its words reused (verbatim or
+  rewritten), verbatim, its distinct words the source has, and the score its label is given by.
 
 Each feature classifies pairs by thresholds: one for two-way (WD or PD against ND), two for
 three-way (ND below the lower, WD at or above the higher, PD between). Thresholds are chosen on
@@ -162,38 +163,27 @@ def articles(source_text: str, derived_text: str):
     return article(source_text, "source", day), article(derived_text, "derived", day + datetime.timedelta(days=1))
 
 
-def parallax_today(source_text: str, derived_text: str) -> dict[str, float]:
-    """The share of the derived text covered by statements that Parallax finds in both articles."""
-    match, model = parallax("match"), parallax("model")
+def parallax_build(source_text: str, derived_text: str) -> dict[str, float]:
+    """What a build says of the pair as two articles: the share of the derived text in statements
+    both carry (what sentence matching alone found), and its reuse of the source: the share of its
+    words reused (verbatim or rewritten), verbatim, its vocabulary, and the score its label is given by."""
+    model, pipeline = parallax("model"), parallax("pipeline")
     source, derived = articles(source_text, derived_text)
-    statements = match.shared_statements(model.Archive(model.Story("x", None, None), (source, derived), ()))
-    spans = [
-        (occurrence.start, occurrence.end)
-        for statement in statements
-        if {"source", "derived"} <= set(statement.article_ids)
-        for occurrence in statement.occurrences
-        if occurrence.article == "derived"
-    ]
-    return {"coverage": match.covered_length(spans) / len(derived.text)}
-
-
-def parallax_aligned(source_text: str, derived_text: str) -> dict[str, float]:
-    """What `parallax.reuse.align.compare_texts` measures: the derived text's share aligned with the
-    source (verbatim and rewritten words), its verbatim share, the share of its distinct words
-    the source has, and the score the label is given by."""
-    found, _ = parallax("reuse.align").compare_texts(source_text, derived_text)
+    comparison = pipeline.compared(model.Archive(model.Story("x", None, None), (source, derived), ()))
+    summary = comparison.summaries[1]
+    (reuse,) = summary.reuse.sources or [None]
     return {
-        "score": found.score,
-        "aligned": found.share,
-        "verbatim": found.verbatim_share,
-        "vocabulary": found.vocabulary,
+        "statements": summary.shared_share,
+        "score": reuse.score if reuse else 0.0,
+        "reused": summary.reuse.share,
+        "verbatim": summary.reuse.verbatim_share,
+        "vocabulary": reuse.vocabulary if reuse else 0.0,
     }
 
 
 DETECTORS: dict[str, Callable[[str, str], dict[str, float]]] = {
     "trigram_containment": trigram_containment,
-    "parallax_today": parallax_today,
-    "parallax_aligned": parallax_aligned,
+    "parallax": parallax_build,
 }
 
 

@@ -22,11 +22,7 @@ CACHE_FILE = ".parallax-cache/matching.sqlite"
 
 # What the kept results depend on besides their input: a change to any makes every old result a miss.
 HERE = Path(__file__).parent
-MODULES = (
-    HERE / "extract.py",
-    *sorted((HERE / "match").glob("*.py")),
-    *sorted((HERE / "reuse").glob("*.py")),
-)  # the code that computes them
+MODULES = (HERE / "extract.py", *sorted((HERE / "match").glob("*.py")))  # the code that computes them
 LIBRARIES = ("rapidfuzz", "sentencex")  # the libraries it calls: scores, sentence boundaries
 
 

@@ -22,7 +22,7 @@ from .load import load_archive
 from .match import shared_statements
 from .model import Archive, ArchiveError, Reuse, SharedStatement
 from .render import ARCHIVE_JSON, render_site
-from .reuse import outside_passages, reused_copy
+from .reuse import Alignments, aligned_articles, outside_passages, reused_copy
 from .write import write_site
 
 
@@ -78,9 +78,12 @@ def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Resul
     started = time.perf_counter()
     archive = load_archive(source, jobs)
     loaded = time.perf_counter()
-    statements = shared_statements(archive, cache, progress, jobs)
+    # Worker processes align the articles while this one matches statements: neither needs the other.
+    alignments, statements = aligned_articles(
+        archive, jobs, meanwhile=lambda: shared_statements(archive, cache, progress, jobs)
+    )
     matched = time.perf_counter()
-    statements, reuse = find_reuse(archive, statements, cache, jobs)
+    statements, reuse = find_reuse(archive, statements, alignments)
     reused = time.perf_counter()
     comparison = compare(archive, statements, reuse)
     result = Result(archive, comparison)
@@ -130,19 +133,19 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
 
 
 def find_reuse(
-    archive: Archive, statements: list[SharedStatement], cache: Cache, jobs: int
+    archive: Archive, statements: list[SharedStatement], alignments: Alignments
 ) -> tuple[list[SharedStatement], Reuse]:
     """The reused copy, and the statements without the sentences its passages hold whole."""
     taken = {name for s in statements for name in (s.id, *s.aliases)} | {c.id for c in archive.claims}
-    reuse = reused_copy(archive, taken, cache, jobs)
-    return outside_passages(statements, reuse)
+    return outside_passages(statements, reused_copy(archive, alignments, taken))
 
 
 def compared(archive: Archive, cache: Cache | None = None, jobs: int = 1) -> Comparison:
     """Match, find reused copy and compare, as a build does, untimed: for scripts and tests."""
-    cache = cache or Cache()
-    statements, reuse = find_reuse(archive, shared_statements(archive, cache, jobs=jobs), cache, jobs)
-    return compare(archive, statements, reuse)
+    alignments, statements = aligned_articles(
+        archive, jobs, lambda: shared_statements(archive, cache or Cache(), jobs=jobs)
+    )
+    return compare(archive, *find_reuse(archive, statements, alignments))
 
 
 def claims_found_before(output: Path) -> dict[str, int]:

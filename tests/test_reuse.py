@@ -14,7 +14,7 @@ from parallax.cli import main
 from parallax.evaluate import evaluate_reuse, load_reuse_labels
 from parallax.model import Archive
 from parallax.pipeline import compared
-from parallax.reuse import reused_copy
+from parallax.reuse import aligned_articles, reused_copy
 from parallax.reuse.align import Vocabulary
 from parallax.reuse.thresholds import MAX_SOURCES
 
@@ -124,7 +124,8 @@ def test_a_paragraph_carried_by_many_papers_is_one_group_with_an_occurrence_in_e
     for day in range(2, 9):
         opening = f"From our correspondent, day {day}."
         small.article(f"paper-{day}", f"Paper {day}", "Damages", day, f"{opening}\n\n{WIRE}")
-    reuse = reused_copy(small.load(), set())
+    archive = small.load()
+    reuse = reused_copy(archive, aligned_articles(archive, 1, lambda: None)[0], set())
     carrying = [p for p in reuse.passages if any("ordered the newspaper to pay" in o.text for o in p.occurrences)]
     assert len(carrying) == 1
     assert {o.article for o in carrying[0].occurrences} == {"wire-zero", *(f"paper-{d}" for d in range(2, 9))}
@@ -174,7 +175,7 @@ def test_reuse_is_found_in_any_script():
     first = dataclasses.replace(article_from(wire, "wire"), language="ur")
     second = dataclasses.replace(article_from(paper, "paper"), language="ur", published=datetime.date(2024, 1, 2))
     archive = Archive(story=None, articles=(first, second), claims=())  # type: ignore[arg-type]
-    reuse = reused_copy(archive, set())
+    reuse = reused_copy(archive, aligned_articles(archive, 1, lambda: None)[0], set())
     (passage,) = reuse.passages
     occurrence = next(o for o in passage.occurrences if o.article == "paper")
     assert [paper[s:e] for s, e in occurrence.rewritten] == ["بدھ"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..compare import ArticleSummary, Comparison
@@ -113,8 +114,8 @@ def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraph
             "url": archive.story.url,
             "licence": archive.story.licence,
         },
-        "articles": [article_entry(summary) for summary in comparison.summaries],
-        "claims": [
+        "articles": (article_entry(summary) for summary in comparison.summaries),
+        "claims": (
             {
                 "id": row.claim.id,
                 "statement": row.claim.statement,
@@ -131,8 +132,8 @@ def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraph
                 ],
             }
             for row in comparison.coverage
-        ],
-        "shared": [
+        ),
+        "shared": (
             {
                 "id": s.id,
                 "aliases": list(s.aliases),
@@ -143,21 +144,34 @@ def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraph
             }
             for aligned, statements in ((False, comparison.shared), (True, comparison.passages))
             for s in statements
-        ],
+        ),
     }
-    # One line: pretty-printing is done in Python, and takes ten times as long on a large archive.
-    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+    return one_line_json(data)
+
+
+def one_line_json(document: dict) -> bytes:
+    """Exactly json.dumps(document) and a newline, as UTF-8, made one entry at a time of each list
+    given as a generator: a large archive's export is never held whole as objects and as text.
+    One line: pretty-printing is done in Python, and takes ten times as long on a large archive."""
+    fields = []
+    for key, value in document.items():
+        if isinstance(value, Iterator):
+            entries = b", ".join(json.dumps(entry, ensure_ascii=False).encode("utf-8") for entry in value)
+            fields.append(json.dumps(key).encode("utf-8") + b": [" + entries + b"]")
+        else:
+            fields.append(json.dumps({key: value}, ensure_ascii=False).encode("utf-8")[1:-1])
+    return b"{" + b", ".join(fields) + b"}\n"
 
 
 def occurrence_lines(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> bytes:
     """Every occurrence of every statement, claims found in one article only included, a line each."""
-    lines = []
-    for aligned, statements in ((False, comparison.statements), (True, comparison.passages)):
-        for statement in statements:
-            for occurrence in statement.occurrences:
-                line = occurrence_line(statement, occurrence, archive, paragraphs, aligned)
-                lines.append(json.dumps(line, ensure_ascii=False))
-    return ("\n".join(lines) + "\n" if lines else "").encode("utf-8")
+    return b"".join(
+        json.dumps(occurrence_line(statement, occurrence, archive, paragraphs, aligned), ensure_ascii=False).encode()
+        + b"\n"
+        for aligned, statements in ((False, comparison.statements), (True, comparison.passages))
+        for statement in statements
+        for occurrence in statement.occurrences
+    )
 
 
 def occurrence_line(

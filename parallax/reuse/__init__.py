@@ -1,7 +1,7 @@
 """Stage 4: copy that articles reuse from each other, found even where it is rewritten.
 
 1. Each article is indexed by runs of words; each is aligned with the few earlier articles it
-   shares most runs with (`sources`).
+   shares most runs with (`sources`), by worker processes while the build matches statements.
 2. Each pair is aligned word by word (`align`): passages that may start and end inside a
    sentence, bridging words swapped, added or dropped.
 3. The passages are grouped across articles (`group`): one shared entry of kind "passage" per
@@ -19,36 +19,48 @@ import dataclasses
 import functools
 from array import array
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from ..cache import Cache
 from ..match.group import unique_id
 from ..match.spans import WORD, fold
-from ..model import Archive, Article, ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement
-from ..parallel import map_numbers
+from ..model import Archive, ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement
+from ..parallel import Other, map_numbers_meanwhile
 from .align import Passage, Tokens, Vocabulary, align, derivation, positions
 from .group import Stretch, occurrences, passage_groups
 from .sources import source_candidates
 
 
-def reused_copy(archive: Archive, taken: set[str], cache: Cache | None = None, jobs: int = 1) -> Reuse:
-    """The passages articles reuse from each other, and what each article reuses.
+@dataclass(frozen=True)
+class Alignments:
+    """Every article aligned with its sources, before the passages are grouped."""
 
-    `taken`: the ids already given (claims, statements); passages get others. `jobs`: how many
-    processes may share the alignments."""
-    cache = cache or Cache()
-    articles = archive.articles
+    tokens: dict[str, Tokens]  # article id -> its words
+    sources: list[tuple[int, ...]]  # for each article, the numbers of the articles it was aligned with
+    passages: list[list[list]]  # for each article, for each of its sources, its passages as rows (passage_row)
+
+
+def aligned_articles(archive: Archive, jobs: int, meanwhile: Callable[[], Other]) -> tuple[Alignments, Other]:
+    """Each article aligned with its sources, by `jobs` processes, while this one does `meanwhile()`."""
     vocabulary = Vocabulary()
-    spans = {article.id: vocabulary.tokens(article.text) for article in articles}
-    keys = [spans[article.id].words for article in articles]
-    sources = source_candidates(keys, vocabulary.lots)
-    task = functools.partial(aligned_with_sources, articles, keys, sources, cache)
-    alignments = map_numbers(task, len(articles), jobs)
+    tokens = {article.id: vocabulary.tokens(article.text) for article in archive.articles}
+    keys = [tokens[article.id].words for article in archive.articles]
+    sources = source_candidates(keys)
+    task = functools.partial(aligned_with_sources, keys, sources)
+    passages, other = map_numbers_meanwhile(task, len(keys), jobs, meanwhile)
+    return Alignments(tokens, sources, passages), other
+
+
+def reused_copy(archive: Archive, alignments: Alignments, taken: set[str]) -> Reuse:
+    """The passages articles reuse from each other, grouped, and what each article reuses.
+
+    `taken`: the ids already given (claims, statements); passages get others."""
+    articles, spans = archive.articles, alignments.tokens
     stretches: list[tuple[Stretch, Stretch]] = []
     derivations: dict[str, list[Derivation]] = defaultdict(list)
     for number, article in enumerate(articles):
-        for source, rows in zip(sources[number], alignments[number]):
+        for source, rows in zip(alignments.sources[number], alignments.passages[number]):
             origin = articles[source]
-            cache.keep("passages", (origin.text, article.text), rows)  # a worker's cache is its own
             passages = [passage_of_row(row) for row in rows]
             # Published the same day, either may have taken from the other: both are said.
             same_day = origin.published == article.published
@@ -57,29 +69,18 @@ def reused_copy(archive: Archive, taken: set[str], cache: Cache | None = None, j
                 stretches.append(
                     (derived, stretch(origin.id, passage.flipped(), spans, article.id if same_day else None))
                 )
-            derivations[article.id].append(derivation(article.id, origin.id, keys[number], keys[source], passages))
+            words, source_words = spans[article.id].words, spans[origin.id].words
+            derivations[article.id].append(derivation(article.id, origin.id, words, source_words, passages))
             if same_day:
                 flipped = [p.flipped() for p in passages]
-                derivations[origin.id].append(derivation(origin.id, article.id, keys[source], keys[number], flipped))
+                derivations[origin.id].append(derivation(origin.id, article.id, source_words, words, flipped))
     return Reuse(grouped(stretches, archive, spans, taken), article_reuse(archive, stretches, derivations, spans))
 
 
-def aligned_with_sources(
-    articles: tuple[Article, ...], keys: list[array], sources: list[tuple[int, ...]], cache: Cache, number: int
-) -> list[list]:
-    """Article `number` aligned with each of its sources: the passages of each pair, as lists."""
-    return [
-        cache.remember(
-            "passages",
-            (articles[source].text, articles[number].text),
-            functools.partial(alignment_rows, keys[source], keys[number]),
-        )
-        for source in sources[number]
-    ]
-
-
-def alignment_rows(source: array, derived: array) -> list[list]:
-    return [passage_row(passage) for passage in align(source, derived)]
+def aligned_with_sources(keys: list[array], sources: list[tuple[int, ...]], number: int) -> list[list]:
+    """Article `number` aligned with each of its sources: the passages of each pair, as lists
+    (which cross from a worker process quicker than objects)."""
+    return [[passage_row(p) for p in align(keys[source], keys[number])] for source in sources[number]]
 
 
 def grouped(
@@ -138,7 +139,7 @@ def article_reuse(
 
 
 def passage_row(passage: Passage) -> list:
-    """A passage as lists, for the cache: [source, derived, verbatim, rewritten, source's verbatim, source's rewritten]."""
+    """A passage as lists: [source, derived, verbatim, rewritten, source's verbatim, source's rewritten]."""
     runs = (passage.verbatim, passage.rewritten, passage.source_verbatim, passage.source_rewritten)
     return [list(passage.source), list(passage.derived), *([list(run) for run in kind] for kind in runs)]
 

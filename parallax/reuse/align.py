@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -34,7 +33,6 @@ from .thresholds import (
     MIN_VERBATIM_WORDS,
     PARTIALLY_SCORE,
     SEED_WORDS,
-    SOURCE_SAMPLE,
     WHOLLY_SCORE,
 )
 
@@ -83,19 +81,13 @@ class Passage:
 
 
 class Vocabulary:
-    """Words as numbers, the same number for the same word: quicker to hash and compare. Each
-    word also draws a lot from its letters (so the same in every build), 0 to SOURCE_SAMPLE - 1."""
+    """Words as numbers, the same number for the same word: quicker to hash and compare."""
 
     def __init__(self):
         self.numbers: dict[str, int] = {}
-        self.lots: list[int] = []
 
     def number(self, key: str) -> int:
-        found = self.numbers.get(key)
-        if found is None:
-            found = self.numbers[key] = len(self.lots)
-            self.lots.append(zlib.crc32(key.encode()) % SOURCE_SAMPLE)
-        return found
+        return self.numbers.setdefault(key, len(self.numbers))
 
     def tokens(self, text: str) -> Tokens:
         """The words of a text: what stands between spaces, from its first letter or digit to its

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 # Finding which articles to align: word runs both share.
-SOURCE_GRAM_WORDS = 3  # articles are indexed by runs of this many words...
-SOURCE_SAMPLE = 2  # ...one run in this many, chosen by its first word, so the index stays small
+SOURCE_GRAM_WORDS = 3  # articles are indexed by runs of this many words
 SOURCE_CARRIERS = 8  # a run is looked up among the first this many articles that carry it
-MIN_SHARED_GRAMS = 2  # two articles sharing fewer indexed runs than this are not aligned
 MAX_SOURCES = 4  # each article is aligned with at most this many earlier ones, those it shares most with
 
 # Aligning two articles.
