@@ -399,6 +399,18 @@ def best_feature_lines(results: list[Result], labels: list[str]) -> list[str]:
     return lines
 
 
+def own_labels(scores: list[float], gold: list[str]) -> str:
+    """How the labels the build gives (fixed thresholds on the score, in parallax/reuse/thresholds.py) score."""
+    thresholds = parallax("reuse.thresholds")
+    three = [predict_three_way(score, (thresholds.PARTIALLY_SCORE, thresholds.WHOLLY_SCORE)) for score in scores]
+    two = [two_way(label) for label in three]
+    return (
+        f"The build's own labels (score thresholds {thresholds.PARTIALLY_SCORE} / {thresholds.WHOLLY_SCORE}): "
+        f"two-way macro F1 {macro_f1([two_way(g) for g in gold], two, ('derived', 'ND')):.3f}, "
+        f"three-way {macro_f1(gold, three, ('WD', 'PD', 'ND')):.3f}"
+    )
+
+
 def report(
     pairs: list[Pair],
     results: list[Result],
@@ -417,7 +429,7 @@ def report(
         *best_feature_lines(results, labels),
         "Time for the pairs: " + ", ".join(f"{name} {s:.1f} s" for name, s in seconds.items()),
     ]
-    lines += [f"Skipped: {note}" for note in notes]
+    lines += notes
     lines += ["", f"`{command}`, {datetime.date.today().isoformat()}"]
     return "\n".join(lines)
 
@@ -446,9 +458,11 @@ def main() -> None:
         try:
             values, seconds[name] = run(DETECTORS[name], pairs)
         except Skipped as why:
-            notes.append(f"{name}: {why}")
+            notes.append(f"Skipped: {name}: {why}")
             continue
         results += [evaluate(name, feature, found, labels, fold_of) for feature, found in values.items()]
+        if name == "parallax":
+            notes.append(own_labels(values["score"], labels))
     command = " ".join([".venv/bin/python", "bench/reuse.py", *sys.argv[1:]])
     text = report(pairs, results, seconds, notes, arguments.folds, command)
     print(text)
