@@ -77,6 +77,12 @@ class Cache:
         """Keep a result computed elsewhere: by a worker process, whose cache is its own."""
         self.results[self.key(kind, inputs)] = json.dumps(value)
 
+    def released(self) -> bytes:
+        """Everything kept, as saved(); the cache is empty after."""
+        data = self.saved()
+        self.results = {}
+        return data
+
     def saved(self) -> bytes:
         """Everything kept, as an SQLite database file, sorted so that the same results give the same bytes."""
         database = sqlite3.connect(":memory:")

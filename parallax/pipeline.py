@@ -39,7 +39,7 @@ class Result:
     def summary(self, output: Path | None) -> str:
         line = (
             f"{len(self.archive.articles)} articles, {len(self.archive.claims)} claims, {len(self.comparison.shared)} shared "
-            f"statements ({len(self.comparison.uncovered)} without a claim)"
+            f"statements ({len(self.comparison.uncovered)} without a claim), {len(self.comparison.passages)} reused passages"
         )
         if output is None:
             return f"Checked: {line}, {len(self.warnings)} warnings in {self.seconds:.2f} s"
@@ -121,9 +121,11 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
         if not templates.is_dir():
             raise ArchiveError(templates, "no templates folder: name one with --templates DIR")
         result = checked(source, output, cache, jobs)
+        # Saved before rendering, and let go: rendering a large archive needs the memory.
+        saved_cache = cache.released()
         rendering = time.perf_counter()
         files = render_site(result.archive, result.comparison, templates, jobs)
-        files[CACHE_FILE] = cache.saved()
+        files[CACHE_FILE] = saved_cache
         writing = time.perf_counter()
         result.files = len(files)
         result.written = write_site(files, output)
