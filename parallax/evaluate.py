@@ -66,12 +66,18 @@ class Report:
         return rows
 
 
-def load_labels(path: Path, archive: Archive) -> list[Labelled]:
-    """Read a labelled set; articles are named by their id or its first word."""
+def articles_by_name(archive: Archive) -> dict[str, Article]:
+    """Each article by its id, and by its id's first word where that names one article first."""
     by_name: dict[str, Article] = {}
     for article in archive.articles:
         by_name[article.id] = article
         by_name.setdefault(article.id.split("-")[0], article)
+    return by_name
+
+
+def load_labels(path: Path, archive: Archive) -> list[Labelled]:
+    """Read a labelled set; articles are named by their id or its first word."""
+    by_name = articles_by_name(archive)
     labels = []
     for entry in parse_yaml(read_text(path), path):
         spans: dict[str, list[Span]] = defaultdict(list)
@@ -211,10 +217,7 @@ BRACKETED = re.compile(r"\[([^\]]*)\]")
 
 def load_reuse_labels(path: Path, archive: Archive) -> list[LabelledReuse]:
     """Read a labelled set of reused copy; articles are named by their id or its first word."""
-    by_name: dict[str, Article] = {}
-    for article in archive.articles:
-        by_name[article.id] = article
-        by_name.setdefault(article.id.split("-")[0], article)
+    by_name = articles_by_name(archive)
     labels = []
     for entry in parse_yaml(read_text(path), path):
         derived, source = (by_name.get(entry[key]) for key in ("derived", "source"))

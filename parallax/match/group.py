@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from ..model import Claim, Occurrence
 from .links import Node, best_window, order_key, same_place
-from .spans import QUOTED, SENTENCE, Place, covered_length, fold, inside, overlaps
+from .spans import QUOTED, SENTENCE, Place, clusters, covered_length, fold, inside, overlaps
 from .thresholds import REPEATED_SHARE, SAME_MIN_SCORE
 
 
@@ -113,16 +113,7 @@ def representatives(
         by_article[place.article].append(place)
     for article, places in by_article.items():
         places.sort(key=order_key)
-        clusters: list[list[Place]] = []
-        reach = 0  # where the last cluster ends
-        for place in places:
-            if clusters and place.start < reach:
-                clusters[-1].append(place)
-                reach = max(reach, place.end)
-            else:
-                clusters.append([place])
-                reach = place.end
-        for cluster in clusters:
+        for cluster in clusters(places):
             best = min(cluster, key=lambda p: (p.rank, -(p.end - p.start), p.start))
             occurrence = Occurrence(
                 article=article,

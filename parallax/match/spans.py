@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 from ..model import Occurrence
 
@@ -53,3 +53,28 @@ def covered_length(spans: list[tuple[int, int]], within: Occurrence | None = Non
             total += end - start
             reached = end
     return total
+
+
+class Spanning(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+Spanned = TypeVar("Spanned", bound=Spanning)
+
+
+def clusters(spans: list[Spanned]) -> list[list[Spanned]]:
+    """Spans of one article, sorted by start, in runs that overlap: each run one cluster."""
+    found: list[list[Spanned]] = []
+    reach = 0  # where the last cluster ends
+    for span in spans:
+        if found and span.start < reach:
+            found[-1].append(span)
+            reach = max(reach, span.end)
+        else:
+            found.append([span])
+            reach = span.end
+    return found

@@ -7,6 +7,7 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..match.spans import clusters
 from ..model import Occurrence
 from .align import Range, Tokens, positions
 from .thresholds import SAME_PASSAGE_SHARE
@@ -82,16 +83,7 @@ def occurrences(group: list[Stretch], texts: dict[str, str], words: dict[str, To
     found = []
     for article, stretches in by_article.items():
         stretches.sort(key=lambda s: (s.start, s.end))
-        clusters: list[list[Stretch]] = []
-        reach = 0
-        for stretch in stretches:
-            if clusters and stretch.start < reach:
-                clusters[-1].append(stretch)
-                reach = max(reach, stretch.end)
-            else:
-                clusters.append([stretch])
-                reach = stretch.end
-        for cluster in clusters:
+        for cluster in clusters(stretches):
             found.append(occurrence(article, cluster, texts[article], words[article]))
     return found
 
