@@ -86,7 +86,8 @@ class Places:
     given out before a claim covered the statement still finds it."""
 
     def __init__(self, statements: tuple[SharedStatement, ...]):
-        self.anchors: dict[tuple[str, Occurrence], tuple[str, ...]] = {}
+        # Keyed by where the occurrence stands: cheaper to hash than the occurrence itself.
+        self.anchors: dict[tuple[str, str, int, int], tuple[str, ...]] = {}
         for statement in statements:
             seen: dict[str, int] = defaultdict(int)
             for occurrence in statement.occurrences:
@@ -94,14 +95,16 @@ class Places:
                 suffix = f"-{seen[occurrence.article]}" if seen[occurrence.article] > 1 else ""
                 # The statement's own id last, right before the text it marks.
                 names = (*statement.aliases, statement.id)
-                self.anchors[statement.id, occurrence] = tuple(f"s-{name}{suffix}" for name in names)
+                self.anchors[statement.id, occurrence.article, occurrence.start, occurrence.end] = tuple(
+                    f"s-{name}{suffix}" for name in names
+                )
 
     def anchor(self, statement: SharedStatement, occurrence: Occurrence) -> str:
-        return self.anchors[statement.id, occurrence][-1]
+        return self.anchors[statement.id, occurrence.article, occurrence.start, occurrence.end][-1]
 
     def all_anchors(self, statement: SharedStatement, occurrence: Occurrence) -> tuple[str, ...]:
         """The ids it answers to from earlier builds, then its own."""
-        return self.anchors[statement.id, occurrence]
+        return self.anchors[statement.id, occurrence.article, occurrence.start, occurrence.end]
 
     def link(self, statement: SharedStatement, occurrence: Occurrence) -> str:
         return f"{article_page(occurrence.article)}#{self.anchor(statement, occurrence)}"

@@ -26,7 +26,7 @@ class Showcase:
         self.environment = environment
         self.chosen: dict[str, tuple[tuple[Occurrence, ...], Counter]] = {}
         self.rendered: dict[tuple, Markup] = {}
-        self.first_in: dict[str, list[Occurrence]] = {}  # statement id -> its first occurrence in each article
+        self.first_in: dict[str, dict[str, Occurrence]] = {}  # statement id -> article id -> its first occurrence
 
     def others(self, statement: SharedStatement, article_id: str | None) -> tuple[list[Occurrence], int]:
         if statement.id not in self.chosen:
@@ -36,17 +36,25 @@ class Showcase:
         rest = len(statement.occurrences) - per_article[article_id]
         return shown, rest - len(shown)
 
-    def carriers(self, statement: SharedStatement, occurrence: Occurrence) -> tuple[list[Occurrence], int]:
-        """A passage's first occurrences in other articles than this occurrence's and its source's:
-        at most OTHERS_SHOWN, and how many more articles carry it."""
+    def first_occurrences(self, statement: SharedStatement) -> dict[str, Occurrence]:
+        """Article id -> a statement's first occurrence there, in archive order."""
         if statement.id not in self.first_in:
             first: dict[str, Occurrence] = {}
             for other in statement.occurrences:
                 first.setdefault(other.article, other)
-            self.first_in[statement.id] = list(first.values())
-        everyone = self.first_in[statement.id]
+            self.first_in[statement.id] = first
+        return self.first_in[statement.id]
+
+    def source(self, statement: SharedStatement, occurrence: Occurrence) -> Occurrence | None:
+        """Where a reused passage's source carries it; None where this occurrence is the source."""
+        return self.first_occurrences(statement).get(occurrence.source) if occurrence.source else None
+
+    def carriers(self, statement: SharedStatement, occurrence: Occurrence) -> tuple[list[Occurrence], int]:
+        """A passage's first occurrences in other articles than this occurrence's and its source's:
+        at most OTHERS_SHOWN, and how many more articles carry it."""
+        everyone = self.first_occurrences(statement)
         shown = []
-        for other in everyone:
+        for other in everyone.values():
             if other.article not in (occurrence.article, occurrence.source):
                 shown.append(other)
                 if len(shown) == OTHERS_SHOWN:
@@ -71,11 +79,6 @@ def showcase(statement: SharedStatement) -> tuple[Occurrence, ...]:
     first = distinct_wordings(statement.occurrences)[: OTHERS_SHOWN + 1]
     chosen = set(map(id, first))
     return tuple(first + [o for o in statement.occurrences if id(o) not in chosen][: OTHERS_SHOWN + 1])
-
-
-def source_occurrence(statement: SharedStatement, occurrence: Occurrence) -> Occurrence | None:
-    """Where a reused passage's source carries it; None where this occurrence is the source."""
-    return next((o for o in statement.occurrences if o.article == occurrence.source), None)
 
 
 @functools.cache

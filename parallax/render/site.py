@@ -43,7 +43,6 @@ from .showcase import (
     UNCOVERED_SHOWN,
     Showcase,
     not_carrying,
-    source_occurrence,
     wordings,
 )
 from .words import count, language_name, long_date, percent, plural
@@ -176,7 +175,6 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         capture_file=capture_file,
         occurrence_link=places.link,
         wordings=wordings,
-        source_occurrence=source_occurrence,
         not_carrying=functools.partial(not_carrying, archive),
         listed_at_most=LISTED_AT_MOST,
         listed_sources=LISTED_SOURCES,
@@ -190,7 +188,9 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         latest=max(article.published for article in archive.articles),
     )
     showcase = Showcase(environment)
-    environment.globals.update(renderings=showcase.renderings, other_carriers=showcase.carriers)
+    environment.globals.update(
+        renderings=showcase.renderings, other_carriers=showcase.carriers, source_occurrence=showcase.source
+    )
     environment.filters.update(
         long_date=long_date, percent=percent, language_name=language_name, count=count, plural=plural
     )
