@@ -18,7 +18,7 @@ from parallax.reuse import aligned_articles, reused_copy
 from parallax.reuse.align import Vocabulary
 from parallax.reuse.thresholds import MAX_SOURCES
 
-from conftest import article_from
+from conftest import MINISTRY, article_from
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -132,6 +132,21 @@ def test_a_paragraph_carried_by_many_papers_is_one_group_with_an_occurrence_in_e
     # Each paper is aligned with a few earlier ones only, however many carry the paragraph.
     assert all(len(r.sources) <= MAX_SOURCES for r in reuse.articles.values())
     assert reuse.articles["paper-8"].label == "wholly"
+
+
+def test_a_paper_made_of_two_wire_stories_is_aligned_with_both_however_many_carry_the_first(small):
+    small.claims("[]")
+    small.article("wire-a", "Wire A", "Damages", 1, WIRE)
+    small.article("wire-b", "Wire B", "Talks", 1, f"{MINISTRY}, a spokesman said on Saturday evening in Geneva.")
+    for day in range(2, 6):  # the first wire story again and again: it outweighs the second
+        small.article(f"copy-{day}", f"Paper {day}", "Damages", day, WIRE)
+    small.article("merged-9", "The Merger", "Two stories", 9, f"{WIRE}\n\n{MINISTRY}, a spokesman said on Saturday.")
+    archive = small.load()
+    reuse = reused_copy(archive, aligned_articles(archive, 1, lambda: None)[0], set())
+    sources = {d.source for d in reuse.articles["merged-9"].sources}
+    assert "wire-b" in sources and sources & {"wire-a", "copy-2", "copy-3", "copy-4", "copy-5"}
+    assert len(sources) <= MAX_SOURCES
+    assert reuse.articles["merged-9"].share > 0.9  # both stories' words are found reused
 
 
 def test_a_sentence_found_shared_inside_a_passage_is_the_passage_and_its_address_still_works(site):

@@ -5,7 +5,8 @@ from __future__ import annotations
 # Finding which articles to align: word runs both share.
 SOURCE_GRAM_WORDS = 3  # articles are indexed by runs of this many words
 SOURCE_CARRIERS = 8  # a run is looked up among the first this many articles that carry it
-MAX_SOURCES = 4  # each article is aligned with at most this many earlier ones, those it shares most with
+MAX_SOURCES = 4  # each article is aligned with at most this many earlier ones, those that together share most
+CONSIDERED_SOURCES = 16  # ...chosen among this many, those that share most on their own
 
 # Aligning two articles.
 SEED_WORDS = 2  # words in a run both texts share that proposes an alignment
