@@ -245,7 +245,7 @@ def measure(count: int, work: Path) -> dict:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| N | Parallax full build | peak memory, all processes (the main one's and its largest worker's own peaks, added) | load / match / reuse / compare / render / write | shared statements / passages "
+        "| N | Parallax full build | peak memory of all processes (in brackets: the main one's and its largest worker's own peaks, added) | load / match / reuse / compare / render / write | shared statements / passages "
         "| rebuild after adding 1 | Pelican | Hugo |",
         "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
