@@ -23,7 +23,7 @@ from .match import shared_statements
 from .model import Archive, ArchiveError, Reuse, SharedStatement
 from .render import ARCHIVE_JSON, render_site
 from .reuse import Alignments, aligned_articles, outside_passages, reused_copy
-from .write import write_site
+from .write import Staging
 
 
 @dataclass
@@ -124,11 +124,13 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
         # Saved before rendering, and let go: rendering a large archive needs the memory.
         saved_cache = cache.released()
         rendering = time.perf_counter()
-        files = render_site(result.archive, result.comparison, templates, jobs)
-        files[CACHE_FILE] = saved_cache
-        writing = time.perf_counter()
-        result.files = len(files)
-        result.written = write_site(files, output)
+        # Pages are written into a new site beside the output as they are made, by whichever
+        # process makes them; the new site replaces the old only once it is whole.
+        with Staging(output) as staging:
+            made = render_site(result.archive, result.comparison, templates, staging.put, jobs)
+            result.written = made.written + staging.put(CACHE_FILE, saved_cache)
+            result.files = made.files + 1
+            writing = time.perf_counter()
         result.stages.update(render=writing - rendering, write=time.perf_counter() - writing)
         result.seconds = time.perf_counter() - started
         return result

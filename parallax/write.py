@@ -1,4 +1,4 @@
-"""Stage 6: put the rendered files on disk, all at once.
+"""Stage 7: put the rendered files on disk, each as it is made, the site swapped in at once.
 
 The new site is made in a folder beside the output and then swapped in, so that a failed or
 interrupted build never leaves a half-written site where the old one was. A file whose bytes
@@ -19,25 +19,38 @@ def staging_prefix(output: Path) -> str:
     return f".{output.name}-new-"
 
 
-def write_site(files: dict[str, bytes], output: Path) -> int:
-    """Replace `output` with exactly `files`; return how many files were written anew."""
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(output), dir=output.parent))
-    written = 0
-    try:
-        staging.chmod(0o755)  # mkdtemp makes it private; a static host must be able to read it
-        for path, content in sorted(files.items()):
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not link_unchanged(output / path, target, content):
-                target.write_bytes(content)
-                written += 1
-        swap(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return written
+class Staging:
+    """The new site, made file by file in a folder beside the output (by several processes if
+    need be), then swapped in whole, or thrown away if the build fails:
+
+        with Staging(output) as staging:
+            staging.put("index.html", page)
+    """
+
+    def __init__(self, output: Path):
+        self.output = output.absolute()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=staging_prefix(self.output), dir=self.output.parent))
+        self.folder.chmod(0o755)  # mkdtemp makes it private; a static host must be able to read it
+
+    def put(self, path: str, content: bytes) -> bool:
+        """Write one file of the new site; True if written anew, False if the old one was linked."""
+        target = self.folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if link_unchanged(self.output / path, target, content):
+            return False
+        target.write_bytes(content)
+        return True
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        """Swap the new site in if all went well; else throw it away, the old site untouched."""
+        if error_type is None:
+            swap(self.folder, self.output)
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def link_unchanged(old: Path, new: Path, content: bytes) -> bool:

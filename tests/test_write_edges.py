@@ -1,5 +1,5 @@
 """Putting the site on disk: folders made as needed, the count of files written, where the new
-site is made, and links never followed out of the site.
+site is made, links never followed out of the site, and a failed build leaving the old site.
 
 Found by mutation testing (see "Mutation testing" in README.md): each test states a behaviour
 that a changed line in parallax/write.py would break without any other test noticing.
@@ -9,7 +9,13 @@ import os
 
 from parallax import write
 from parallax.serve import made_by_build
-from parallax.write import write_site
+from parallax.write import Staging
+
+
+def write_site(files: dict[str, bytes], output) -> int:
+    """Write a site as a build does; how many files were written anew."""
+    with Staging(output) as staging:
+        return sum(staging.put(path, content) for path, content in sorted(files.items()))
 
 
 def test_the_output_folder_its_parents_and_deep_folders_in_the_site_are_made(tmp_path):
@@ -52,3 +58,16 @@ def test_a_link_in_the_old_site_is_never_followed_to_keep_a_file_from_outside(tm
     assert not page.is_symlink() and page.read_bytes() == b"same bytes"
     assert not os.path.samefile(page, outside)
     assert outside.read_bytes() == b"same bytes"
+
+
+def test_a_build_that_fails_while_writing_leaves_the_old_site_and_nothing_beside_it(tmp_path):
+    output = tmp_path / "site"
+    write_site({"index.html": b"old"}, output)
+    try:
+        with Staging(output) as staging:
+            staging.put("index.html", b"new")
+            raise RuntimeError("a template failed")
+    except RuntimeError:
+        pass
+    assert (output / "index.html").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

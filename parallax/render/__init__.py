@@ -1,4 +1,5 @@
-"""Stage 5: turn the archive and its comparison into the site's files, in memory.
+"""Stage 6: turn the archive and its comparison into the site's files, each handed to the writer
+as it is made.
 
 addresses: where each page stands; site: every file, from the templates; body: an article's text
 cut at its statements; showcase: which wordings a page names; maps: the overview's heat maps;

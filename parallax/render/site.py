@@ -1,4 +1,4 @@
-"""Every file of the site, rendered in memory from the templates in the archive's `templates/`.
+"""Every file of the site, rendered from the templates in the archive's `templates/`.
 
 Links between pages are relative, so the site works from any host, under any sub-path, and
 straight from disk; the few addresses a standard wants absolute (canonical, share cards, sitemap,
@@ -11,7 +11,9 @@ import base64
 import functools
 import hashlib
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
@@ -60,36 +62,51 @@ class Pages:
         return self.environment.get_template(template).render(root=root, path=path, **context).encode("utf-8")
 
 
-def render_site(archive: Archive, comparison: Comparison, templates: Path, jobs: int = 1) -> dict[str, bytes]:
-    """Every file of the site: its path relative to the site root, and its bytes.
+class Written(NamedTuple):
+    files: int  # how many files the site has
+    written: int  # how many of them were written anew
 
-    `jobs`: how many processes may render the article pages, while this one renders the rest."""
+
+def render_site(
+    archive: Archive, comparison: Comparison, templates: Path, put: Callable[[str, bytes], bool], jobs: int = 1
+) -> Written:
+    """Every file of the site, each handed to `put` with its path relative to the site root;
+    `put` writes it, and says whether it was written anew (see write.Staging).
+
+    `jobs`: how many processes may render the article pages, each handing its pages to `put` as
+    it makes them, so that no process holds them all; this one renders the rest meanwhile."""
     places = Places(comparison.statements_and_passages)
     pages = Pages(templates, archive, comparison, places)
-
-    def article(position: int) -> bytes:
-        summary = comparison.summaries[position]
-        return pages.render(
-            article_page(summary.article.id),
-            "article.html",
-            summary=summary,
-            article=summary.article,
-            rows=body_rows(summary, places),
-            listed_on=article_list_page(position // ARTICLES_PER_PAGE + 1),
-        )
-
-    article_pages, files = map_numbers_meanwhile(
-        article, len(comparison.summaries), jobs, lambda: other_files(pages, archive, comparison, places, templates)
+    task = functools.partial(put_article_page, pages, comparison, places, put)
+    articles_written, files = map_numbers_meanwhile(
+        task, len(comparison.summaries), jobs, lambda: other_files(pages, archive, comparison, places, templates)
     )
-    for summary, html in zip(comparison.summaries, article_pages):
-        files[article_page(summary.article.id)] = html
+    for summary in comparison.summaries:
         if summary.article.capture:
             files[capture_file(summary.article.id)] = summary.article.capture.read_bytes()
     if archive.story.url:
-        listed = sorted(path for path in files if path.endswith(".html") and path not in UNLISTED)
+        article_pages = [article_page(summary.article.id) for summary in comparison.summaries]
+        listed = sorted([*article_pages, *(path for path in files if path.endswith(".html") and path not in UNLISTED)])
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=comparison.summaries[-FEED_ENTRIES:])
-    return files
+    written = sum(articles_written) + sum(put(path, content) for path, content in sorted(files.items()))
+    return Written(len(articles_written) + len(files), written)
+
+
+def put_article_page(
+    pages: Pages, comparison: Comparison, places: Places, put: Callable[[str, bytes], bool], position: int
+) -> bool:
+    """Render the article page at this position in the archive, and hand it to `put`."""
+    summary = comparison.summaries[position]
+    html = pages.render(
+        article_page(summary.article.id),
+        "article.html",
+        summary=summary,
+        article=summary.article,
+        rows=body_rows(summary, places),
+        listed_on=article_list_page(position // ARTICLES_PER_PAGE + 1),
+    )
+    return put(article_page(summary.article.id), html)
 
 
 ARTICLES_FOLDER = "articles/index.html"  # leads to the list of articles, for readers who look for it at articles/
