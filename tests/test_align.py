@@ -115,6 +115,18 @@ def test_any_script_aligns_the_same_way():
     assert len(positions(passage.verbatim)) == 14  # all but the two words the paper added ("according to sources")
 
 
+def test_chinese_written_without_spaces_is_aligned_a_character_at_a_time():
+    # "The court on Tuesday ordered the newspaper to pay the former minister 50,000 pounds in damages."
+    wire = "法院周二判决该报社向前部长赔偿五万英镑损害赔偿金。"
+    # "It is reported that ..." added; "Tuesday" swapped for "Wednesday"; the last words cut.
+    paper = "据报道，法院周三判决该报社向前部长赔偿五万英镑。"
+    found, (passage,) = compare_texts(wire, paper)
+    spans = Vocabulary().tokens(paper)
+    rewritten = "".join(paper[spans.starts[n] : spans.ends[n]] for n in sorted(positions(passage.rewritten)))
+    assert rewritten == "三" and found.label == "wholly"
+    assert paper[spans.starts[passage.derived[0]] :].startswith("法院")  # "it is reported" is its own
+
+
 @pytest.mark.parametrize(
     "one, other",
     [("1,400", "1400"), ("Moscow", "MOSCOW"), ("“Hamas”", "Hamas"), ("اِجلاس", "اجلاس"), ("١٢", "12"), ("ﬁne", "fine")],

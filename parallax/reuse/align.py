@@ -10,7 +10,8 @@ region is aligned word by word. In each text, a word the other has in the same p
 Any script that puts spaces between words works: a word is what stands between spaces, without
 the punctuation and symbols at its edges, and is compared by its letters and digits only (case
 folded, compatibility forms unified, marks such as Urdu's or Arabic's vowel signs dropped, digits
-of every script read as the same digits).
+of every script read as the same digits). Chinese and Japanese, written without spaces, are
+read a character at a time: each Han character and each kana is a word.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ from .thresholds import (
     WHOLLY_SCORE,
 )
 
-WORD = re.compile(r"\w(?:\S*\w)?")  # from a letter or digit to the last one before a space
+UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and Han characters
+# A Han character or kana alone; else from a letter or digit to the last one before a space.
+WORD = re.compile(f"[{UNSPACED}]|[^\\W{UNSPACED}](?:[^\\s{UNSPACED}]*[^\\W{UNSPACED}])?")
 
 
 def word_key(token: str) -> str:
