@@ -172,9 +172,8 @@ class SharedStatement:
 
 @dataclass(frozen=True)
 class Derivation:
-    """How much of one article comes from another one, published no later."""
+    """How much of one article comes from another one (`source`), published no later."""
 
-    article: str
     source: str
     share: float  # of its words, those in passages reused from the source: verbatim or rewritten
     verbatim_share: float  # of its words, those verbatim

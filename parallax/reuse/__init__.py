@@ -70,10 +70,10 @@ def reused_copy(archive: Archive, alignments: Alignments, taken: set[str]) -> Re
                     (derived, stretch(origin.id, passage.flipped(), spans, article.id if same_day else None))
                 )
             words, source_words = spans[article.id].words, spans[origin.id].words
-            derivations[article.id].append(derivation(article.id, origin.id, words, source_words, passages))
+            derivations[article.id].append(derivation(origin.id, words, source_words, passages))
             if same_day:
                 flipped = [p.flipped() for p in passages]
-                derivations[origin.id].append(derivation(origin.id, article.id, source_words, words, flipped))
+                derivations[origin.id].append(derivation(article.id, source_words, words, flipped))
     return Reuse(grouped(stretches, archive, spans, taken), article_reuse(archive, stretches, derivations, spans))
 
 

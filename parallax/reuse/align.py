@@ -206,7 +206,7 @@ def passage_of(chain: list[tuple[int, int]], source: Sequence[int], derived: Seq
 
 
 def align(source: Sequence[int], derived: Sequence[int]) -> list[Passage]:
-    """The passages of `derived` (words, `encoded`) that reuse `source`, in the derived text's order;
+    """The passages of `derived` (word numbers, see Vocabulary) that reuse `source`, in the derived text's order;
     where two would overlap in the derived text, the one with more verbatim words."""
     candidates = []
     for chain in chains(seeds(source, derived)):
@@ -226,7 +226,7 @@ def align(source: Sequence[int], derived: Sequence[int]) -> list[Passage]:
 
 
 def derivation(
-    article: str, source: str, derived_keys: Sequence[int], source_keys: Sequence[int], passages: list[Passage]
+    source: str, derived_keys: Sequence[int], source_keys: Sequence[int], passages: list[Passage]
 ) -> Derivation:
     """How much of a text its passages reuse from a source, and what that makes it.
 
@@ -241,7 +241,7 @@ def derivation(
     share = len(reused) / total
     score = (share + vocabulary) / 2
     label = "wholly" if score >= WHOLLY_SCORE else "partially" if score >= PARTIALLY_SCORE else "not"
-    return Derivation(article, source, share, len(verbatim) / total, vocabulary, score, label)
+    return Derivation(source, share, len(verbatim) / total, vocabulary, score, label)
 
 
 def compare_texts(source: str, derived: str) -> tuple[Derivation, list[Passage]]:
@@ -249,4 +249,4 @@ def compare_texts(source: str, derived: str) -> tuple[Derivation, list[Passage]]
     vocabulary = Vocabulary()
     source_keys, derived_keys = vocabulary.tokens(source).words, vocabulary.tokens(derived).words
     passages = align(source_keys, derived_keys)
-    return derivation("derived", "source", derived_keys, source_keys, passages), passages
+    return derivation("source", derived_keys, source_keys, passages), passages

@@ -62,7 +62,8 @@ def passage_groups(stretches: list[tuple[Stretch, Stretch]], order: dict[str, in
     for places in by_article.values():
         places.sort()
         for number, (_, start, end) in enumerate(places):
-            for later in places[number + 1 :]:
+            for index in range(number + 1, len(places)):  # by index: a slice would copy the rest
+                later = places[index]
                 if later[1] >= end:
                     break
                 union = max(end, later[2]) - start
@@ -103,17 +104,17 @@ def occurrence(article: str, cluster: list[Stretch], text: str, words: Tokens) -
         text=text[start:end],
         # How much of it is the source's own words: 100 where it is the source.
         score=round(100 * len(verbatim) / max(1, inside), 1) if derived else 100.0,
-        verbatim=runs(sorted(verbatim), words),
-        rewritten=runs(sorted(rewritten), words),
+        verbatim=character_spans(sorted(verbatim), words),
+        rewritten=character_spans(sorted(rewritten), words),
         source=source,
     )
 
 
-def runs(positions: list[int], words: Tokens) -> tuple[tuple[int, int], ...]:
+def character_spans(word_positions: list[int], words: Tokens) -> tuple[tuple[int, int], ...]:
     """Word positions as spans of characters: consecutive words one span, spaces between them in."""
     spans: list[tuple[int, int]] = []
     previous = None
-    for position in positions:
+    for position in word_positions:
         if previous is not None and position == previous + 1:
             spans[-1] = (spans[-1][0], words.ends[position])
         else:
