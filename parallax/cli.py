@@ -255,7 +255,7 @@ def add_command(arguments: argparse.Namespace) -> int:
     for statement in shared:
         others = sorted({archive.article(o.article).outlet for o in statement.occurrences if o.article != path.stem})
         mine = next(o for o in statement.occurrences if o.article == path.stem)
-        label = f"claim {statement.claim.id}" if statement.claim else "no claim yet (see `suggest`)"
+        label = f"claim {statement.id}" if statement.claim else "no claim yet (see `suggest`)"
         print(f"- “{short(mine.text, 90)}” ({label}), also in {', '.join(others)}")
     print(f"({time.perf_counter() - started:.2f} s) Next: edit {path} if needed, then `python build.py`.")
     return 0
@@ -265,7 +265,7 @@ def suggest_command(arguments: argparse.Namespace) -> int:
     archive, statements = load_and_match(arguments)
     articles = {article.id: article for article in archive.articles}
     uncovered = [s for s in statements if s.claim is None]
-    taken = {claim.id for claim in archive.claims}
+    taken = {name for claim in archive.claims for name in claim.names}
     if not uncovered:
         print("# Every statement that two or more articles share is covered by a claim.")
     for statement in uncovered:

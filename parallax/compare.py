@@ -3,14 +3,18 @@ carries what, and how each outlet's wording differs from the statement's."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .match.spans import covered_length
-from .model import Archive, Article, ArticleReuse, Claim, Occurrence, Reuse, SharedStatement
+from rapidfuzz import fuzz
+
+from .lineage import Lineage, lineages
+from .match.spans import covered_length, fold
+from .model import Archive, Article, ArticleReuse, Claim, Occurrence, Part, Reuse, SharedStatement
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,10 @@ NOT_REUSED = ArticleReuse(0.0, 0.0, ())  # where reuse was not looked for
 
 @dataclass(frozen=True)
 class CoverageRow:
+    """One part of a claim (a claim of one sentence is one part), and where each article carries it."""
+
     claim: Claim
+    part: Part
     statement: SharedStatement | None  # where it is found; None if nowhere
     cells: tuple[Occurrence | None, ...]  # one per article, in archive order
     # one per outlet, in Comparison.outlets order: where each of its articles carries the claim
@@ -47,6 +54,24 @@ class CoverageRow:
     @property
     def carried_by(self) -> int:
         return sum(cell is not None for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class ClaimCoverage:
+    """A claim, whole: the coverage of each of its parts."""
+
+    claim: Claim
+    rows: tuple[CoverageRow, ...]  # one per part, in order
+
+    @functools.cached_property
+    def cells(self) -> tuple[tuple[Occurrence, ...], ...]:
+        """One per article, in archive order: where it carries any part of the claim."""
+        return tuple(tuple(cell for row in self.rows if (cell := row.cells[n])) for n in range(len(self.rows[0].cells)))
+
+    @property
+    def carried_by(self) -> int:
+        """How many articles carry the claim, or a part of it, in any version."""
+        return sum(bool(cell) for cell in self.cells)
 
 
 @dataclass(frozen=True)
@@ -60,10 +85,12 @@ class Difference:
 
 @dataclass(frozen=True)
 class Variant:
-    """One occurrence's wording compared word by word with its statement's reference wording."""
+    """One occurrence's wording compared word by word with its statement's reference wording:
+    for a claim, the words of the version it is closest to."""
 
     occurrence: Occurrence
     differences: tuple[Difference, ...]
+    version: str | None = None  # the id of that version; None where no claim covers the statement
 
     @property
     def changed_words(self) -> int:
@@ -74,13 +101,14 @@ class Variant:
 class Comparison:
     statements: tuple[SharedStatement, ...]
     summaries: tuple[ArticleSummary, ...]  # in archive order
-    coverage: tuple[CoverageRow, ...]  # one per claim, in claims.yaml order
+    coverage: tuple[CoverageRow, ...]  # one per part of each claim, in claims.yaml order
     variants: dict[str, tuple[Variant, ...]]  # statement id -> one per occurrence
     outlets: tuple[str, ...]  # in the order they first appear in the archive
     articles_per_outlet: tuple[int, ...]  # in the same order
     # similarity[i][j]: the share of outlet i's text in statements and passages it shares with outlet j
     similarity: tuple[tuple[float, ...], ...]
     passages: tuple[SharedStatement, ...] = ()  # reused copy, aligned word by word
+    lineage: dict[str, Lineage] = dataclasses.field(default_factory=dict)  # statement or passage id -> its lineage
 
     @functools.cached_property
     def reused_per_outlet(self) -> tuple[float, ...]:
@@ -92,6 +120,14 @@ class Comparison:
             words[summary.article.outlet] += length
             reused[summary.article.outlet] += summary.reuse.share * length
         return tuple(reused[outlet] / max(1.0, words[outlet]) for outlet in self.outlets)
+
+    @functools.cached_property
+    def claims(self) -> tuple[ClaimCoverage, ...]:
+        """The coverage rows of each claim, in claims.yaml order."""
+        rows: dict[str, list[CoverageRow]] = defaultdict(list)
+        for row in self.coverage:
+            rows[row.claim.id].append(row)
+        return tuple(ClaimCoverage(found[0].claim, tuple(found)) for found in rows.values())
 
     @functools.cached_property
     def shared(self) -> tuple[SharedStatement, ...]:
@@ -128,27 +164,29 @@ def compare(archive: Archive, statements: list[SharedStatement], reuse: Reuse | 
             )
         )
     outlets = tuple(dict.fromkeys(article.outlet for article in archive.articles))
-    by_claim = {s.claim.id: s for s in statements if s.claim}
+    by_part = {s.part.id: s for s in statements if s.part}
     coverage = []
     for claim in archive.claims:
-        found: dict[str, Occurrence] = {}
-        found_as = by_claim.get(claim.id)
-        for occurrence in found_as.occurrences if found_as else ():
-            found.setdefault(occurrence.article, occurrence)
-        cells = tuple(found.get(a.id) for a in archive.articles)
-        per_outlet: dict[str, list[Occurrence]] = defaultdict(list)
-        for article, cell in zip(archive.articles, cells):
-            if cell:
-                per_outlet[article.outlet].append(cell)
-        coverage.append(CoverageRow(claim, found_as, cells, by_outlet=tuple(tuple(per_outlet[o]) for o in outlets)))
+        for part in claim.parts:
+            found: dict[str, Occurrence] = {}
+            found_as = by_part.get(part.id)
+            for occurrence in found_as.occurrences if found_as else ():
+                found.setdefault(occurrence.article, occurrence)
+            cells = tuple(found.get(a.id) for a in archive.articles)
+            per_outlet: dict[str, list[Occurrence]] = defaultdict(list)
+            for article, cell in zip(archive.articles, cells):
+                if cell:
+                    per_outlet[article.outlet].append(cell)
+            coverage.append(
+                CoverageRow(claim, part, found_as, cells, by_outlet=tuple(tuple(per_outlet[o]) for o in outlets))
+            )
     differences = functools.lru_cache(maxsize=None)(word_differences)  # many wordings recur word for word
     variants = {
-        statement.id: tuple(
-            Variant(o, differences(reference_wording(statement), o.text)) for o in statement.occurrences
-        )
+        statement.id: tuple(variant(statement, o, differences) for o in statement.occurrences)
         for statement in statements
     }
     articles_per_outlet = Counter(article.outlet for article in archive.articles)
+    versions = {v.occurrence: v.version for found in variants.values() for v in found}
     return Comparison(
         statements=tuple(statements),
         summaries=tuple(summaries),
@@ -158,6 +196,7 @@ def compare(archive: Archive, statements: list[SharedStatement], reuse: Reuse | 
         articles_per_outlet=tuple(articles_per_outlet[o] for o in outlets),
         similarity=outlet_similarity(archive, [*statements, *passages], outlets),
         passages=tuple(passages),
+        lineage=lineages(archive, [*statements, *passages], versions),
     )
 
 
@@ -204,9 +243,22 @@ def outlet_similarity(
     return tuple(tuple(value / length[row] for value in shared[row]) for row in range(len(outlets)))
 
 
-def reference_wording(statement: SharedStatement) -> str:
-    """What each wording is compared with: the claim's statement, else the first occurrence."""
-    return statement.claim.statement if statement.claim else statement.occurrences[0].text
+def variant(statement: SharedStatement, occurrence: Occurrence, differences=None) -> Variant:
+    """An occurrence compared with the words of its claim's version it is closest to, or, where
+    no claim covers the statement, with its first occurrence."""
+    differences = differences or word_differences
+    if statement.part is None:
+        return Variant(occurrence, differences(statement.occurrences[0].text, occurrence.text))
+    version, words = closest_version(statement.part, occurrence.text)
+    return Variant(occurrence, differences(words, occurrence.text), version)
+
+
+def closest_version(part: Part, wording: str) -> tuple[str, str]:
+    """The version of a part whose words are closest to this wording: (its id, its words)."""
+    if len(part.versions) == 1:
+        return part.versions[0]
+    folded = fold(wording)
+    return max(part.versions, key=lambda version: fuzz.ratio(fold(version[1]), folded))
 
 
 TOKEN = re.compile(r"\S+")

@@ -77,6 +77,8 @@ class Article:
     notes: str | None
     text: str  # the body as plain text, blocks separated by a blank line
     blocks: tuple[Block, ...]
+    # The time of publication with its offset from UTC, where the front matter gives one.
+    published_at: datetime.datetime | None = None
 
     @property
     def display_title(self) -> str:
@@ -86,21 +88,70 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One rendering of a whole statement: the speaker's own words, a translation, a retranslation."""
+
+    id: str  # unique within its claim
+    origin: str | None  # where it comes from, in the curator's words: "the ministry's English statement"
+    language: str | None
+    translated_from: str | None  # the id of the version it was translated from, if it is in the claim
+
+
+@dataclass(frozen=True)
+class Part:
+    """One sentence of a claim, in each version the curator has found: what matching looks for.
+
+    A claim of one sentence is one part, with the claim's id."""
+
+    id: str  # unique across the archive, like a claim's id: articles mark its places with it
+    claim: str  # the id of the claim it belongs to
+    statement: str  # its words in the claim's first version
+    versions: tuple[tuple[str, str], ...]  # (version id, its words), the first version's first
+    renderings: tuple[str, ...]  # other wordings outlets use, in no particular version
+    aliases: tuple[str, ...]  # ids it had before (a claim of its own, merged into this one): they keep working
+    line: int  # where it starts in claims.yaml
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        return (*(words for _, words in self.versions), *self.renderings)
+
+
+@dataclass(frozen=True)
 class Claim:
+    """A statement worth tracking, whole: one or more parts, in one or more versions."""
+
     id: str
-    statement: str
     speaker: str
     channel: str
     kind: str  # one of CLAIM_KINDS
     date: datetime.date | None
-    renderings: tuple[str, ...]
+    parts: tuple[Part, ...]
+    versions: tuple[Version, ...]  # at least one; the first is the one `statement` is in
+    aliases: tuple[str, ...]  # ids the claim had before: their pages lead to this one
     articles: tuple[str, ...]  # the articles the curator has seen it in, to be checked
     notes: str | None
     line: int  # where it starts in claims.yaml
 
     @property
-    def wordings(self) -> tuple[str, ...]:
-        return (self.statement, *self.renderings)
+    def statement(self) -> str:
+        """The whole statement in its first version."""
+        return " ".join(part.statement for part in self.parts)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every id it answers to: its own and its parts', and their former ids."""
+        return (self.id, *self.aliases, *(name for part in self.parts for name in (part.id, *part.aliases)))
+
+    @property
+    def has_parts(self) -> bool:
+        return len(self.parts) > 1
+
+    def version(self, version_id: str) -> Version:
+        return next(version for version in self.versions if version.id == version_id)
+
+
+# The one version of a claim that declares none: its statement, as curated.
+AS_CURATED = Version(id="statement", origin=None, language=None, translated_from=None)
 
 
 # A paraphrase is matched and grouped as a passage is; only its name differs, on its page and in the export.
@@ -147,6 +198,9 @@ class Occurrence:
     verbatim: tuple[tuple[int, int], ...] = ()
     rewritten: tuple[tuple[int, int], ...] = ()
     source: str | None = None
+    # A word or two of the statement quoted in a sentence that points to it ("calling it an
+    # “obscene step”"): found after matching, and never the reason two statements are joined.
+    fragment: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +209,7 @@ class SharedStatement:
 
     id: str
     claim: Claim | None  # None: shared, but no claim covers it yet
+    part: Part | None  # the part of the claim it is; None where no claim covers it
     kind: str  # "quote" or "passage"
     occurrences: tuple[Occurrence, ...]  # sorted by article order in the archive
     # The ids it had before a claim covered it: its places keep answering to them.

@@ -96,19 +96,23 @@ def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Resul
     }
     before = claims_found_before(output) if output else {}
     for row in comparison.coverage:
-        where = f"{source / 'claims.yaml'}:{row.claim.line}: claim '{row.claim.id}'"
+        name = f"claim '{row.claim.id}'" + (f", part '{row.part.id}'," if row.claim.has_parts else "")
+        where = f"{source / 'claims.yaml'}:{row.part.line}: {name}"
         if row.carried_by < 2:
             plural = "s" if row.carried_by != 1 else ""
             hint = ": check its wording, or add a rendering as an outlet words it" if row.carried_by == 0 else ""
             result.warnings.append(f"{where} is found in {row.carried_by} article{plural}, not two or more{hint}")
-        elif row.carried_by < before.get(row.claim.id, 0):
+        elif row.carried_by < before.get(row.part.id, 0):
             result.warnings.append(
-                f"{where} is found in {row.carried_by} articles, {before[row.claim.id]} at the last build"
+                f"{where} is found in {row.carried_by} articles, {before[row.part.id]} at the last build"
             )
-        found = {cell.article for cell in row.cells if cell}
-        for article_id in row.claim.articles:
+    for coverage in comparison.claims:
+        found = {cell.article for cells in coverage.cells for cell in cells}
+        for article_id in coverage.claim.articles:
             if article_id not in found:
-                result.warnings.append(f"{where} is not found in {article_id}, which it lists")
+                result.warnings.append(
+                    f"{source / 'claims.yaml'}:{coverage.claim.line}: claim '{coverage.claim.id}' is not found in {article_id}, which it lists"
+                )
     result.seconds = time.perf_counter() - started
     return result
 
@@ -140,7 +144,9 @@ def find_reuse(
     archive: Archive, statements: list[SharedStatement], alignments: Alignments
 ) -> tuple[list[SharedStatement], Reuse]:
     """The reused copy, and the statements without the sentences its passages hold whole."""
-    taken = {name for s in statements for name in (s.id, *s.aliases)} | {c.id for c in archive.claims}
+    taken = {name for s in statements for name in (s.id, *s.aliases)} | {
+        name for c in archive.claims for name in c.names
+    }
     return outside_passages(statements, reused_copy(archive, alignments, taken))
 
 
@@ -153,10 +159,13 @@ def compared(archive: Archive, cache: Cache | None = None, jobs: int = 1) -> Com
 
 
 def claims_found_before(output: Path) -> dict[str, int]:
-    """How many articles each claim was found in at the last build, from its export."""
+    """How many articles each claim's part was found in at the last build, from its export, by
+    part id (a claim of one sentence is one part, with the claim's id)."""
     try:
         export = json.loads((output / ARCHIVE_JSON).read_text(encoding="utf-8"))
-        return {claim["id"]: claim["carried_by"] for claim in export["claims"]}
+        found = {claim["id"]: claim["carried_by"] for claim in export["claims"]}
+        found.update({part["id"]: part["carried_by"] for claim in export["claims"] for part in claim.get("parts", ())})
+        return found
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 

@@ -62,7 +62,28 @@ def test_the_site_has_an_overview_every_article_and_every_claim(site, archive):
     # and 404.html, the list of articles (also at articles/), and the list of claims at claims/
     for page in ("404.html", "articles.html", "articles/index.html", "claims/index.html"):
         assert (site / page).is_file()
-    assert len(pages(site)) == 5 + len(archive.articles) + len(archive.claims)
+    # and a page at each former address: a claim merged into another as its part, or renamed
+    former = [
+        name for claim in archive.claims if claim.has_parts for part in claim.parts for name in (part.id, *part.aliases)
+    ]
+    former += [alias for claim in archive.claims for alias in claim.aliases]
+    assert "israel-condemns-invitation" in former and "hamas-worse-than-isis" in former
+    assert len(pages(site)) == 5 + len(archive.articles) + len(archive.claims) + len(former)
+
+
+def test_a_former_claim_address_leads_to_its_place_on_the_claim_page(site):
+    """Links given out to the claims merged into one statement keep working, from disk too."""
+    for former, target in [
+        ("israel-condemns-invitation", "israel-foreign-ministry-statement.html#israel-obscene-step"),
+        ("hamas-worse-than-isis", "israel-foreign-ministry-statement.html#hamas-worse-than-isis"),
+        ("embassy-violence-unacceptable", "russian-embassy-statement.html#embassy-violence-unacceptable"),
+    ]:
+        page = parse(site / "claims" / f"{former}.html")
+        assert page.links == [f"../claims/{target}"]
+        html = (site / "claims" / f"{former}.html").read_text(encoding="utf-8")
+        assert f'<meta http-equiv="refresh" content="0; url=../claims/{target}">' in html
+        anchor = target.split("#")[1]
+        assert f'id="{anchor}"' in (site / "claims" / target.split("#")[0]).read_text(encoding="utf-8")
 
 
 def target_of(site: Path, page: Path, address: str) -> Path:
@@ -106,11 +127,9 @@ def test_a_claim_page_shows_every_outlets_wording_and_who_leaves_it_out(site, ar
     page = (site / "claims" / "peskov-contacts-with-all-parties.html").read_text()
     for occurrence in peskov.occurrences:
         assert f"../articles/{occurrence.article}.html#s-peskov-contacts-with-all-parties" in page
-    # Each wording is shown against the claim's, word for word.
-    assert (
-        "We <del>consider</del> <ins>believe</ins> it <ins>is</ins> necessary to continue <del>our</del> contacts"
-        in page
-    )
+    # Each wording is shown against the version it is closest to, word for word: Mixed Times has
+    # the second translation (B) as it is, ForumDaily the first (A) with one word changed.
+    assert page.count('<span class="badge">Version B</span>') == 1
     assert "we will continue <del>our</del> <ins>the</ins> dialogue with Israel" in page
     absent = page.split('id="absent"')[1]
     for article in archive.articles:
@@ -290,7 +309,8 @@ def test_sitemap_and_feed_are_valid_xml_with_absolute_addresses(published_site, 
     site, base = published_site, ADDRESS
     sitemap = ElementTree.parse(site / "sitemap.xml").getroot()
     locations = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert base in locations and base + "claims/israel-obscene-step.html" in locations
+    assert base in locations and base + "claims/israel-foreign-ministry-statement.html" in locations
+    assert base + "claims/israel-obscene-step.html" not in locations  # a former address, now a part
     # the overview, the list of articles and the list of claims (the list again at articles/ is not listed)
     assert len(locations) == 3 + len(archive.articles) + len(archive.claims)
     atom = "{http://www.w3.org/2005/Atom}"
@@ -374,7 +394,9 @@ def test_a_large_archive_is_summarised_by_outlet_and_its_articles_listed_in_page
     named = [
         link for link in parse(site / "claims" / "ministry-rejects-blame.html").links if link.startswith("../articles/")
     ]
-    assert len(named) < 120 and "more, all listed in" in claim_html
+    # And its timeline the first 50 of the articles that carry it.
+    assert len(named) < 180 and "more, all listed in" in claim_html
+    assert "And 200 more articles, all listed in" in claim_html
 
     # An article's breadcrumb leads to the page of the list it is on.
     assert len(list(site.glob("articles/*.html"))) == 250 + 1  # and the list again at articles/

@@ -29,11 +29,14 @@ def test_every_occurrence_has_its_variant(comparison):
         variants = comparison.variants[statement.id]
         assert [v.occurrence for v in variants] == list(statement.occurrences)
     peskov = {v.occurrence.article.split("-")[0]: v for v in comparison.variants["peskov-contacts-with-all-parties"]}
-    assert peskov["mixedtimes"].changed_words > peskov["jpost"].changed_words
+    # Each wording is set beside the version it is closest to: two translations of Peskov's words.
+    assert (peskov["mixedtimes"].version, peskov["mixedtimes"].changed_words) == ("english-believe", 0)
+    assert (peskov["jpost"].version, peskov["jpost"].changed_words) == ("english-consider", 2)  # dialog / dialogue
 
 
 def test_coverage_has_a_row_per_claim_and_a_cell_per_article(archive, comparison):
-    assert [row.claim.id for row in comparison.coverage] == [claim.id for claim in archive.claims]
+    assert [row.part.id for row in comparison.coverage] == [p.id for claim in archive.claims for p in claim.parts]
+    assert [coverage.claim.id for coverage in comparison.claims] == [claim.id for claim in archive.claims]
     for row in comparison.coverage:
         assert len(row.cells) == len(archive.articles)
         assert row.carried_by >= 2

@@ -71,8 +71,13 @@ def test_the_export_has_the_story_and_everything_the_curators_wrote(archive, exp
         assert entry["capture"] == f"captures/{article.id}.txt"
     claims = {entry["id"]: entry for entry in export["claims"]}
     for claim in archive.claims:
-        assert claims[claim.id]["renderings"] == list(claim.renderings)
-        assert claims[claim.id]["notes"] == claim.notes
+        entry = claims[claim.id]
+        assert entry["renderings"] == [rendering for part in claim.parts for rendering in part.renderings]
+        assert entry["notes"] == claim.notes
+        assert [part["id"] for part in entry["parts"]] == [part.id for part in claim.parts]
+        assert [version["id"] for version in entry["versions"]] == [version.id for version in claim.versions]
+        for part, exported in zip(claim.parts, entry["parts"]):
+            assert exported["versions"] == dict(part.versions) and exported["aliases"] == list(part.aliases)
 
 
 def test_spans_count_code_points_and_name_their_paragraph(export):
@@ -93,8 +98,11 @@ def test_each_claim_lists_its_occurrences_and_jsonl_has_every_one(site, export):
     lines = occurrence_lines(site)
     for claim in export["claims"]:
         assert claim["carried_by"] == len({o["article"] for o in claim["occurrences"]})
-        if claim["carried_by"] >= 2:
-            assert shared[claim["id"]]["occurrences"] == claim["occurrences"]
+        for part in claim["parts"]:
+            occurrences = [o for o in claim["occurrences"] if o["part"] == part["id"]]
+            assert part["carried_by"] == len({o["article"] for o in occurrences})
+            if part["carried_by"] >= 2:
+                assert [{**o, "part": part["id"]} for o in shared[part["id"]]["occurrences"]] == occurrences
         places = [(o["article"], o["start"], o["end"], o["text"]) for o in claim["occurrences"]]
         listed = [
             (line["article"], line["start"], line["end"], line["text"])

@@ -50,10 +50,14 @@ def test_body_becomes_plain_text_with_blocks(archive):
 def test_claims_are_read_in_file_order_with_their_lines(archive):
     assert len(archive.claims) >= 10
     first, second = archive.claims[:2]
-    assert first.id == "israel-obscene-step"
+    assert first.id == "israel-foreign-ministry-statement"
     assert first.kind == "quote"
     assert first.date == datetime.date(2023, 10, 26)
-    assert second.renderings == ("terrorist organization worse than ISIS",)
+    assert [part.id for part in first.parts][:2] == ["hamas-worse-than-isis", "hamas-hands-stained-with-blood"]
+    assert first.parts[0].renderings == ("terrorist organization worse than ISIS",)
+    assert [version.id for version in first.versions] == ["english", "english-haiat", "russian", "via-russian"]
+    assert first.version("via-russian").translated_from == "russian"
+    assert second.id == "russian-foreign-ministry-statement" and second.line > first.line
     assert archive.story.title.startswith("A Hamas delegation in Moscow")
 
 

@@ -241,7 +241,7 @@ def test_a_claim_keeps_every_field_it_was_given(small):
         found.channel,
         found.kind,
         str(found.date),
-        found.renderings,
+        found.parts[0].renderings,
         found.notes,
     ) == (
         "The talks ended.",

@@ -3,6 +3,7 @@ it has one; the body made plain text and blocks."""
 
 from __future__ import annotations
 
+import datetime
 import html.parser
 import re
 from pathlib import Path
@@ -15,8 +16,9 @@ from .fields import (
     ID_PATTERN,
     RESERVED_IDS,
     Schema,
+    as_date,
+    date_or_time,
     future_dates,
-    iso_date,
     language,
     read_fields,
     suggested_id,
@@ -33,7 +35,7 @@ HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-
 ARTICLE_SCHEMA: Schema = {
     "outlet": (text, True),
     "title": (text, False),
-    "published": (iso_date, True),
+    "published": (date_or_time, True),
     "author": (text, False),
     "url": (web_address, False),
     "language": (language, True),
@@ -98,7 +100,7 @@ def load_article(
         id=article_id,
         path=path,
         outlet=fields["outlet"],
-        published=fields["published"],
+        published=as_date(fields["published"]),
         language=fields["language"],
         title=fields.get("title"),
         author=fields.get("author"),
@@ -110,6 +112,7 @@ def load_article(
         notes=fields.get("notes"),
         text=text,
         blocks=blocks,
+        published_at=fields["published"] if isinstance(fields["published"], datetime.datetime) else None,
     )
 
 

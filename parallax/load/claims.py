@@ -1,24 +1,32 @@
-"""`claims.yaml`: the story, and the claims made in it, each checked."""
+"""`claims.yaml`: the story, and the claims made in it, each checked.
+
+A claim is one statement, whole: one sentence, or several (`parts`), each in one or more
+`versions` (the speaker's own words, another translation, a retranslation). Ids of claims and of
+parts, and the former ids they keep as `aliases`, are one set of addresses: none is used twice.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from ..model import ArchiveError, Claim, Story
+from ..model import AS_CURATED, ArchiveError, Claim, Part, Story, Version
 from .fields import (
     Schema,
     claim_kind,
+    describe,
     future_dates,
     identifier,
     identifiers,
     iso_date,
+    language,
     read_fields,
     text,
     text_list,
     web_address,
 )
 from .files import read_text
-from .yaml_lines import parse_yaml
+from .yaml_lines import Mapping, parse_yaml
 
 STORY_SCHEMA: Schema = {
     "title": (text, True),
@@ -27,16 +35,48 @@ STORY_SCHEMA: Schema = {
     "licence": (text, False),
 }
 
+
+def entries(value: Any) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list, not {describe(value)}")
+    return value
+
+
+def wordings_by_version(value: Any) -> Mapping:
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        raise ValueError(f"must map version ids to their words, not {describe(value)}")
+    return value
+
+
 CLAIM_SCHEMA: Schema = {
     "id": (identifier, True),
-    "statement": (text, True),
+    "statement": (text, False),  # required unless the claim has parts
     "speaker": (text, True),
     "channel": (text, True),
     "kind": (claim_kind, True),
     "date": (iso_date, False),
+    "versions": (entries, False),
+    "parts": (entries, False),
     "renderings": (text_list, False),
+    "aliases": (identifiers, False),
     "articles": (identifiers, False),
     "notes": (text, False),
+}
+
+VERSION_SCHEMA: Schema = {
+    "id": (identifier, True),
+    "origin": (text, True),
+    "language": (language, False),
+    "from": (identifier, False),
+    "statement": (text, False),  # its words, in a claim without parts
+}
+
+PART_SCHEMA: Schema = {
+    "id": (identifier, True),
+    "statement": (text, True),
+    "versions": (wordings_by_version, False),
+    "renderings": (text_list, False),
+    "aliases": (identifiers, False),
 }
 
 
@@ -65,33 +105,179 @@ def load_claims(path: Path, errors: list[ArchiveError], warnings: list[str]) -> 
         errors.append(ArchiveError(path, "'claims' must be a list of claims", document.key_lines["claims"]))
         return story, ()
     claims: list[Claim] = []
-    lines_by_id: dict[str, int] = {}
+    addresses = Addresses(path, errors)
     for entry in top["claims"]:
         fields = read_fields(entry, CLAIM_SCHEMA, path, errors, "claim")
-        if fields is None:
-            continue
-        line = entry.line
-        if fields["id"] in lines_by_id:
-            errors.append(
-                ArchiveError(
-                    path, f"claim id '{fields['id']}' is used twice (first on line {lines_by_id[fields['id']]})", line
+        claim = fields and claim_from(fields, entry, ClaimReader(path, errors, entry))
+        if claim and addresses.take(claim, entry):
+            warnings.extend(future_dates(fields, entry, path))
+            claims.append(claim)
+    return story, tuple(claims)
+
+
+class Addresses:
+    """The ids and aliases taken so far, each with the line that took it: none is taken twice."""
+
+    def __init__(self, path: Path, errors: list[ArchiveError]):
+        self.path, self.errors = path, errors
+        self.lines: dict[str, int] = {}
+
+    def take(self, claim: Claim, entry: Mapping) -> bool:
+        names = [(claim.id, claim.line), *((alias, entry.key_lines["aliases"]) for alias in claim.aliases)]
+        if claim.has_parts:
+            names += [(name, part.line) for part in claim.parts for name in (part.id, *part.aliases)]
+        new: dict[str, int] = {}
+        for name, line in names:
+            first = self.lines.get(name, new.get(name))
+            if first is not None:
+                what = "claim id" if name == claim.id else "id"
+                self.errors.append(
+                    ArchiveError(self.path, f"{what} '{name}' is used twice (first on line {first})", line)
                 )
-            )
-            continue
-        lines_by_id[fields["id"]] = line
-        warnings.extend(future_dates(fields, entry, path))
-        claims.append(
-            Claim(
+                return False
+            new[name] = line
+        self.lines.update(new)
+        return True
+
+
+class ClaimReader:
+    """Errors found in one claim entry, at their lines."""
+
+    def __init__(self, path: Path, errors: list[ArchiveError], entry: Mapping):
+        self.path, self.errors, self.entry = path, errors, entry
+
+    def error(self, message: str, line: int | None = None) -> None:
+        self.errors.append(ArchiveError(self.path, message, line or self.entry.line))
+
+    def fields(self, entry: Any, schema: Schema, what: str) -> dict | None:
+        return read_fields(entry, schema, self.path, self.errors, what)
+
+
+def claim_from(fields: dict, entry: Mapping, reader: ClaimReader) -> Claim | None:
+    found = len(reader.errors)
+    versions = read_versions(fields, entry, reader)
+    if "parts" in fields and ("statement" in fields or "renderings" in fields):
+        field = "statement" if "statement" in fields else "renderings"
+        reader.error(f"a claim with parts has no '{field}' of its own: give each part its own", entry.key_lines[field])
+    elif "parts" not in fields and "statement" not in fields:
+        reader.error("claim has no 'statement' (or 'parts', for a statement of several sentences)")
+    if len(reader.errors) > found:
+        return None
+    if "parts" in fields:
+        parts = read_parts(fields, entry, versions, reader)
+    else:
+        words = version_words(fields, reader)
+        worded = ((versions[0].id, fields["statement"]), *((v.id, words[v.id]) for v in versions[1:] if v.id in words))
+        parts = (
+            Part(
                 id=fields["id"],
+                claim=fields["id"],
                 statement=fields["statement"],
-                speaker=fields["speaker"],
-                channel=fields["channel"],
-                kind=fields["kind"],
-                date=fields.get("date"),
+                versions=worded,
                 renderings=fields.get("renderings", ()),
-                articles=fields.get("articles", ()),
-                notes=fields.get("notes"),
-                line=line,
+                aliases=fields.get("aliases", ()),
+                line=entry.line,
+            ),
+        )
+    if len(reader.errors) > found:
+        return None
+    return Claim(
+        id=fields["id"],
+        speaker=fields["speaker"],
+        channel=fields["channel"],
+        kind=fields["kind"],
+        date=fields.get("date"),
+        parts=parts,
+        versions=versions,
+        aliases=fields.get("aliases", ()),
+        articles=fields.get("articles", ()),
+        notes=fields.get("notes"),
+        line=entry.line,
+    )
+
+
+def read_versions(fields: dict, entry: Mapping, reader: ClaimReader) -> tuple[Version, ...]:
+    """The claim's versions, each checked; one, as curated, if it declares none."""
+    if "versions" not in fields:
+        return (AS_CURATED,)
+    versions: list[Version] = []
+    for item in fields["versions"]:
+        checked = reader.fields(item, VERSION_SCHEMA, "version")
+        if checked is None:
+            continue
+        if any(version.id == checked["id"] for version in versions):
+            reader.error(f"version id '{checked['id']}' is used twice in this claim", item.line)
+            continue
+        versions.append(Version(checked["id"], checked["origin"], checked.get("language"), checked.get("from")))
+    ids = {version.id for version in versions}
+    for item, version in zip(fields["versions"], versions):
+        if version.translated_from is not None and (
+            version.translated_from not in ids or version.translated_from == version.id
+        ):
+            reader.error(
+                f"version '{version.id}' is 'from' '{version.translated_from}', which is not another version of this claim",
+                item.key_lines["from"],
+            )
+    if not versions and not reader.errors:
+        reader.error("'versions' is empty: leave it out, or list each version", entry.key_lines["versions"])
+    return tuple(versions) or (AS_CURATED,)
+
+
+def version_words(fields: dict, reader: ClaimReader) -> dict[str, str]:
+    """In a claim without parts: each version's words, given in its entry (the first's are the statement)."""
+    words: dict[str, str] = {}
+    for number, item in enumerate(fields.get("versions", ())):
+        if not isinstance(item, Mapping) or "statement" not in item:
+            continue
+        if number == 0:
+            reader.error(
+                "the first version's words are the claim's 'statement': give the others' in their entries",
+                item.key_lines["statement"],
+            )
+        else:
+            words[item["id"]] = text(item["statement"])
+    return words
+
+
+def read_parts(fields: dict, entry: Mapping, versions: tuple[Version, ...], reader: ClaimReader) -> tuple[Part, ...]:
+    if not fields["parts"]:
+        reader.error("'parts' is empty: list each sentence of the statement", entry.key_lines["parts"])
+        return ()
+    for item in fields.get("versions", ()):
+        if isinstance(item, Mapping) and "statement" in item:
+            reader.error(
+                "in a claim with parts, each part gives its words in each version: move this 'statement' there",
+                item.key_lines["statement"],
+            )
+    first, *others = versions
+    known = {version.id for version in others}
+    parts = []
+    for item in fields["parts"]:
+        checked = reader.fields(item, PART_SCHEMA, "part")
+        if checked is None:
+            continue
+        worded = [(first.id, checked["statement"])]
+        for version_id, words in checked.get("versions", {}).items():
+            line = checked["versions"].key_lines[version_id]
+            if version_id == first.id:
+                reader.error(f"'{version_id}' is the first version: its words are the part's 'statement'", line)
+            elif version_id not in known:
+                listed = ", ".join(sorted(known)) or "none but the first"
+                reader.error(f"unknown version '{version_id}' (this claim's versions: {listed})", line)
+            else:
+                try:
+                    worded.append((version_id, text(words)))
+                except ValueError as problem:
+                    reader.error(f"version '{version_id}' {problem}", line)
+        parts.append(
+            Part(
+                id=checked["id"],
+                claim=fields["id"],
+                statement=checked["statement"],
+                versions=tuple(worded),
+                renderings=checked.get("renderings", ()),
+                aliases=checked.get("aliases", ()),
+                line=item.line,
             )
         )
-    return story, tuple(claims)
+    return tuple(parts)

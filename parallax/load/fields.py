@@ -72,6 +72,25 @@ def iso_date(value: Any) -> datetime.date:
 
 
 DATE_SHAPE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+TIME_SHAPE = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def date_or_time(value: Any) -> datetime.date | datetime.datetime:
+    """A date (YYYY-MM-DD), or a date and time with its offset from UTC (2023-10-27T14:05+03:00):
+    a time without an offset could be any of 26 hours, and would order articles wrongly."""
+    shape = TIME_SHAPE.match(value.strip()) if isinstance(value, str) else None
+    if shape is None:
+        return iso_date(value)
+    day, clock, offset = shape.groups()
+    iso_date(day)  # a date no calendar has is named as such
+    if offset is None:
+        raise ValueError(
+            f"gives a time without its offset from UTC: write {day}T{clock}+00:00 (or the offset it was published at)"
+        )
+    try:
+        return datetime.datetime.fromisoformat(f"{day}T{clock}{offset}")
+    except ValueError:
+        raise ValueError(f"is {shape.group()}, not a real time of day") from None
 
 
 def why_not_a_date(year: int, month: int, day: int) -> str:
@@ -172,11 +191,15 @@ def read_fields(mapping: Any, schema: Schema, path: Path, errors: list[ArchiveEr
     return values if ok else None
 
 
+def as_date(value: datetime.date) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
 def future_dates(fields: dict[str, Any], mapping: Mapping, path: Path) -> list[str]:
     """Warnings for dates later than today: likely a slip of the keyboard, but not always wrong."""
     today = datetime.date.today()
     return [
         str(ArchiveError(path, f"'{field}' is {value}, later than today", mapping.key_lines[field]))
         for field, value in fields.items()
-        if isinstance(value, datetime.date) and value > today
+        if isinstance(value, datetime.date) and as_date(value) > today
     ]

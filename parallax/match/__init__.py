@@ -23,6 +23,7 @@ from __future__ import annotations
 from ..cache import Cache
 from ..extract import Unit
 from ..model import Archive, Occurrence, SharedStatement
+from .fragments import with_fragments
 from .group import Groups, representatives, settle, unique_id
 from .index import Wording, all_units
 from .links import item_links, no_progress, order_key, same_place_links
@@ -43,7 +44,7 @@ def shared_statements(
     items: list[Unit | Wording] = [
         unit for article_units in all_units(archive.articles, cache, jobs) for unit in article_units
     ]
-    items += [Wording(claim, wording) for claim in archive.claims for wording in claim.wordings]
+    items += [Wording(part, wording) for claim in archive.claims for part in claim.parts for wording in part.wordings]
     links = item_links(items, cache, progress)
     places = {place for link in links for place in (link.a, link.b) if isinstance(place, Place)}
     links += same_place_links(places)
@@ -55,41 +56,47 @@ def shared_statements(
     order = {article.id: index for index, article in enumerate(archive.articles)}
     ranks: dict[Occurrence, int] = {}
     claimed, found = [], []
-    for claim, members in groups.groups():
+    for part, members in groups.groups():
         occurrences = representatives(members, groups.scores, texts, ranks)
-        if claim is not None:
-            claimed.append((claim, occurrences))
+        if part is not None:
+            claimed.append((part, occurrences))
         elif is_shared(occurrences):
             found.append(occurrences)
     found = settle(found, [occurrences for _, occurrences in claimed])
     for group in found + [occurrences for _, occurrences in claimed]:
         group.sort(key=lambda item: (order[item.article], item.start))
-    by_claim = dict(claimed)
-    taken = {claim.id for claim in archive.claims}
+    by_part = dict(claimed)
+    taken = {name for claim in archive.claims for name in claim.names}
     found.sort(key=lambda group: [(order[item.article], item.start) for item in group])
     uncovered = [
         SharedStatement(
             id=discovered_id(group, ranks, taken),
             claim=None,
+            part=None,
             kind=discovered_kind(group, ranks),
             occurrences=tuple(group),
         )
         for group in found
     ]
-    # A claim's group keeps, as an alias, the id it had before the claim covered it, so that the
-    # addresses given out then go on working.
+    # A part keeps, as aliases, its former ids and the id its group had before a claim covered
+    # it, so that the addresses given out then go on working.
     claimed_statements = [
         SharedStatement(
-            id=claim.id,
+            id=part.id,
             claim=claim,
+            part=part,
             kind="quote" if claim.kind == "quote" else "passage",
-            occurrences=tuple(by_claim[claim]),
-            aliases=(discovered_id(by_claim[claim], ranks, taken),) if is_shared(by_claim[claim]) else (),
+            occurrences=tuple(by_part[part]),
+            aliases=(
+                *part.aliases,
+                *((discovered_id(by_part[part], ranks, taken),) if is_shared(by_part[part]) else ()),
+            ),
         )
         for claim in archive.claims
-        if claim in by_claim
+        for part in claim.parts
+        if part in by_part
     ]
-    return claimed_statements + uncovered
+    return with_fragments(archive, claimed_statements + uncovered)
 
 
 def is_shared(group: list[Occurrence]) -> bool:

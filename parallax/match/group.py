@@ -6,7 +6,7 @@ import bisect
 import itertools
 from collections import defaultdict
 
-from ..model import Claim, Occurrence
+from ..model import Occurrence, Part
 from .links import Node, best_window, order_key, same_place
 from .spans import QUOTED, SENTENCE, Place, clusters, covered_length, fold, inside, overlaps
 from .thresholds import REPEATED_SHARE, SAME_MIN_SCORE
@@ -19,14 +19,14 @@ def span(place: Place) -> tuple[int, int, int]:
 class Groups:
     """Places joined by links, strongest first.
 
-    A group is one statement, so a link is refused where it would give a group two claims (two
-    statements, however alike), or two places of one article where one holds the other without
+    A group is one statement, so a link is refused where it would give a group two claim parts
+    (two statements, however alike), or two places of one article where one holds the other without
     being the same place (a sentence and a statement inside it are not the same statement).
     """
 
     def __init__(self):
         self.parent: dict[Node, Node] = {}
-        self.claim: dict[Node, Claim | None] = {}
+        self.part: dict[Node, Part | None] = {}
         # root -> article -> its places, sorted by start; and the longest of them, to search them
         self.places: dict[Node, dict[str, list[Place]]] = {}
         self.longest: dict[Node, dict[str, int]] = {}
@@ -36,8 +36,8 @@ class Groups:
     def find(self, node: Node) -> Node:
         if node not in self.parent:
             self.parent[node] = node
-            if isinstance(node, Claim):
-                self.claim[node] = node
+            if isinstance(node, Part):
+                self.part[node] = node
                 self.places[node], self.longest[node], self.size[node] = {}, {}, 0
             else:
                 self.places[node], self.longest[node] = {node.article: [node]}, {node.article: node.end - node.start}
@@ -55,7 +55,7 @@ class Groups:
                     self.scores[node] = max(self.scores[node], score)
         if root_a == root_b:
             return
-        if self.claim.get(root_a) and self.claim.get(root_b):
+        if self.part.get(root_a) and self.part.get(root_b):
             return
         if not same and self.nested(root_a, root_b):
             return
@@ -63,7 +63,7 @@ class Groups:
             root_a, root_b = root_b, root_a
         self.parent[root_b] = root_a
         self.size[root_a] += self.size.pop(root_b)
-        self.claim[root_a] = self.claim.get(root_a) or self.claim.get(root_b)
+        self.part[root_a] = self.part.get(root_a) or self.part.get(root_b)
         longest = self.longest.pop(root_b)
         for article, places in self.places.pop(root_b).items():
             merged = self.places[root_a].setdefault(article, [])
@@ -92,9 +92,9 @@ class Groups:
                         return True
         return False
 
-    def groups(self) -> list[tuple[Claim | None, list[Place]]]:
+    def groups(self) -> list[tuple[Part | None, list[Place]]]:
         return [
-            (self.claim.get(root), [place for places in by_article.values() for place in places])
+            (self.part.get(root), [place for places in by_article.values() for place in places])
             for root, by_article in self.places.items()
             if any(by_article.values())
         ]

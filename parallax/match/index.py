@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..cache import Cache
 from ..extract import Unit, units
-from ..model import Article, Claim
+from ..model import Article, Part
 from ..parallel import map_numbers
 from .thresholds import BANAL_SHARE, BANAL_UNITS, MIN_SHARED_SHINGLES, SENTENCE_MIN_WORDS, SHINGLE_WORDS, UNIT_MIN_WORDS
 
@@ -23,14 +23,14 @@ def shingles(folded: str) -> set[tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class Wording:
-    """A claim's statement or one of its renderings: matched against units like a unit itself."""
+    """A claim part's words in one of its versions, or a rendering: matched against units like a unit itself."""
 
-    claim: Claim
+    part: Part
     text: str
 
 
 def owner(item: Unit | Wording) -> str:
-    return item.article if isinstance(item, Unit) else f"claim {item.claim.id}"
+    return item.article if isinstance(item, Unit) else f"claim {item.part.claim}"
 
 
 def candidate_pairs(

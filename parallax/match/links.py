@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from ..cache import Cache
 from ..extract import Unit
-from ..model import Claim
+from ..model import Part
 from .index import Wording, candidate_pairs, owner
 from .spans import ALIGNED, QUOTED, SENTENCE, WORD, Place, fold
 from .thresholds import (
@@ -29,13 +29,13 @@ from .thresholds import (
     SNAP_WORDS,
 )
 
-Node = Place | Claim  # what links join
+Node = Place | Part  # what links join
 
 
 @dataclass(frozen=True)
 class Link:
     score: float
-    a: Node  # a Place, or the Claim it locates
+    a: Node  # a Place, or the claim Part it locates
     b: Place
     whole: bool = True  # both sides compared whole; False where one was found inside the other
     # Two spans of one article that are one place (a quotation and its sentence): not a match,
@@ -135,19 +135,19 @@ def similarity(a: str, b: str) -> float:
 
 
 def node(item: Unit | Wording, start: int | None = None, end: int | None = None) -> Node:
-    """What a link joins: a claim, a whole unit, or the part of a unit between start and end."""
+    """What a link joins: a claim's part, a whole unit, or the stretch of a unit between start and end."""
     if isinstance(item, Wording):
-        return item.claim
+        return item.part
     if start is None or end is None or not item.exact:  # an inexact unit has no place inside it to point to
         return Place(item.article, item.start, item.end, QUOTED if item.quoted else SENTENCE)
     return Place(item.article, item.start + start, item.start + end, ALIGNED)
 
 
 def link(score: float, a: Node, b: Node, whole: bool) -> Link:
-    """A link with its place second: a claim only ever stands first."""
-    if isinstance(b, Claim):
+    """A link with its place second: a claim's part only ever stands first."""
+    if isinstance(b, Part):
         a, b = b, a
-    assert isinstance(b, Place), "two claims are never compared"
+    assert isinstance(b, Place), "two claims' parts are never compared"
     return Link(score, a, b, whole)
 
 

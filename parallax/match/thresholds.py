@@ -20,3 +20,8 @@ REPEATED_SHARE = 0.8  # a group each of whose places is this much made of other 
 FRAGMENT_DISCOUNT = 10  # a fragment's match counts this much less than a whole one when grouping
 SNAP_WORDS = 4  # how many words a located span's edges may move to fit the wording best
 FIT_SLACK = 10  # how far below a cutoff a rough alignment may score and still be fitted
+# A quotation shorter than a unit is a fragment of a statement when its sentence names the
+# speaker (a word of the name, compared by its first NAME_PREFIX letters: "Israel" / "Israeli"),
+NAME_PREFIX = 5
+FRAGMENT_CONTEXT_WORDS = 2  # ... or shares this many words of NAME_PREFIX letters or more with the statement,
+COMMON_WORD_SHARE = 0.25  # ... and one of its words is in at most this share of the articles not carrying it

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..model import Occurrence, SharedStatement
+from ..model import Claim, Occurrence, Part, SharedStatement
 
 ARCHIVE_JSON = "data/archive.json"
 OCCURRENCES_JSONL = "data/occurrences.jsonl"
@@ -23,6 +23,17 @@ def article_page(article_id: str) -> str:
 
 def claim_page(claim_id: str) -> str:
     return f"claims/{claim_id}.html"
+
+
+def part_page(claim: Claim, part: Part) -> str:
+    """Where a part of a claim stands: the claim's page, at the part where it has several."""
+    return claim_page(claim.id) + (f"#{part.id}" if claim.has_parts else "")
+
+
+def statement_page(statement: SharedStatement) -> str:
+    """Where a statement covered by a claim is shown whole: its part on the claim's page."""
+    assert statement.claim and statement.part, "only a claim's statements have a page"
+    return part_page(statement.claim, statement.part)
 
 
 def capture_file(article_id: str) -> str:

@@ -12,9 +12,10 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..compare import ArticleSummary, Comparison
-from ..model import Archive, Derivation, Occurrence, SharedStatement
-from .addresses import ARCHIVE_JSON, OCCURRENCES_JSONL, article_page, capture_file, claim_page
+from ..compare import ArticleSummary, ClaimCoverage, Comparison
+from ..lineage import Descent
+from ..model import Archive, Article, Derivation, Occurrence, SharedStatement
+from .addresses import ARCHIVE_JSON, OCCURRENCES_JSONL, article_page, capture_file, claim_page, part_page
 
 FORMAT_VERSION = 2  # raised when a field is removed or changes meaning; new fields keep it
 SCHEMAS = Path(__file__).with_name("schemas")
@@ -44,14 +45,24 @@ class Paragraphs:
         return bisect.bisect_right(self.starts[occurrence.article], occurrence.start)
 
 
-def occurrence_entry(occurrence: Occurrence, paragraphs: Paragraphs, aligned: bool = False) -> dict:
+def occurrence_entry(occurrence: Occurrence, paragraphs: Paragraphs, descent: Descent, aligned: bool = False) -> dict:
     entry = {
+        "id": descent.id,
         "article": occurrence.article,
         "paragraph": paragraphs.of(occurrence),
         "start": occurrence.start,
         "end": occurrence.end,
         "text": occurrence.text,
         "score": occurrence.score,
+        "fragment": occurrence.fragment,
+        "version": descent.version,
+        "parent": descent.parent,
+        "edit": descent.edit,
+        "basis": descent.basis,
+        "shared_words": descent.shared_words,
+        "words": descent.words,
+        "candidates": list(descent.candidates),
+        "more_candidates": descent.more_candidates,
     }
     if aligned:  # a passage of reused copy, aligned word by word
         entry.update(
@@ -60,6 +71,53 @@ def occurrence_entry(occurrence: Occurrence, paragraphs: Paragraphs, aligned: bo
             rewritten=[list(span) for span in occurrence.rewritten],
         )
     return entry
+
+
+def occurrence_entries(
+    statement: SharedStatement | None, comparison: Comparison, paragraphs: Paragraphs, aligned: bool = False
+) -> list[dict]:
+    """A statement's occurrences, in archive order, each with where it comes from."""
+    if statement is None:
+        return []
+    descents = comparison.lineage[statement.id].by_occurrence
+    return [occurrence_entry(o, paragraphs, descents[o], aligned) for o in statement.occurrences]
+
+
+def claim_entry(coverage: ClaimCoverage, comparison: Comparison, paragraphs: Paragraphs) -> dict:
+    claim = coverage.claim
+    return {
+        "id": claim.id,
+        "statement": claim.statement,
+        "speaker": claim.speaker,
+        "channel": claim.channel,
+        "date": claim.date.isoformat() if claim.date else None,
+        "kind": claim.kind,
+        "renderings": [rendering for part in claim.parts for rendering in part.renderings],
+        "notes": claim.notes,
+        "page": claim_page(claim.id),
+        "aliases": list(claim.aliases),
+        "versions": [
+            {"id": v.id, "origin": v.origin, "language": v.language, "from": v.translated_from} for v in claim.versions
+        ],
+        "parts": [
+            {
+                "id": row.part.id,
+                "statement": row.part.statement,
+                "aliases": list(row.part.aliases),
+                "versions": dict(row.part.versions),
+                "renderings": list(row.part.renderings),
+                "page": part_page(claim, row.part),
+                "carried_by": row.carried_by,
+            }
+            for row in coverage.rows
+        ],
+        "carried_by": coverage.carried_by,
+        "occurrences": [
+            {"part": row.part.id, **entry}
+            for row in coverage.rows
+            for entry in occurrence_entries(row.statement, comparison, paragraphs)
+        ],
+    }
 
 
 def derivation_entry(derivation: Derivation) -> dict:
@@ -79,7 +137,7 @@ def article_entry(summary: ArticleSummary) -> dict:
         "id": article.id,
         "outlet": article.outlet,
         "title": article.title,
-        "published": article.published.isoformat(),
+        "published": published(article),
         "author": article.author,
         "url": article.url,
         "language": article.language,
@@ -115,24 +173,7 @@ def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraph
             "licence": archive.story.licence,
         },
         "articles": (article_entry(summary) for summary in comparison.summaries),
-        "claims": (
-            {
-                "id": row.claim.id,
-                "statement": row.claim.statement,
-                "speaker": row.claim.speaker,
-                "channel": row.claim.channel,
-                "date": row.claim.date.isoformat() if row.claim.date else None,
-                "kind": row.claim.kind,
-                "renderings": list(row.claim.renderings),
-                "notes": row.claim.notes,
-                "page": claim_page(row.claim.id),
-                "carried_by": row.carried_by,
-                "occurrences": [
-                    occurrence_entry(o, paragraphs) for o in (row.statement.occurrences if row.statement else ())
-                ],
-            }
-            for row in comparison.coverage
-        ),
+        "claims": (claim_entry(coverage, comparison, paragraphs) for coverage in comparison.claims),
         "shared": (
             {
                 "id": s.id,
@@ -140,7 +181,7 @@ def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraph
                 "claim": s.claim.id if s.claim else None,
                 "kind": s.kind,
                 "aligned": aligned,
-                "occurrences": [occurrence_entry(o, paragraphs, aligned) for o in s.occurrences],
+                "occurrences": occurrence_entries(s, comparison, paragraphs, aligned),
             }
             for aligned, statements in ((False, comparison.shared), (True, comparison.passages))
             for s in statements
@@ -166,18 +207,15 @@ def one_line_json(document: dict) -> bytes:
 def occurrence_lines(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> bytes:
     """Every occurrence of every statement, claims found in one article only included, a line each."""
     return b"".join(
-        json.dumps(occurrence_line(statement, occurrence, archive, paragraphs, aligned), ensure_ascii=False).encode()
-        + b"\n"
+        json.dumps(occurrence_line(statement, entry, archive), ensure_ascii=False).encode() + b"\n"
         for aligned, statements in ((False, comparison.statements), (True, comparison.passages))
         for statement in statements
-        for occurrence in statement.occurrences
+        for entry in occurrence_entries(statement, comparison, paragraphs, aligned)
     )
 
 
-def occurrence_line(
-    statement: SharedStatement, occurrence: Occurrence, archive: Archive, paragraphs: Paragraphs, aligned: bool
-) -> dict:
-    article = archive.article(occurrence.article)
+def occurrence_line(statement: SharedStatement, entry: dict, archive: Archive) -> dict:
+    article = archive.article(entry["article"])
     return {
         "statement": statement.id,
         "claim": statement.claim.id if statement.claim else None,
@@ -185,7 +223,12 @@ def occurrence_line(
         "shared": statement.is_shared,
         "article": article.id,
         "outlet": article.outlet,
-        "published": article.published.isoformat(),
+        "published": published(article),
         "language": article.language,
-        **{key: value for key, value in occurrence_entry(occurrence, paragraphs, aligned).items() if key != "article"},
+        **{key: value for key, value in entry.items() if key != "article"},
     }
+
+
+def published(article: Article) -> str:
+    """The date, or the time with its offset where the front matter gives one."""
+    return article.published_at.isoformat() if article.published_at else article.published.isoformat()

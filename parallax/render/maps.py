@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..compare import Comparison, Variant
 from ..model import Archive
-from .addresses import Places, article_page, claim_page
+from .addresses import Places, article_page, part_page
 from .words import percent, short
 
 
@@ -106,11 +106,11 @@ def coverage_map(archive: Archive, comparison: Comparison, places: Places) -> He
                 continue
             close = sum(closeness(variant_of[o]) for o in found) / len(found)
             where = f" in {len(found)} of its {total} articles" if total > 1 else ""
-            label = f"{outlet} carries “{short(row.claim.statement, 60)}”{where}: {describe_closeness(close)}"
+            label = f"{outlet} carries “{short(row.part.statement, 60)}”{where}: {describe_closeness(close)}"
             value = describe_closeness(close) + (f", {len(found)} of {total} articles" if total > 1 else "")
             href = places.link(row.statement, found[0]) if row.statement else None
             cells.append(Cell(FAINTEST + (1 - FAINTEST) * close, label, value, href))
-        rows.append(MapRow(line(row.claim.statement, ROW_LABEL, claim_page(row.claim.id)), tuple(cells)))
+        rows.append(MapRow(line(row.part.statement, ROW_LABEL, part_page(row.claim, row.part)), tuple(cells)))
     single = {a.outlet: a for a in archive.articles}
     columns = tuple(
         line(outlet, COLUMN_LABEL, article_page(single[outlet].id) if total == 1 else None)

@@ -7,18 +7,20 @@ import json
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..model import Archive, Article, Occurrence, SharedStatement
+from ..compare import ClaimCoverage
+from ..model import Archive, Article, Occurrence
 from .addresses import article_page, claim_page
 from .showcase import LISTED_AT_MOST, distinct_wordings
 
 
-def claim_json_ld(archive: Archive, claim, statement: SharedStatement | None) -> str:
+def claim_json_ld(archive: Archive, coverage: ClaimCoverage) -> str:
     """schema.org data for a claim page: a Claim and where it appears; Quotations where quoted.
 
     Not a ClaimReview: the archive compares renderings, it does not rate them.
     """
     site = archive.story.url
-    occurrences = statement.occurrences if statement else ()
+    claim = coverage.claim
+    occurrences = [o for row in coverage.rows if row.statement for o in row.statement.occurrences]
     by_article: dict[str, Occurrence] = {}
     for occurrence in occurrences:
         by_article.setdefault(occurrence.article, occurrence)

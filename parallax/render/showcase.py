@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from ..compare import word_key
+from ..compare import ClaimCoverage, word_key
 from ..model import Archive, Article, Occurrence, SharedStatement
 
 OTHERS_SHOWN = 6  # other outlets' wordings shown beside a paragraph; the claim page has them all
@@ -111,10 +111,9 @@ def by_outlet(articles) -> list[OutletList]:
     ]
 
 
-def not_carrying(archive: Archive, statement: SharedStatement | None) -> list[OutletList]:
-    """The articles that do not carry a statement, by outlet."""
-    carrying = set(statement.article_ids) if statement else set()
-    return by_outlet(a for a in archive.articles if a.id not in carrying)
+def not_carrying(archive: Archive, coverage: ClaimCoverage) -> list[OutletList]:
+    """The articles that carry no part of a claim, in no version, by outlet."""
+    return by_outlet(article for article, cells in zip(archive.articles, coverage.cells) if not cells)
 
 
 def distinct_wordings(occurrences) -> list[Occurrence]:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from ..compare import Comparison
+from ..compare import ClaimCoverage, Comparison
 from ..model import Archive
 from ..parallel import map_numbers_meanwhile
 from .addresses import (
@@ -33,10 +33,13 @@ from .addresses import (
     capture_file,
     claim_page,
     pagers,
+    part_page,
     section_of,
+    statement_page,
 )
 from .body import body_rows
 from .export import export_files
+from .lineage import described, lineage_diagram, timeline, version_carriers, version_letter
 from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
 from .showcase import (
@@ -47,7 +50,7 @@ from .showcase import (
     not_carrying,
     wordings,
 )
-from .words import count, language_name, long_date, percent, plural
+from .words import clock_time, count, language_name, long_date, percent, plural, short
 
 
 class Pages:
@@ -86,7 +89,8 @@ def render_site(
             files[capture_file(summary.article.id)] = summary.article.capture.read_bytes()
     if archive.story.url:
         article_pages = [article_page(summary.article.id) for summary in comparison.summaries]
-        listed = sorted([*article_pages, *(path for path in files if path.endswith(".html") and path not in UNLISTED)])
+        unlisted = UNLISTED | {claim_page(name) for c in comparison.claims for name, _ in former_addresses(c)}
+        listed = sorted([*article_pages, *(path for path in files if path.endswith(".html") and path not in unlisted)])
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=comparison.summaries[-FEED_ENTRIES:])
     written = sum(articles_written) + sum(put(path, content) for path, content in sorted(files.items()))
@@ -110,7 +114,7 @@ def put_article_page(
 
 
 ARTICLES_FOLDER = "articles/index.html"  # leads to the list of articles, for readers who look for it at articles/
-UNLISTED = {"404.html", ARTICLES_FOLDER}  # pages a search engine has no use for
+UNLISTED = {"404.html", ARTICLES_FOLDER}  # pages a search engine has no use for, with the former addresses
 
 
 def other_files(
@@ -140,16 +144,21 @@ def other_files(
         pager=listing[0],
     )
     files[CLAIM_LIST] = pages.render(CLAIM_LIST, "claims.html")
-    for row in comparison.coverage:
-        path = claim_page(row.claim.id)
+    for coverage in comparison.claims:
+        claim = coverage.claim
+        path = claim_page(claim.id)
         files[path] = pages.render(
             path,
             "claim.html",
-            row=row,
-            claim=row.claim,
-            statement=row.statement,
-            structured_data=claim_json_ld(archive, row.claim, row.statement),
+            coverage=coverage,
+            claim=claim,
+            structured_data=claim_json_ld(archive, coverage),
         )
+        # The addresses it had before (a claim merged into this one as a part) lead to it.
+        for name, target in former_addresses(coverage):
+            files[claim_page(name)] = pages.render(
+                claim_page(name), "redirect.html", target=target, title=short(claim.statement, 90)
+            )
     # Hosts serve the 404 page at any missing address, however deep: it links from the site's
     # address (or the host's root, if none is set) and carries its styles, allowed by their hash.
     style = (templates / "static" / "style.css").read_text(encoding="utf-8")
@@ -167,6 +176,16 @@ def other_files(
     files[CARD_IMAGE] = card_image(archive)
     files.update(export_files(archive, comparison))
     return files
+
+
+def former_addresses(coverage: ClaimCoverage) -> list[tuple[str, str]]:
+    """(id, where it leads) for each id of a claim that has no page of its own: the claim's
+    aliases, and its parts' ids and aliases where it has several parts."""
+    claim = coverage.claim
+    found = [(alias, claim_page(claim.id)) for alias in claim.aliases]
+    if claim.has_parts:
+        found += [(name, part_page(claim, part)) for part in claim.parts for name in (part.id, *part.aliases)]
+    return found
 
 
 def make_environment(templates: Path, archive: Archive, comparison: Comparison, places: Places) -> jinja2.Environment:
@@ -187,6 +206,15 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         article_page=article_page,
         article_list=article_list_page(1),
         claim_page=claim_page,
+        statement_page=statement_page,
+        part_page=part_page,
+        version_letter=version_letter,
+        timeline=functools.partial(timeline, archive, comparison),
+        lineage_diagram=lambda statement: lineage_diagram(archive, statement, comparison.lineage[statement.id], places),
+        describe=lambda statement, descent, named=True: described(
+            archive, statement, comparison.lineage[statement.id], descent, named
+        ),
+        version_carriers=functools.partial(version_carriers, archive, comparison),
         claim_list=CLAIM_LIST,
         section_of=section_of,
         capture_file=capture_file,
@@ -209,7 +237,12 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         renderings=showcase.renderings, other_carriers=showcase.carriers, source_occurrence=showcase.source
     )
     environment.filters.update(
-        long_date=long_date, percent=percent, language_name=language_name, count=count, plural=plural
+        long_date=long_date,
+        percent=percent,
+        language_name=language_name,
+        count=count,
+        plural=plural,
+        clock_time=clock_time,
     )
     return environment
 

@@ -14,6 +14,19 @@ def long_date(value: datetime.date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
 
 
+def short_date(value: datetime.date) -> str:
+    """'26 Oct 2023': a date where room is short, as in a diagram's columns."""
+    return f"{value.day} {MONTHS[value.month - 1][:3]} {value.year}"
+
+
+def clock_time(value: datetime.datetime | None) -> str:
+    """'14:05 UTC+03:00': a time of publication with the offset it was given with."""
+    if value is None:
+        return ""
+    offset = value.strftime("%z")
+    return f"{value:%H:%M} UTC{offset[:3]}:{offset[3:]}" if offset else f"{value:%H:%M}"
+
+
 def language_name(code: str) -> str:
     """'ru' -> 'Russian': names in English, like the rest of the site's own words."""
     return langcodes.Language.get(code).display_name("en")

@@ -97,6 +97,7 @@ def grouped(
             SharedStatement(
                 id=unique_id("passage-" + "-".join(first_words), taken),
                 claim=None,
+                part=None,
                 kind="passage",
                 occurrences=tuple(places),
             )

@@ -1,0 +1,148 @@
+"""Fragments: a word or two of a statement quoted in a lede or headline ("calling the Hamas
+invitation an “obscene step”"), too short to be matched as a unit.
+
+A quotation shorter than a unit is an occurrence of a statement (marked as a fragment) when:
+- its words are the statement's own, in order: those of a claim's part, in any version or
+  rendering, or of an occurrence of a statement no claim covers;
+- its sentence points to the statement: it names the speaker (a word of the speaker's name), or
+  shares two words with the statement besides the quoted ones;
+- it is not a common phrase: one of its words is rare in the articles that do not carry the
+  statement ("the Gaza Strip", in a story about Gaza, is everywhere).
+Where several statements qualify, the one its sentence points to most takes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+
+from ..extract import quotations, sentences
+from ..model import Archive, Article, Occurrence, Quotation, SharedStatement
+from .spans import WORD, fold
+from .thresholds import COMMON_WORD_SHARE, FRAGMENT_CONTEXT_WORDS, NAME_PREFIX, UNIT_MIN_WORDS
+
+
+def words_of(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+def with_fragments(archive: Archive, statements: list[SharedStatement]) -> list[SharedStatement]:
+    """The statements, each with the fragments of it that articles quote."""
+    wordings = statement_wordings(statements)
+    by_word: dict[str, set[int]] = defaultdict(set)  # a word -> the statements whose words have it
+    for number, texts in enumerate(wordings):
+        for text in texts:
+            for word in text:
+                by_word[word].add(number)
+    found: list[tuple[int, Quotation, list[str]]] = []
+    for article in archive.articles:
+        for quotation in quotations(article):
+            words = words_of(quotation.text)
+            if not 0 < len(words) < UNIT_MIN_WORDS or any(word not in by_word for word in words):
+                continue
+            candidates = set.intersection(*(by_word[word] for word in words))
+            best = best_statement(article, quotation, words, candidates, statements, wordings)
+            if best is not None:
+                found.append((best, quotation, words))
+    if not found:
+        return statements
+    common = common_words(archive, statements, found)
+    added: dict[int, list[Occurrence]] = defaultdict(list)
+    for (number, quotation, _), too_common in zip(found, common):
+        if too_common:
+            continue
+        statement = statements[number]
+        if any(o.article == quotation.article and o.start <= quotation.start < o.end for o in statement.occurrences):
+            continue  # already an occurrence there
+        added[number].append(
+            Occurrence(quotation.article, quotation.start, quotation.end, quotation.text, score=100.0, fragment=True)
+        )
+    order = {article.id: index for index, article in enumerate(archive.articles)}
+    return [
+        dataclasses.replace(
+            statement,
+            occurrences=tuple(
+                sorted((*statement.occurrences, *added[number]), key=lambda o: (order[o.article], o.start))
+            ),
+        )
+        if number in added
+        else statement
+        for number, statement in enumerate(statements)
+    ]
+
+
+def statement_wordings(statements: list[SharedStatement]) -> list[list[tuple[str, ...]]]:
+    """Each statement's own words: its claim part's wordings, else its occurrences' (each once)."""
+    found = []
+    for statement in statements:
+        texts = statement.part.wordings if statement.part else [o.text for o in statement.occurrences]
+        found.append(list(dict.fromkeys(tuple(words_of(text)) for text in texts)))
+    return found
+
+
+def best_statement(
+    article: Article,
+    quotation: Quotation,
+    words: list[str],
+    candidates: set[int],
+    statements: list[SharedStatement],
+    wordings: list[list[tuple[str, ...]]],
+) -> int | None:
+    """The statement this quotation is a fragment of, if any: the one its sentence points to most."""
+    holding = [number for number in sorted(candidates) if any(in_order(words, text) for text in wordings[number])]
+    if not holding:
+        return None
+    around = sentence_words(article, quotation)
+    quoted = set(words)
+    best, best_evidence = None, 0
+    for number in holding:
+        evidence = pointing(around - quoted, statements[number], wordings[number])
+        if evidence > best_evidence:
+            best, best_evidence = number, evidence
+    return best
+
+
+def in_order(words: list[str], text: tuple[str, ...]) -> bool:
+    """Whether `words` stand in `text` one after the other."""
+    size = len(words)
+    return any(list(text[start : start + size]) == words for start in range(len(text) - size + 1))
+
+
+def sentence_words(article: Article, quotation: Quotation) -> set[str]:
+    """The words of the sentence the quotation stands in."""
+    block = next(b for b in article.blocks if b.start <= quotation.start < b.end)
+    for start, end in sentences(article, block.start, block.end):
+        if start <= quotation.start < end:
+            return set(words_of(article.text[start:end]))
+    return set(words_of(article.text[block.start : block.end]))
+
+
+def pointing(around: set[str], statement: SharedStatement, wordings: list[tuple[str, ...]]) -> int:
+    """How strongly a sentence points to a statement: 0 for not at all. Naming the speaker is
+    enough ("Israel's foreign ministry ... called it ..."); else two words of the statement."""
+    speaker = statement.claim.speaker if statement.claim else ""
+    names = {word[:NAME_PREFIX] for word in words_of(speaker) if len(word) >= NAME_PREFIX}
+    named = sum(1 for word in around if word[:NAME_PREFIX] in names)
+    shared = len(around & {word for text in wordings for word in text if len(word) >= NAME_PREFIX})
+    if named:
+        return FRAGMENT_CONTEXT_WORDS + named + shared
+    return shared if shared >= FRAGMENT_CONTEXT_WORDS else 0
+
+
+def common_words(
+    archive: Archive, statements: list[SharedStatement], found: list[tuple[int, Quotation, list[str]]]
+) -> list[bool]:
+    """For each fragment found, whether every one of its words is common in the other articles
+    (those that carry neither the statement nor the fragment). Counted only for the words of
+    fragments: one pass over the archive."""
+    wanted = {word for _, _, words in found for word in words}
+    having: dict[str, set[str]] = defaultdict(set)  # word -> the articles that have it
+    for article in archive.articles:
+        for word in wanted.intersection(words_of(article.text)):
+            having[word].add(article.id)
+    common = []
+    for number, quotation, words in found:
+        carriers = {*statements[number].article_ids, quotation.article}
+        others = max(1, len(archive.articles) - len(carriers))
+        common.append(all(len(having[word] - carriers) > COMMON_WORD_SHARE * others for word in words))
+    return common
