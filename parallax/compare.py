@@ -196,7 +196,7 @@ def compare(archive: Archive, statements: list[SharedStatement], reuse: Reuse | 
         articles_per_outlet=tuple(articles_per_outlet[o] for o in outlets),
         similarity=outlet_similarity(archive, [*statements, *passages], outlets),
         passages=tuple(passages),
-        lineage=lineages(archive, [*statements, *passages], versions),
+        lineage=lineages(archive, statements, passages, versions),
     )
 
 

@@ -18,6 +18,7 @@ date, or by time where both articles give one (`published: 2023-10-27T14:05+03:0
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import defaultdict
 from dataclasses import dataclass
@@ -140,43 +141,68 @@ def occurrence_ids(statement: SharedStatement) -> list[str]:
     return ids
 
 
+class Carriers:
+    """The occurrences of a statement that read alike (one wording), sorted by publication, so
+    that those published before an article, or the same day, are found by bisection: a wire
+    sentence in a thousand articles is a handful of wordings, not a million pairs."""
+
+    def __init__(self, words: tuple[str, ...], members: list[tuple[Article, Occurrence]]):
+        self.words = words
+        self.by_article: dict[str, int] = defaultdict(int)
+        for article, _ in members:
+            self.by_article[article.id] += 1
+        ordered = sorted(members, key=lambda member: (publication_key(member[0]), member[0].id, member[1].start))
+        # Every member by date; and apart, those with a time (by instant) and those without (by date).
+        self.all = ordered
+        self.all_dates = [article.published for article, _ in ordered]
+        self.timed = [m for m in ordered if m[0].published_at]
+        self.timed_instants = [article.published_at for article, _ in self.timed if article.published_at]
+        self.untimed = [m for m in ordered if not m[0].published_at]
+        self.untimed_dates = [article.published for article, _ in self.untimed]
+
+    def around(self, article: Article) -> tuple[list[Occurrence], list[Occurrence]]:
+        """(Those published before the article, those whose order against it is unknown), the
+        article's own left out. See `earlier`."""
+        if article.published_at is None:
+            low = bisect.bisect_left(self.all_dates, article.published)
+            high = bisect.bisect_right(self.all_dates, article.published)
+            before = [occurrence for _, occurrence in self.all[:low]]
+            same = [occurrence for other, occurrence in self.all[low:high] if other.id != article.id]
+            return before, same
+        low = bisect.bisect_left(self.timed_instants, article.published_at)
+        high = bisect.bisect_right(self.timed_instants, article.published_at)
+        day_low = bisect.bisect_left(self.untimed_dates, article.published)
+        day_high = bisect.bisect_right(self.untimed_dates, article.published)
+        before = [o for _, o in self.timed[:low]] + [o for _, o in self.untimed[:day_low]]
+        same = [o for other, o in self.timed[low:high] + self.untimed[day_low:day_high] if other.id != article.id]
+        return before, same
+
+
 def trace(archive: Archive, statement: SharedStatement, versions: dict[Occurrence, str | None]) -> Lineage:
     """The lineage of one statement; `versions`: the claim version each occurrence is closest to."""
     ids = dict(zip(statement.occurrences, occurrence_ids(statement)))
     articles = {o.article: archive.article(o.article) for o in statement.occurrences}
+    alike: dict[tuple[str, ...], list[tuple[Article, Occurrence]]] = defaultdict(list)
+    for occurrence in statement.occurrences:
+        alike[word_keys(occurrence.text)].append((articles[occurrence.article], occurrence))
+    wordings = [Carriers(words, members) for words, members in alike.items()]
     in_order = sorted(
         statement.occurrences, key=lambda o: (publication_key(articles[o.article]), ids[o].count("/"), ids[o])
     )
-    descents = [descent(o, ids, in_order, articles, statement, versions) for o in in_order]
+    descents = [descent(o, ids, wordings, articles[o.article], statement, versions) for o in in_order]
     return Lineage(statement.id, tuple(descents))
 
 
 def descent(
     occurrence: Occurrence,
     ids: dict[Occurrence, str],
-    in_order: list[Occurrence],
-    articles: dict[str, Article],
+    wordings: list[Carriers],
+    article: Article,
     statement: SharedStatement,
     versions: dict[Occurrence, str | None],
 ) -> Descent:
     claim, version = statement.claim, versions.get(occurrence)
-    article = articles[occurrence.article]
     wording = word_keys(occurrence.text)
-    before, unordered = [], []
-    for other in in_order:
-        if other.article == occurrence.article:
-            continue
-        order = earlier(articles[other.article], article)
-        if order:
-            before.append(other)
-        elif order is None:
-            unordered.append(other)
-
-    def close(other: Occurrence) -> Closeness:
-        return closeness(wording, word_keys(other.text))
-
-    best_before = max((close(o).key for o in before), default=None)
-    best_unordered = max((close(o).key for o in unordered), default=None)
     source_words = source_wording(statement, version)
     from_source = closeness(wording, source_words) if source_words else None
 
@@ -202,7 +228,24 @@ def descent(
             more_candidates=max(0, len(candidates) - LISTED_CANDIDATES),
         )
 
-    closest = max(filter(None, (best_before, best_unordered)), default=None)
+    # Nothing can hold more of its words than the source when the source holds them all.
+    if from_source and from_source.found == 1:
+        return made("source", None)
+    # The wordings closest to its own first: only those down to the closest that has an earlier
+    # or same-day carrier (and any as close) need their carriers looked up.
+    ranked = sorted(wordings, key=lambda carriers: closeness(wording, carriers.words).key, reverse=True)
+    before: list[Occurrence] = []
+    unordered: list[Occurrence] = []
+    closest = None
+    for carriers in ranked:
+        key = closeness(wording, carriers.words).key
+        if closest is not None and key < closest:
+            break
+        earlier_ones, same_time = carriers.around(article)
+        if earlier_ones or same_time:
+            closest = key
+            before += earlier_ones
+            unordered += same_time
     # The source is preferred wherever it holds as much of the wording: how close an article's
     # wording is besides (a shorter cut of the same words) is no evidence of copying.
     if from_source and (closest is None or from_source.key[0] >= closest[0]):
@@ -211,10 +254,10 @@ def descent(
         return made("first", None)
     if closest[0] < SUBSTITUTION_SHARE:
         return made("own words", None)
-    if best_unordered is not None and best_unordered >= closest:
-        tied = [o for o in unordered if close(o).key == closest] + [o for o in before if close(o).key == closest]
+    if unordered:
+        tied = unordered + before
         return made("unknown order", tied[0], candidates=tied)
-    tied = [o for o in before if close(o).key == closest]
+    tied = before
     if len(tied) > 1:
         return made("tie", tied[0], candidates=tied)
     return made("copied", tied[0], parent=ids[tied[0]])
@@ -234,6 +277,50 @@ def translated_version(claim: Claim | None, version: str | None) -> bool:
     return bool(claim and version and claim.version(version).translated_from)
 
 
-def lineages(archive: Archive, statements, versions: dict[Occurrence, str | None]) -> dict[str, Lineage]:
-    """The lineage of each statement (and passage), by its id."""
-    return {statement.id: trace(archive, statement, versions) for statement in statements}
+def lineages(archive: Archive, statements, passages, versions: dict[Occurrence, str | None]) -> dict[str, Lineage]:
+    """The lineage of each statement and passage of reused copy, by its id."""
+    found = {statement.id: trace(archive, statement, versions) for statement in statements}
+    found.update((passage.id, traced_copy(archive, passage)) for passage in passages)
+    return found
+
+
+def traced_copy(archive: Archive, passage: SharedStatement) -> Lineage:
+    """A passage of reused copy, aligned word by word: each article's place comes from its place
+    in the article the alignment took as its source (the one it shares most with, of those
+    published no later); the same day, the order is said to be unknown."""
+    ids = dict(zip(passage.occurrences, occurrence_ids(passage)))
+    articles = {o.article: archive.article(o.article) for o in passage.occurrences}
+    first_in: dict[str, Occurrence] = {}
+    for occurrence in passage.occurrences:
+        first_in.setdefault(occurrence.article, occurrence)
+    in_order = sorted(
+        passage.occurrences, key=lambda o: (publication_key(articles[o.article]), ids[o].count("/"), ids[o])
+    )
+    descents = []
+    for occurrence in in_order:
+        candidates: tuple[str, ...]
+        article = articles[occurrence.article]
+        wording = word_keys(occurrence.text)
+        source = first_in.get(occurrence.source) if occurrence.source else None
+        order = earlier(articles[source.article], article) if source else False
+        if source is None or order is False:
+            basis, parent, candidates, words = "first", None, (), None
+        else:
+            basis = "copied" if order else "unknown order"
+            parent = ids[source] if order else None
+            candidates, words = (() if order else (ids[source],)), word_keys(source.text)
+        descents.append(
+            Descent(
+                occurrence=occurrence,
+                id=ids[occurrence],
+                parent=parent,
+                basis=basis,
+                edit=None if words is None else edit_of(wording, words, bool(article.translated_from)),
+                shared_words=0 if words is None else closeness(wording, words).shared_words,
+                words=len(wording),
+                version=None,
+                candidates=candidates,
+                more_candidates=0,
+            )
+        )
+    return Lineage(passage.id, tuple(descents))

@@ -14,6 +14,7 @@ Where several statements qualify, the one its sentence points to most takes it.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 
 from ..extract import quotations, sentences
@@ -27,35 +28,42 @@ def words_of(text: str) -> list[str]:
 
 
 def with_fragments(archive: Archive, statements: list[SharedStatement]) -> list[SharedStatement]:
-    """The statements, each with the fragments of it that articles quote."""
+    """The statements, each with the fragments of it that articles quote.
+
+    The cheap tests first: words of some statement, in its order, and not all common; the
+    sentence, which takes segmenting, is read only for the quotations that pass."""
     wordings = statement_wordings(statements)
     by_word: dict[str, set[int]] = defaultdict(set)  # a word -> the statements whose words have it
     for number, texts in enumerate(wordings):
         for text in texts:
             for word in text:
                 by_word[word].add(number)
-    found: list[tuple[int, Quotation, list[str]]] = []
+    holding: list[tuple[Article, Quotation, list[str], list[int]]] = []
     for article in archive.articles:
         for quotation in quotations(article):
             words = words_of(quotation.text)
             if not 0 < len(words) < UNIT_MIN_WORDS or any(word not in by_word for word in words):
                 continue
-            candidates = set.intersection(*(by_word[word] for word in words))
-            best = best_statement(article, quotation, words, candidates, statements, wordings)
-            if best is not None:
-                found.append((best, quotation, words))
-    if not found:
+            candidates = sorted(set.intersection(*(by_word[word] for word in words)))
+            found = [n for n in candidates if any(in_order(words, text) for text in wordings[n])]
+            if found:
+                holding.append((article, quotation, words, found))
+    if not holding:
         return statements
-    common = common_words(archive, statements, found)
+    having = articles_having(archive, {word for _, _, words, _ in holding for word in words})
     added: dict[int, list[Occurrence]] = defaultdict(list)
-    for (number, quotation, _), too_common in zip(found, common):
-        if too_common:
+    for article, quotation, words, found in holding:
+        rare = [n for n in found if not common(words, statements[n], article, having, len(archive.articles))]
+        chosen = best_statement(article, quotation, words, rare, statements, wordings) if rare else None
+        if chosen is None:
             continue
-        statement = statements[number]
-        if any(o.article == quotation.article and o.start <= quotation.start < o.end for o in statement.occurrences):
+        statement = statements[chosen]
+        if article.id in statement.article_ids and any(
+            o.article == article.id and o.start <= quotation.start < o.end for o in statement.occurrences
+        ):
             continue  # already an occurrence there
-        added[number].append(
-            Occurrence(quotation.article, quotation.start, quotation.end, quotation.text, score=100.0, fragment=True)
+        added[chosen].append(
+            Occurrence(article.id, quotation.start, quotation.end, quotation.text, score=100.0, fragment=True)
         )
     order = {article.id: index for index, article in enumerate(archive.articles)}
     return [
@@ -72,10 +80,16 @@ def with_fragments(archive: Archive, statements: list[SharedStatement]) -> list[
 
 
 def statement_wordings(statements: list[SharedStatement]) -> list[list[tuple[str, ...]]]:
-    """Each statement's own words: its claim part's wordings, else its occurrences' (each once)."""
+    """Each statement's own words: its claim part's wordings, else, for a quotation no claim
+    covers, its occurrences' (each once). A passage no claim covers is no one's words to quote."""
     found = []
     for statement in statements:
-        texts = statement.part.wordings if statement.part else [o.text for o in statement.occurrences]
+        if statement.part:
+            texts = statement.part.wordings
+        elif statement.kind == "quote":
+            texts = tuple(dict.fromkeys(o.text for o in statement.occurrences))
+        else:
+            texts = ()
         found.append(list(dict.fromkeys(tuple(words_of(text)) for text in texts)))
     return found
 
@@ -84,19 +98,15 @@ def best_statement(
     article: Article,
     quotation: Quotation,
     words: list[str],
-    candidates: set[int],
+    holding: list[int],
     statements: list[SharedStatement],
     wordings: list[list[tuple[str, ...]]],
 ) -> int | None:
-    """The statement this quotation is a fragment of, if any: the one its sentence points to most."""
-    holding = [number for number in sorted(candidates) if any(in_order(words, text) for text in wordings[number])]
-    if not holding:
-        return None
-    around = sentence_words(article, quotation)
-    quoted = set(words)
+    """Of the statements whose words these are, the one the sentence points to most, if any."""
+    around = sentence_words(article, quotation) - set(words)
     best, best_evidence = None, 0
     for number in holding:
-        evidence = pointing(around - quoted, statements[number], wordings[number])
+        evidence = pointing(around, statements[number], wordings[number])
         if evidence > best_evidence:
             best, best_evidence = number, evidence
     return best
@@ -129,20 +139,22 @@ def pointing(around: set[str], statement: SharedStatement, wordings: list[tuple[
     return shared if shared >= FRAGMENT_CONTEXT_WORDS else 0
 
 
-def common_words(
-    archive: Archive, statements: list[SharedStatement], found: list[tuple[int, Quotation, list[str]]]
-) -> list[bool]:
-    """For each fragment found, whether every one of its words is common in the other articles
-    (those that carry neither the statement nor the fragment). Counted only for the words of
-    fragments: one pass over the archive."""
-    wanted = {word for _, _, words in found for word in words}
-    having: dict[str, set[str]] = defaultdict(set)  # word -> the articles that have it
+def articles_having(archive: Archive, words: set[str]) -> dict[str, set[str]]:
+    """Which articles have each of these words: one pass over the archive, by a pattern of
+    those words alone (folding every article's text would cost more than the rest)."""
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?!\w)")
+    having: dict[str, set[str]] = defaultdict(set)
     for article in archive.articles:
-        for word in wanted.intersection(words_of(article.text)):
+        for word in set(pattern.findall(article.text.lower())):
             having[word].add(article.id)
-    common = []
-    for number, quotation, words in found:
-        carriers = {*statements[number].article_ids, quotation.article}
-        others = max(1, len(archive.articles) - len(carriers))
-        common.append(all(len(having[word] - carriers) > COMMON_WORD_SHARE * others for word in words))
-    return common
+    return having
+
+
+def common(
+    words: list[str], statement: SharedStatement, article: Article, having: dict[str, set[str]], articles: int
+) -> bool:
+    """Whether every word of a fragment is common in the articles that carry neither the
+    statement nor the fragment."""
+    carriers = {*statement.article_ids, article.id}
+    others = max(1, articles - len(carriers))
+    return all(len(having[word] - carriers) > COMMON_WORD_SHARE * others for word in words)
