@@ -108,7 +108,12 @@ record each cut under `edits`.""",
     add.add_argument("capture", type=Path, metavar="FILE", help="the capture: .txt or .md")
     add.add_argument("--outlet", required=True, help="who published it")
     add.add_argument("--title", help="the headline, if the capture has one")
-    add.add_argument("--published", required=True, metavar="YYYY-MM-DD", help="the publication date")
+    add.add_argument(
+        "--published",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="the publication date, or date and time with its offset from UTC: 2023-10-27T14:05+03:00",
+    )
     add.add_argument("--url", help="the original address")
     add.add_argument("--author", help="the byline")
     add.add_argument("--language", default="en", help="language code of the text (default: en)")

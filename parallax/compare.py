@@ -186,7 +186,7 @@ def compare(archive: Archive, statements: list[SharedStatement], reuse: Reuse | 
         for statement in statements
     }
     articles_per_outlet = Counter(article.outlet for article in archive.articles)
-    versions = {v.occurrence: v.version for found in variants.values() for v in found}
+    versions = {statement_id: [v.version for v in found] for statement_id, found in variants.items()}
     return Comparison(
         statements=tuple(statements),
         summaries=tuple(summaries),

@@ -5,6 +5,7 @@ Neither ever changes a file the curator wrote: `add` only creates new files, `su
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import textwrap
@@ -40,6 +41,8 @@ def add_article(source: Path, capture: Path, fields: dict, slug: str | None = No
     checked = read_fields(mapping_of(fields), ARTICLE_SCHEMA, article_path, problems, "front matter")
     if problems:
         raise ArchiveErrors(problems)
+    if isinstance(checked["published"], datetime.datetime):  # written as given: date, time and offset
+        checked["published"] = checked["published"].isoformat(timespec="minutes")
     body = text if capture.suffix.lower() in (".md", ".markdown") else plain_text_body(text)
     kept.parent.mkdir(parents=True, exist_ok=True)
     with open(kept, "xb") as copy, open(capture, "rb") as original:

@@ -19,8 +19,11 @@ date, or by time where both articles give one (`published: 2023-10-27T14:05+03:0
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
+import re
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -37,7 +40,7 @@ LISTED_CANDIDATES = 4  # candidates named where the parent is unsure; the rest a
 EDITS = ("verbatim", "cut", "addition", "substitution", "retranslation", "paraphrase")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per occurrence: thousands in a large archive
 class Descent:
     """Where one occurrence comes from."""
 
@@ -63,7 +66,8 @@ class Lineage:
     """A statement's occurrences in publication order, each with where it comes from."""
 
     statement: str
-    descents: tuple[Descent, ...]
+    descents: tuple[Descent, ...]  # in publication order
+    in_place: tuple[Descent, ...]  # the same, in the order of the statement's occurrences
 
     @functools.cached_property
     def by_occurrence(self) -> dict[Occurrence, Descent]:
@@ -91,30 +95,30 @@ def publication_key(article: Article) -> tuple:
     return (article.published, moment)
 
 
-@functools.lru_cache(maxsize=65536)
+NOT_IN_A_WORD = re.compile(r"[^\w\s]|_")  # what drops out of a word: "1,400" is "1400", "U.S." is "us"
+
+
 def word_keys(text: str) -> tuple[str, ...]:
-    """The words that count: letters and digits, in lower case."""
-    return tuple(key for word in text.split() if (key := "".join(c for c in word.lower() if c.isalnum())))
+    """The words that count: letters and digits, in lower case (one pass over the whole text)."""
+    return tuple(NOT_IN_A_WORD.sub("", text.lower()).split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Closeness:
     """How close a wording is to another: the share of its words found there in order, then
-    the similarity of the two wordings."""
+    the similarity of the two wordings; `key` compares them, to PRECISION."""
 
     shared_words: int
     found: float
     similarity: float
-
-    @property
-    def key(self) -> tuple[float, float]:
-        return (round(self.found, PRECISION), round(self.similarity, PRECISION))
+    key: tuple[float, float]
 
 
 @functools.lru_cache(maxsize=65536)
 def closeness(wording: tuple[str, ...], other: tuple[str, ...]) -> Closeness:
     shared = (len(wording) + len(other) - Indel.distance(wording, other)) // 2
-    return Closeness(shared, shared / max(1, len(wording)), Indel.normalized_similarity(wording, other))
+    found, similarity = shared / max(1, len(wording)), Indel.normalized_similarity(wording, other)
+    return Closeness(shared, found, similarity, (round(found, PRECISION), round(similarity, PRECISION)))
 
 
 def edit_of(wording: tuple[str, ...], reference: tuple[str, ...], retranslated: bool) -> str:
@@ -142,125 +146,178 @@ def occurrence_ids(statement: SharedStatement) -> list[str]:
 
 
 class Carriers:
-    """The occurrences of a statement that read alike (one wording), sorted by publication, so
-    that those published before an article, or the same day, are found by bisection: a wire
-    sentence in a thousand articles is a handful of wordings, not a million pairs."""
+    """The occurrences of a statement that read alike (one wording), by their numbers in the
+    statement, sorted by publication: those published before an article, or the same day, are
+    found by bisection. A wire sentence in a thousand articles is a handful of wordings, not a
+    million pairs, and nothing is listed that is only counted."""
 
-    def __init__(self, words: tuple[str, ...], members: list[tuple[Article, Occurrence]]):
+    def __init__(self, words: tuple[str, ...], members: list[int], articles: list[Article]):
         self.words = words
-        self.by_article: dict[str, int] = defaultdict(int)
-        for article, _ in members:
-            self.by_article[article.id] += 1
-        ordered = sorted(members, key=lambda member: (publication_key(member[0]), member[0].id, member[1].start))
+        self.articles = articles  # of every occurrence of the statement, by number
+        self.per_article: dict[str, int] = defaultdict(int)
+        for number in members:
+            self.per_article[articles[number].id] += 1
+        ordered = sorted(members, key=lambda number: (publication_key(articles[number]), number))
         # Every member by date; and apart, those with a time (by instant) and those without (by date).
-        self.all = ordered
-        self.all_dates = [article.published for article, _ in ordered]
-        self.timed = [m for m in ordered if m[0].published_at]
-        self.timed_instants = [article.published_at for article, _ in self.timed if article.published_at]
-        self.untimed = [m for m in ordered if not m[0].published_at]
-        self.untimed_dates = [article.published for article, _ in self.untimed]
+        self.all, self.all_dates = ordered, [articles[n].published for n in ordered]
+        self.timed = [n for n in ordered if articles[n].published_at]
+        self.timed_instants = sorted(a.published_at for n in self.timed if (a := articles[n]).published_at)
+        self.timed.sort(key=lambda n: (articles[n].published_at, n))
+        self.untimed = [n for n in ordered if not articles[n].published_at]
+        self.untimed_dates = [articles[n].published for n in self.untimed]
 
-    def around(self, article: Article) -> tuple[list[Occurrence], list[Occurrence]]:
+    def around(self, article: Article) -> tuple[Selection, Selection]:
         """(Those published before the article, those whose order against it is unknown), the
         article's own left out. See `earlier`."""
         if article.published_at is None:
             low = bisect.bisect_left(self.all_dates, article.published)
             high = bisect.bisect_right(self.all_dates, article.published)
-            before = [occurrence for _, occurrence in self.all[:low]]
-            same = [occurrence for other, occurrence in self.all[low:high] if other.id != article.id]
-            return before, same
+            return Selection.of([(self.all, 0, low)]), self.same(article, [(self.all, low, high)])
         low = bisect.bisect_left(self.timed_instants, article.published_at)
         high = bisect.bisect_right(self.timed_instants, article.published_at)
         day_low = bisect.bisect_left(self.untimed_dates, article.published)
         day_high = bisect.bisect_right(self.untimed_dates, article.published)
-        before = [o for _, o in self.timed[:low]] + [o for _, o in self.untimed[:day_low]]
-        same = [o for other, o in self.timed[low:high] + self.untimed[day_low:day_high] if other.id != article.id]
-        return before, same
+        before = Selection.of([(self.timed, 0, low), (self.untimed, 0, day_low)])
+        return before, self.same(article, [(self.timed, low, high), (self.untimed, day_low, day_high)])
+
+    def same(self, article: Article, ranges: list[tuple[list[int], int, int]]) -> Selection:
+        return Selection.of(ranges, article.id, self.per_article.get(article.id, 0), self.articles)
 
 
-def trace(archive: Archive, statement: SharedStatement, versions: dict[Occurrence, str | None]) -> Lineage:
-    """The lineage of one statement; `versions`: the claim version each occurrence is closest to."""
-    ids = dict(zip(statement.occurrences, occurrence_ids(statement)))
-    articles = {o.article: archive.article(o.article) for o in statement.occurrences}
-    alike: dict[tuple[str, ...], list[tuple[Article, Occurrence]]] = defaultdict(list)
-    for occurrence in statement.occurrences:
-        alike[word_keys(occurrence.text)].append((articles[occurrence.article], occurrence))
-    wordings = [Carriers(words, members) for words, members in alike.items()]
-    in_order = sorted(
-        statement.occurrences, key=lambda o: (publication_key(articles[o.article]), ids[o].count("/"), ids[o])
+class Selection:
+    """Some occurrences of a statement, as ranges of sorted lists of their numbers, less those of
+    one article: counted without being listed, and listed only as far as needed."""
+
+    def __init__(self, ranges, count: int, left_out: str | None = None, articles=()):
+        self.ranges, self.count = ranges, count
+        self.left_out, self.articles = left_out, articles  # an article whose occurrences do not count
+
+    @classmethod
+    def of(cls, ranges, left_out: str | None = None, left_out_count: int = 0, articles=()) -> Selection:
+        return cls(ranges, sum(high - low for _, low, high in ranges) - left_out_count, left_out, articles)
+
+    def first(self, most: int) -> list[int]:
+        found: list[int] = []
+        for numbers, low, high in self.ranges:
+            for index in range(low, high):
+                if len(found) == most:
+                    return found
+                if self.left_out is None or self.articles[numbers[index]].id != self.left_out:
+                    found.append(numbers[index])
+        return found
+
+
+def joined(selections: list[Selection]) -> Selection:
+    """Several selections as one. They leave out the same article, if any: the one whose
+    occurrence is traced (an article is never published before itself)."""
+    left_out = next((s for s in selections if s.left_out is not None), None)
+    return Selection(
+        [found for selection in selections for found in selection.ranges],
+        sum(selection.count for selection in selections),
+        left_out.left_out if left_out else None,
+        left_out.articles if left_out else (),
     )
-    descents = [descent(o, ids, wordings, articles[o.article], statement, versions) for o in in_order]
-    return Lineage(statement.id, tuple(descents))
 
 
-def descent(
-    occurrence: Occurrence,
-    ids: dict[Occurrence, str],
-    wordings: list[Carriers],
-    article: Article,
-    statement: SharedStatement,
-    versions: dict[Occurrence, str | None],
-) -> Descent:
-    claim, version = statement.claim, versions.get(occurrence)
-    wording = word_keys(occurrence.text)
-    source_words = source_wording(statement, version)
-    from_source = closeness(wording, source_words) if source_words else None
+def trace(archive: Archive, statement: SharedStatement, versions: Sequence[str | None]) -> Lineage:
+    """The lineage of one statement; `versions`: the claim version each occurrence is closest
+    to, in the order of its occurrences."""
+    ids = occurrence_ids(statement)
+    articles = [archive.article(o.article) for o in statement.occurrences]
+    keys = {text: word_keys(text) for text in {o.text for o in statement.occurrences}}  # many read the same
+    wordings = [keys[o.text] for o in statement.occurrences]
+    alike: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for number, words in enumerate(wordings):
+        alike[words].append(number)
+    carriers = [Carriers(words, members, articles) for words, members in alike.items()]
+    tracing = Tracing(statement, ids, articles, wordings, versions, carriers)
+    in_place = [tracing.descent(number) for number in range(len(ids))]
+    in_order = sorted(range(len(ids)), key=lambda n: (publication_key(articles[n]), ids[n].count("/"), ids[n]))
+    return Lineage(statement.id, tuple(in_place[n] for n in in_order), tuple(in_place))
 
-    def made(basis: str, reference: Occurrence | None, parent: str | None = None, candidates=()) -> Descent:
-        """`reference`: what it is compared with, an occurrence, or the source where None."""
-        listed = tuple(ids[o] for o in candidates[:LISTED_CANDIDATES])
-        # Words that went through another language on the way: the outlet's own translation, or
-        # a version translated from another than the one it is compared with.
-        retranslated = bool(article.translated_from) or (
-            translated_version(claim, version) and (reference is not None and versions.get(reference) != version)
-        )
-        words = source_words if reference is None else word_keys(reference.text)
-        return Descent(
-            occurrence=occurrence,
-            id=ids[occurrence],
-            parent=parent,
-            basis=basis,
-            edit=None if words is None else edit_of(wording, words, retranslated),
-            shared_words=0 if words is None else closeness(wording, words).shared_words,
-            words=len(wording),
-            version=version,
-            candidates=listed,
-            more_candidates=max(0, len(candidates) - LISTED_CANDIDATES),
-        )
 
-    # Nothing can hold more of its words than the source when the source holds them all.
-    if from_source and from_source.found == 1:
-        return made("source", None)
-    # The wordings closest to its own first: only those down to the closest that has an earlier
-    # or same-day carrier (and any as close) need their carriers looked up.
-    ranked = sorted(wordings, key=lambda carriers: closeness(wording, carriers.words).key, reverse=True)
-    before: list[Occurrence] = []
-    unordered: list[Occurrence] = []
-    closest = None
-    for carriers in ranked:
-        key = closeness(wording, carriers.words).key
-        if closest is not None and key < closest:
-            break
-        earlier_ones, same_time = carriers.around(article)
-        if earlier_ones or same_time:
-            closest = key
-            before += earlier_ones
-            unordered += same_time
-    # The source is preferred wherever it holds as much of the wording: how close an article's
-    # wording is besides (a shorter cut of the same words) is no evidence of copying.
-    if from_source and (closest is None or from_source.key[0] >= closest[0]):
-        return made("source", None)
-    if closest is None:
-        return made("first", None)
-    if closest[0] < SUBSTITUTION_SHARE:
-        return made("own words", None)
-    if unordered:
-        tied = unordered + before
-        return made("unknown order", tied[0], candidates=tied)
-    tied = before
-    if len(tied) > 1:
-        return made("tie", tied[0], candidates=tied)
-    return made("copied", tied[0], parent=ids[tied[0]])
+@dataclass
+class Tracing:
+    """What tracing one statement's occurrences needs, each by its number in the statement."""
+
+    statement: SharedStatement
+    ids: list[str]
+    articles: list[Article]
+    wordings: list[tuple[str, ...]]
+    versions: Sequence[str | None]
+    carriers: list[Carriers]
+    source_words: dict[str | None, tuple[str, ...] | None] = dataclasses.field(default_factory=dict)  # by version
+    ranked: dict[tuple[str, ...], list[Carriers]] = dataclasses.field(default_factory=dict)  # closest first, by wording
+
+    def descent(self, number: int) -> Descent:
+        version, article, wording = self.versions[number], self.articles[number], self.wordings[number]
+        if version not in self.source_words:
+            self.source_words[version] = source_wording(self.statement, version)
+        source_words = self.source_words[version]
+        from_source = closeness(wording, source_words) if source_words else None
+
+        def made(
+            basis: str, reference: int | None, parent: int | None = None, candidates: Selection | None = None
+        ) -> Descent:
+            """`reference`: the number of the occurrence it is compared with; the source where None."""
+            listed = candidates.first(LISTED_CANDIDATES) if candidates else []
+            # Words that went through another language on the way: the outlet's own translation,
+            # or a version translated from another than the one it is compared with.
+            retranslated = bool(article.translated_from) or (
+                translated_version(self.statement.claim, version)
+                and reference is not None
+                and self.versions[reference] != version
+            )
+            words = source_words if reference is None else self.wordings[reference]
+            return Descent(
+                occurrence=self.statement.occurrences[number],
+                id=self.ids[number],
+                parent=None if parent is None else self.ids[parent],
+                basis=basis,
+                edit=None if words is None else edit_of(wording, words, retranslated),
+                shared_words=0 if words is None else closeness(wording, words).shared_words,
+                words=len(wording),
+                version=version,
+                candidates=tuple(self.ids[n] for n in listed),
+                more_candidates=max(0, (candidates.count if candidates else 0) - len(listed)),
+            )
+
+        # Nothing can hold more of its words than the source when the source holds them all.
+        if from_source and from_source.found == 1:
+            return made("source", None)
+        # The wordings closest to its own first: only those down to the closest that has an
+        # earlier or same-day carrier (and any as close) need their carriers looked up.
+        if wording not in self.ranked:
+            self.ranked[wording] = sorted(self.carriers, key=lambda c: closeness(wording, c.words).key, reverse=True)
+        ranked = self.ranked[wording]
+        before: list[Selection] = []
+        unordered: list[Selection] = []
+        closest = None
+        for carriers in ranked:
+            key = closeness(wording, carriers.words).key
+            if closest is not None and key < closest:
+                break
+            earlier_ones, same_time = carriers.around(article)
+            if earlier_ones.count or same_time.count:
+                closest = key
+                before.append(earlier_ones)
+                unordered.append(same_time)
+        # The source is preferred wherever it holds as much of the wording: how close an
+        # article's wording is besides (a shorter cut of the same words) is no evidence of copying.
+        if from_source and (closest is None or from_source.key[0] >= closest[0]):
+            return made("source", None)
+        if closest is None:
+            return made("first", None)
+        if closest[0] < SUBSTITUTION_SHARE:
+            return made("own words", None)
+        if any(selection.count for selection in unordered):
+            tied = joined(unordered + before)
+            return made("unknown order", tied.first(1)[0], candidates=tied)
+        tied = joined(before)
+        if tied.count > 1:
+            return made("tie", tied.first(1)[0], candidates=tied)
+        (parent,) = tied.first(1)
+        return made("copied", parent, parent=parent)
 
 
 def source_wording(statement: SharedStatement, version: str | None) -> tuple[str, ...] | None:
@@ -268,8 +325,7 @@ def source_wording(statement: SharedStatement, version: str | None) -> tuple[str
     claim, and for a claim of wire copy ("passage"); a paraphrase has no words of the source."""
     if statement.part is None or statement.claim is None or statement.claim.kind == "paraphrase":
         return None
-    words = dict(statement.part.versions)
-    return word_keys(words.get(version or "", statement.part.statement))
+    return word_keys(dict(statement.part.versions).get(version or "", statement.part.statement))
 
 
 def translated_version(claim: Claim | None, version: str | None) -> bool:
@@ -277,10 +333,14 @@ def translated_version(claim: Claim | None, version: str | None) -> bool:
     return bool(claim and version and claim.version(version).translated_from)
 
 
-def lineages(archive: Archive, statements, passages, versions: dict[Occurrence, str | None]) -> dict[str, Lineage]:
-    """The lineage of each statement and passage of reused copy, by its id."""
-    found = {statement.id: trace(archive, statement, versions) for statement in statements}
+def lineages(
+    archive: Archive, statements, passages, versions: Mapping[str, Sequence[str | None]]
+) -> dict[str, Lineage]:
+    """The lineage of each statement and passage of reused copy, by its id. `versions`: by
+    statement id, the claim version each of its occurrences is closest to."""
+    found = {statement.id: trace(archive, statement, versions[statement.id]) for statement in statements}
     found.update((passage.id, traced_copy(archive, passage)) for passage in passages)
+    closeness.cache_clear()  # its wordings are not needed past here
     return found
 
 
@@ -288,31 +348,28 @@ def traced_copy(archive: Archive, passage: SharedStatement) -> Lineage:
     """A passage of reused copy, aligned word by word: each article's place comes from its place
     in the article the alignment took as its source (the one it shares most with, of those
     published no later); the same day, the order is said to be unknown."""
-    ids = dict(zip(passage.occurrences, occurrence_ids(passage)))
-    articles = {o.article: archive.article(o.article) for o in passage.occurrences}
-    first_in: dict[str, Occurrence] = {}
-    for occurrence in passage.occurrences:
-        first_in.setdefault(occurrence.article, occurrence)
-    in_order = sorted(
-        passage.occurrences, key=lambda o: (publication_key(articles[o.article]), ids[o].count("/"), ids[o])
-    )
-    descents = []
-    for occurrence in in_order:
+    ids = occurrence_ids(passage)
+    articles = [archive.article(o.article) for o in passage.occurrences]
+    first_in: dict[str, int] = {}
+    for number, occurrence in enumerate(passage.occurrences):
+        first_in.setdefault(occurrence.article, number)
+    wordings = [word_keys(o.text) for o in passage.occurrences]
+    in_place = []
+    for number, occurrence in enumerate(passage.occurrences):
         candidates: tuple[str, ...]
-        article = articles[occurrence.article]
-        wording = word_keys(occurrence.text)
+        article, wording = articles[number], wordings[number]
         source = first_in.get(occurrence.source) if occurrence.source else None
-        order = earlier(articles[source.article], article) if source else False
+        order = earlier(articles[source], article) if source is not None else False
         if source is None or order is False:
             basis, parent, candidates, words = "first", None, (), None
         else:
             basis = "copied" if order else "unknown order"
             parent = ids[source] if order else None
-            candidates, words = (() if order else (ids[source],)), word_keys(source.text)
-        descents.append(
+            candidates, words = (() if order else (ids[source],)), wordings[source]
+        in_place.append(
             Descent(
                 occurrence=occurrence,
-                id=ids[occurrence],
+                id=ids[number],
                 parent=parent,
                 basis=basis,
                 edit=None if words is None else edit_of(wording, words, bool(article.translated_from)),
@@ -323,4 +380,5 @@ def traced_copy(archive: Archive, passage: SharedStatement) -> Lineage:
                 more_candidates=0,
             )
         )
-    return Lineage(passage.id, tuple(descents))
+    in_order = sorted(range(len(ids)), key=lambda n: (publication_key(articles[n]), ids[n].count("/"), ids[n]))
+    return Lineage(passage.id, tuple(in_place[n] for n in in_order), tuple(in_place))

@@ -33,7 +33,7 @@ class Staging:
         self.folder = Path(tempfile.mkdtemp(prefix=staging_prefix(self.output), dir=self.output.parent))
         self.folder.chmod(0o755)  # mkdtemp makes it private; a static host must be able to read it
 
-    def put(self, path: str, content: bytes) -> bool:
+    def put(self, path: str, content: bytes | bytearray) -> bool:
         """Write one file of the new site; True if written anew, False if the old one was linked."""
         target = self.folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +53,7 @@ class Staging:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def link_unchanged(old: Path, new: Path, content: bytes) -> bool:
+def link_unchanged(old: Path, new: Path, content: bytes | bytearray) -> bool:
     """Link the old file in place of the new one if it holds the same bytes."""
     try:
         if (

@@ -70,6 +70,14 @@ def test_add_keeps_the_capture_writes_the_article_and_tells_what_it_shares(small
     assert "(claim ministry-rejects-blame), also in The Daily, The Herald" in out
 
 
+def test_add_keeps_a_time_of_publication_as_given(small, capture):
+    assert add(small, capture, "--published", "2024-03-04T09:30+01:00") == 0
+    article = small.root / "articles" / "the-tribune-geneva-talks-end-without-a-deal.md"
+    assert "published: 2024-03-04T09:30+01:00\n" in article.read_text(encoding="utf-8")
+    loaded = small.load().article(article.stem)
+    assert (str(loaded.published), loaded.published_at.isoformat()) == ("2024-03-04", "2024-03-04T09:30:00+01:00")
+
+
 def test_add_never_overwrites(small, capture, capsys):
     assert add(small, capture) == 0
     article = next((small.root / "articles").glob("the-tribune-*.md"))

@@ -50,18 +50,13 @@ def with_fragments(archive: Archive, statements: list[SharedStatement]) -> list[
                 holding.append((article, quotation, words, found))
     if not holding:
         return statements
-    having = articles_having(archive, {word for _, _, words, _ in holding for word in words})
+    counts = WordCounts(archive, statements, {word for _, _, words, _ in holding for word in words})
     added: dict[int, list[Occurrence]] = defaultdict(list)
     for article, quotation, words, found in holding:
-        rare = [n for n in found if not common(words, statements[n], article, having, len(archive.articles))]
+        rare = [n for n in found if not counts.common(words, n, article)]
         chosen = best_statement(article, quotation, words, rare, statements, wordings) if rare else None
-        if chosen is None:
+        if chosen is None or counts.carried_at(chosen, article, quotation.start):
             continue
-        statement = statements[chosen]
-        if article.id in statement.article_ids and any(
-            o.article == article.id and o.start <= quotation.start < o.end for o in statement.occurrences
-        ):
-            continue  # already an occurrence there
         added[chosen].append(
             Occurrence(article.id, quotation.start, quotation.end, quotation.text, score=100.0, fragment=True)
         )
@@ -139,22 +134,45 @@ def pointing(around: set[str], statement: SharedStatement, wordings: list[tuple[
     return shared if shared >= FRAGMENT_CONTEXT_WORDS else 0
 
 
-def articles_having(archive: Archive, words: set[str]) -> dict[str, set[str]]:
-    """Which articles have each of these words: one pass over the archive, by a pattern of
-    those words alone (folding every article's text would cost more than the rest)."""
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?!\w)")
-    having: dict[str, set[str]] = defaultdict(set)
-    for article in archive.articles:
-        for word in set(pattern.findall(article.text.lower())):
-            having[word].add(article.id)
-    return having
+class WordCounts:
+    """In how many articles the words of fragments stand, outside the statements they may be
+    fragments of; and where those statements stand already. Counted once for each."""
 
+    def __init__(self, archive: Archive, statements: list[SharedStatement], words: set[str]):
+        self.statements, self.articles = statements, len(archive.articles)
+        # One pass over the archive, by a pattern of these words alone: folding every article's
+        # text would cost more than all the rest.
+        pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?!\w)"
+        )
+        self.having: dict[str, set[str]] = defaultdict(set)  # a word -> the articles that have it
+        for article in archive.articles:
+            for word in set(pattern.findall(article.text.lower())):
+                self.having[word].add(article.id)
+        self.outside: dict[tuple[int, str], int] = {}  # (statement, word) -> articles outside it having the word
+        self.carrying: dict[int, frozenset[str]] = {}
+        self.placed: dict[int, dict[str, list[tuple[int, int]]]] = {}
 
-def common(
-    words: list[str], statement: SharedStatement, article: Article, having: dict[str, set[str]], articles: int
-) -> bool:
-    """Whether every word of a fragment is common in the articles that carry neither the
-    statement nor the fragment."""
-    carriers = {*statement.article_ids, article.id}
-    others = max(1, articles - len(carriers))
-    return all(len(having[word] - carriers) > COMMON_WORD_SHARE * others for word in words)
+    def carriers(self, number: int) -> frozenset[str]:
+        if number not in self.carrying:
+            self.carrying[number] = frozenset(self.statements[number].article_ids)
+        return self.carrying[number]
+
+    def common(self, words: list[str], number: int, article: Article) -> bool:
+        """Whether every word of a fragment is common in the articles that carry neither the
+        statement nor the fragment."""
+        carriers = self.carriers(number)
+        mine = article.id not in carriers  # the fragment's own article, which has its words
+        others = max(1, self.articles - len(carriers) - mine)
+        for word in words:
+            if (number, word) not in self.outside:
+                self.outside[number, word] = len(self.having[word] - carriers)
+        return all(self.outside[number, word] - mine > COMMON_WORD_SHARE * others for word in words)
+
+    def carried_at(self, number: int, article: Article, position: int) -> bool:
+        """Whether the statement already has an occurrence at this place of the article."""
+        if number not in self.placed:
+            self.placed[number] = defaultdict(list)
+            for occurrence in self.statements[number].occurrences:
+                self.placed[number][occurrence.article].append((occurrence.start, occurrence.end))
+        return any(start <= position < end for start, end in self.placed[number].get(article.id, ()))

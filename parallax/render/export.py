@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
@@ -24,15 +24,18 @@ OCCURRENCE_SCHEMA = "data/occurrence.schema.json"
 OFFSETS = "start and end count Unicode code points (not bytes, not UTF-16 units) in the article's text"
 
 
-def export_files(archive: Archive, comparison: Comparison) -> dict[str, bytes]:
-    """The data files and their schemas."""
+def put_data_files(
+    archive: Archive, comparison: Comparison, put: Callable[[str, bytes | bytearray], bool]
+) -> list[bool]:
+    """Hand the data files and their schemas to `put`, each made when the one before is written
+    and let go: the two largest files of a large archive are never held together."""
     paragraphs = Paragraphs(archive)
-    return {
-        ARCHIVE_JSON: archive_json(archive, comparison, paragraphs),
-        OCCURRENCES_JSONL: occurrence_lines(archive, comparison, paragraphs),
-        ARCHIVE_SCHEMA: (SCHEMAS / "archive.schema.json").read_bytes(),
-        OCCURRENCE_SCHEMA: (SCHEMAS / "occurrence.schema.json").read_bytes(),
-    }
+    return [
+        put(ARCHIVE_JSON, archive_json(archive, comparison, paragraphs)),
+        put(OCCURRENCES_JSONL, occurrence_lines(archive, comparison, paragraphs)),
+        put(ARCHIVE_SCHEMA, (SCHEMAS / "archive.schema.json").read_bytes()),
+        put(OCCURRENCE_SCHEMA, (SCHEMAS / "occurrence.schema.json").read_bytes()),
+    ]
 
 
 class Paragraphs:
@@ -79,8 +82,8 @@ def occurrence_entries(
     """A statement's occurrences, in archive order, each with where it comes from."""
     if statement is None:
         return []
-    descents = comparison.lineage[statement.id].by_occurrence
-    return [occurrence_entry(o, paragraphs, descents[o], aligned) for o in statement.occurrences]
+    descents = comparison.lineage[statement.id].in_place
+    return [occurrence_entry(o, paragraphs, descent, aligned) for o, descent in zip(statement.occurrences, descents)]
 
 
 def claim_entry(coverage: ClaimCoverage, comparison: Comparison, paragraphs: Paragraphs) -> dict:
@@ -160,7 +163,7 @@ def article_entry(summary: ArticleSummary) -> dict:
     }
 
 
-def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> bytes:
+def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> bytearray:
     data = {
         "format": "parallax-archive",
         "version": FORMAT_VERSION,
@@ -190,28 +193,36 @@ def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraph
     return one_line_json(data)
 
 
-def one_line_json(document: dict) -> bytes:
+def one_line_json(document: dict) -> bytearray:
     """Exactly json.dumps(document) and a newline, as UTF-8, made one entry at a time of each list
-    given as a generator: a large archive's export is never held whole as objects and as text.
-    One line: pretty-printing is done in Python, and takes ten times as long on a large archive."""
-    fields = []
-    for key, value in document.items():
+    given as a generator, into one growing buffer: a large archive's export is never held whole as
+    objects, nor as text twice. One line: pretty-printing is done in Python, and takes ten times
+    as long on a large archive."""
+    out = bytearray(b"{")
+    for number, (key, value) in enumerate(document.items()):
+        out += b", " if number else b""
         if isinstance(value, Iterator):
-            entries = b", ".join(json.dumps(entry, ensure_ascii=False).encode("utf-8") for entry in value)
-            fields.append(json.dumps(key).encode("utf-8") + b": [" + entries + b"]")
+            out += json.dumps(key).encode("utf-8") + b": ["
+            for position, entry in enumerate(value):
+                out += b", " if position else b""
+                out += json.dumps(entry, ensure_ascii=False).encode("utf-8")
+            out += b"]"
         else:
-            fields.append(json.dumps({key: value}, ensure_ascii=False).encode("utf-8")[1:-1])
-    return b"{" + b", ".join(fields) + b"}\n"
+            out += json.dumps({key: value}, ensure_ascii=False).encode("utf-8")[1:-1]
+    out += b"}\n"
+    return out
 
 
-def occurrence_lines(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> bytes:
+def occurrence_lines(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> bytearray:
     """Every occurrence of every statement, claims found in one article only included, a line each."""
-    return b"".join(
-        json.dumps(occurrence_line(statement, entry, archive), ensure_ascii=False).encode() + b"\n"
-        for aligned, statements in ((False, comparison.statements), (True, comparison.passages))
-        for statement in statements
-        for entry in occurrence_entries(statement, comparison, paragraphs, aligned)
-    )
+    out = bytearray()
+    for aligned, statements in ((False, comparison.statements), (True, comparison.passages)):
+        for statement in statements:
+            for entry in occurrence_entries(statement, comparison, paragraphs, aligned):
+                out += (
+                    json.dumps(occurrence_line(statement, entry, archive), ensure_ascii=False).encode("utf-8") + b"\n"
+                )
+    return out
 
 
 def occurrence_line(statement: SharedStatement, entry: dict, archive: Archive) -> dict:

@@ -38,7 +38,7 @@ from .addresses import (
     statement_page,
 )
 from .body import body_rows
-from .export import export_files
+from .export import put_data_files
 from .lineage import described, lineage_diagram, timeline, version_carriers, version_letter
 from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
@@ -71,7 +71,11 @@ class Written(NamedTuple):
 
 
 def render_site(
-    archive: Archive, comparison: Comparison, templates: Path, put: Callable[[str, bytes], bool], jobs: int = 1
+    archive: Archive,
+    comparison: Comparison,
+    templates: Path,
+    put: Callable[[str, bytes | bytearray], bool],
+    jobs: int = 1,
 ) -> Written:
     """Every file of the site, each handed to `put` with its path relative to the site root;
     `put` writes it, and says whether it was written anew (see write.Staging).
@@ -81,9 +85,12 @@ def render_site(
     places = Places(comparison.statements_and_passages)
     pages = Pages(templates, archive, comparison, places)
     task = functools.partial(put_article_page, pages, comparison, places, put)
-    articles_written, files = map_numbers_meanwhile(
-        task, len(comparison.summaries), jobs, lambda: other_files(pages, archive, comparison, places, templates)
-    )
+
+    def meanwhile() -> tuple[dict[str, bytes], list[bool]]:
+        """The other pages; and the data files, each written as soon as it is made."""
+        return other_files(pages, archive, comparison, places, templates), put_data_files(archive, comparison, put)
+
+    articles_written, (files, exported) = map_numbers_meanwhile(task, len(comparison.summaries), jobs, meanwhile)
     for summary in comparison.summaries:
         if summary.article.capture:
             files[capture_file(summary.article.id)] = summary.article.capture.read_bytes()
@@ -93,12 +100,12 @@ def render_site(
         listed = sorted([*article_pages, *(path for path in files if path.endswith(".html") and path not in unlisted)])
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=comparison.summaries[-FEED_ENTRIES:])
-    written = sum(articles_written) + sum(put(path, content) for path, content in sorted(files.items()))
-    return Written(len(articles_written) + len(files), written)
+    written = sum(articles_written) + sum(exported) + sum(put(path, content) for path, content in sorted(files.items()))
+    return Written(len(articles_written) + len(exported) + len(files), written)
 
 
 def put_article_page(
-    pages: Pages, comparison: Comparison, places: Places, put: Callable[[str, bytes], bool], position: int
+    pages: Pages, comparison: Comparison, places: Places, put: Callable[[str, bytes | bytearray], bool], position: int
 ) -> bool:
     """Render the article page at this position in the archive, and hand it to `put`."""
     summary = comparison.summaries[position]
@@ -120,7 +127,7 @@ UNLISTED = {"404.html", ARTICLES_FOLDER}  # pages a search engine has no use for
 def other_files(
     pages: Pages, archive: Archive, comparison: Comparison, places: Places, templates: Path
 ) -> dict[str, bytes]:
-    """Every file but the article pages and captures."""
+    """Every file but the article pages, the captures and the data files."""
     files: dict[str, bytes] = {}
     listing = pagers(len(comparison.summaries))
     for pager in listing:
@@ -174,7 +181,6 @@ def other_files(
         if asset.is_file():
             files[asset.relative_to(static).as_posix()] = asset.read_bytes()
     files[CARD_IMAGE] = card_image(archive)
-    files.update(export_files(archive, comparison))
     return files
 
 
