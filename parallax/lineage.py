@@ -347,38 +347,43 @@ def lineages(
 def traced_copy(archive: Archive, passage: SharedStatement) -> Lineage:
     """A passage of reused copy, aligned word by word: each article's place comes from its place
     in the article the alignment took as its source (the one it shares most with, of those
-    published no later); the same day, the order is said to be unknown."""
+    published no later); the same day, the order is said to be unknown. The edit is read off
+    the alignment, which marks the words kept and those reworded."""
     ids = occurrence_ids(passage)
     articles = [archive.article(o.article) for o in passage.occurrences]
     first_in: dict[str, int] = {}
     for number, occurrence in enumerate(passage.occurrences):
         first_in.setdefault(occurrence.article, number)
-    wordings = [word_keys(o.text) for o in passage.occurrences]
     in_place = []
     for number, occurrence in enumerate(passage.occurrences):
-        candidates: tuple[str, ...]
-        article, wording = articles[number], wordings[number]
+        article = articles[number]
+        words = len(occurrence.text.split())
         source = first_in.get(occurrence.source) if occurrence.source else None
         order = earlier(articles[source], article) if source is not None else False
-        if source is None or order is False:
-            basis, parent, candidates, words = "first", None, (), None
+        if source is None or order is False:  # the alignment's source itself: nothing before it
+            descent = Descent(occurrence, ids[number], None, "first", None, 0, words, None, (), 0)
         else:
+            kept = words_in(occurrence, occurrence.verbatim)
+            edit = aligned_edit(kept, words_in(occurrence, occurrence.rewritten), words, bool(article.translated_from))
+            parent, candidates = (ids[source], ()) if order else (None, (ids[source],))
             basis = "copied" if order else "unknown order"
-            parent = ids[source] if order else None
-            candidates, words = (() if order else (ids[source],)), wordings[source]
-        in_place.append(
-            Descent(
-                occurrence=occurrence,
-                id=ids[number],
-                parent=parent,
-                basis=basis,
-                edit=None if words is None else edit_of(wording, words, bool(article.translated_from)),
-                shared_words=0 if words is None else closeness(wording, words).shared_words,
-                words=len(wording),
-                version=None,
-                candidates=candidates,
-                more_candidates=0,
-            )
-        )
+            descent = Descent(occurrence, ids[number], parent, basis, edit, kept, words, None, candidates, 0)
+        in_place.append(descent)
     in_order = sorted(range(len(ids)), key=lambda n: (publication_key(articles[n]), ids[n].count("/"), ids[n]))
     return Lineage(passage.id, tuple(in_place[n] for n in in_order), tuple(in_place))
+
+
+def words_in(occurrence: Occurrence, spans: tuple[tuple[int, int], ...]) -> int:
+    """How many words of the occurrence stand in these spans of its article."""
+    return sum(len(occurrence.text[start - occurrence.start : end - occurrence.start].split()) for start, end in spans)
+
+
+def aligned_edit(kept: int, reworded: int, words: int, retranslated: bool) -> str:
+    """The edit of a passage, from how many of its words the alignment kept and reworded."""
+    if kept == words:
+        return "verbatim"
+    if retranslated:
+        return "retranslation"
+    if reworded == 0:  # the source's words, and words of its own besides
+        return "addition"
+    return "substitution" if kept >= SUBSTITUTION_SHARE * words else "paraphrase"
