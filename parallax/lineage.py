@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
+from .match.spans import covered_length
 from .model import Archive, Article, Claim, Occurrence, SharedStatement
 
 # A wording of which at least this share of words stand in what it is compared with, in order,
@@ -339,16 +340,25 @@ def lineages(
     """The lineage of each statement and passage of reused copy, by its id. `versions`: by
     statement id, the claim version each of its occurrences is closest to."""
     found = {statement.id: trace(archive, statement, versions[statement.id]) for statement in statements}
-    found.update((passage.id, traced_copy(archive, passage)) for passage in passages)
+    quoted: dict[str, list[tuple[int, int]]] = defaultdict(list)  # article -> where it quotes a claim
+    for statement in statements:
+        if statement.claim and statement.kind == "quote":
+            for occurrence in statement.occurrences:
+                quoted[occurrence.article].append((occurrence.start, occurrence.end))
+    found.update((passage.id, traced_copy(archive, passage, quoted)) for passage in passages)
     closeness.cache_clear()  # its wordings are not needed past here
     return found
 
 
-def traced_copy(archive: Archive, passage: SharedStatement) -> Lineage:
+def traced_copy(archive: Archive, passage: SharedStatement, quoted: dict[str, list[tuple[int, int]]]) -> Lineage:
     """A passage of reused copy, aligned word by word: each article's place comes from its place
     in the article the alignment took as its source (the one it shares most with, of those
     published no later); the same day, the order is said to be unknown. The edit is read off
-    the alignment, which marks the words kept and those reworded."""
+    the alignment, which marks the words kept and those reworded.
+
+    Where the passage is mostly a quotation of a claim (`quoted`: where each article quotes
+    one), it is the speaker's words, as for the quotation itself: two outlets quoting the
+    ministry alike took it from the ministry."""
     ids = occurrence_ids(passage)
     articles = [archive.article(o.article) for o in passage.occurrences]
     first_in: dict[str, int] = {}
@@ -360,7 +370,9 @@ def traced_copy(archive: Archive, passage: SharedStatement) -> Lineage:
         words = len(occurrence.text.split())
         source = first_in.get(occurrence.source) if occurrence.source else None
         order = earlier(articles[source], article) if source is not None else False
-        if source is None or order is False:  # the alignment's source itself: nothing before it
+        if covered_length(quoted.get(occurrence.article, []), occurrence) * 2 >= len(occurrence.text):
+            descent = Descent(occurrence, ids[number], None, "source", None, 0, words, None, (), 0)
+        elif source is None or order is False:  # the alignment's source itself: nothing before it
             descent = Descent(occurrence, ids[number], None, "first", None, 0, words, None, (), 0)
         else:
             kept = words_in(occurrence, occurrence.verbatim)

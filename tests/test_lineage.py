@@ -340,6 +340,15 @@ def test_the_first_storys_lineage_says_what_the_captures_show(comparison):
     }
     forumdaily = next(d for d in descents if d.occurrence.article.startswith("forumdaily"))
     assert forumdaily.edit == "retranslation"  # a machine translation of a translation
+    # Reused copy that is mostly a quotation of a claim is the speaker's words too, not copied
+    # from the earlier article that quotes it alike.
+    quoting = [
+        d
+        for passage in comparison.passages
+        for d in comparison.lineage[passage.id].descents
+        if "an obscene step" in d.occurrence.text
+    ]
+    assert quoting and all(d.basis == "source" and d.parent is None for d in quoting)
     peskov = {
         d.occurrence.article.split("-")[0]: d.basis for d in comparison.lineage["peskov-no-meeting-with-putin"].descents
     }
