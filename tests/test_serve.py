@@ -288,7 +288,15 @@ def test_pages_are_served_while_a_build_runs(small, served, monkeypatch):
 def test_the_serve_command_serves_until_interrupted(small):
     """`python build.py serve` as a user runs it: it says where, serves, and stops on Ctrl-C."""
     command = [sys.executable, str(REPO / "build.py"), "serve", "--source", str(small.root), "--port", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C as in a terminal, even where this test runs in the background, whose commands a
+    # shell starts with SIGINT ignored (and Python then never turns it into KeyboardInterrupt).
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         lines = iter(process.stdout.readline, "")
         serving = next(line for line in lines if line.startswith("Serving "))
