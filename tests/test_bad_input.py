@@ -149,6 +149,26 @@ ERRORS = {
         lambda s: write(s, "articles/bad.md", FRONT.replace("outlet: X", "outlet: !!int x") + "Text.\n"),
         "articles/bad.md:2: invalid YAML",
     ),
+    "a list as a field's name": (
+        lambda s: write(s, "claims.yaml", "story:\n  title: T\nclaims:\n  - id: x\n    [a, b]: y\n"),
+        "claims.yaml:5: invalid YAML: a field's name must be a word, not a list or mapping",
+    ),
+    "a control character in front matter": (
+        lambda s: write(s, "articles/bad.md", FRONT.replace("outlet: X", "outlet: X\x07") + "Text.\n"),
+        "articles/bad.md:2: a control character (U+0007) is not allowed: remove it",
+    ),
+    "a part in a version its claim does not declare": (
+        lambda s: claims(
+            s,
+            "- id: whole\n  speaker: P\n  channel: C\n  kind: quote\n  parts:\n"
+            "    - id: first-part\n      statement: S\n      versions:\n        french: T\n",
+        ),
+        "claims.yaml:17: unknown version 'french' (this claim's versions: none but the first)",
+    ),
+    "a time of publication without its offset": (
+        lambda s: write(s, "articles/bad.md", FRONT.replace("2024-03-05", "2024-03-05T10:00") + "Text.\n"),
+        "articles/bad.md:3: 'published' gives a time without its offset from UTC",
+    ),
     "an article named like a device": (
         lambda s: write(s, "articles/nul.md", FRONT + "Text.\n"),
         "articles/nul.md: file name must be lower-case letters",

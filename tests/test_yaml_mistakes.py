@@ -113,3 +113,19 @@ def test_text_after_a_closing_bracket_is_not_called_text_after_a_quotation_mark(
     with pytest.raises(ArchiveError) as caught:
         parse_yaml("story:\n  title: Talks\n  summary: [Geneva] talks\n", Path("claims.yaml"))
     assert caught.value.line == 3 and "quotation mark" not in caught.value.message
+    assert (
+        caught.value.message
+        == "invalid YAML: a value starting with '[' is read as a list: put the whole value in quotes"
+    )
+
+
+def test_a_list_as_a_fields_name_is_a_mistake_at_its_line_not_a_crash():
+    with pytest.raises(ArchiveError) as caught:
+        parse_yaml("story:\n  title: T\nclaims:\n  - id: x\n    [a, b]: y\n", Path("claims.yaml"))
+    assert str(caught.value) == "claims.yaml:5: invalid YAML: a field's name must be a word, not a list or mapping"
+
+
+def test_a_control_character_is_named_in_one_line_at_its_line():
+    with pytest.raises(ArchiveError) as caught:
+        parse_yaml('story:\n  title: "T\x01"\nclaims: []\n', Path("claims.yaml"))
+    assert str(caught.value) == "claims.yaml:2: a control character (U+0001) is not allowed: remove it"

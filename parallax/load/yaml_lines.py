@@ -38,6 +38,10 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> Mapping:
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict)):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a field's name must be a word, not a list or mapping", key_node.start_mark
+            )
         if key in mapping.key_lines:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
         mapping.key_lines[key] = key_node.start_mark.line + loader.first_line
@@ -62,6 +66,10 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Any:
     except yaml.MarkedYAMLError as error:
         problem, line = explain(error, text)
         raise ArchiveError(path, f"invalid YAML: {problem}", None if line is None else line + first_line) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, at a place in the text
+        line = text[: error.position].count("\n") + first_line
+        character = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        raise ArchiveError(path, f"a control character ({character}) is not allowed: remove it", line) from None
     except yaml.YAMLError as error:
         raise ArchiveError(path, f"invalid YAML: {error}", first_line) from None
     except ValueError as error:  # a value with an explicit type it cannot have: `!!int x`
@@ -110,7 +118,17 @@ def explain(error: yaml.MarkedYAMLError, text: str) -> tuple[str, int | None]:
         return pyyaml_words(error), None
     lines = text.split("\n")
     # An open quotation mark first: it makes whatever follows it look wrong.
-    for explainer in (unclosed_quote, tab, bad_escape, colon, block, bracket, stray_text, indicator):
+    for explainer in (
+        unclosed_quote,
+        tab,
+        bad_escape,
+        colon,
+        block,
+        bracket,
+        stray_text,
+        indicator,
+        text_after_brackets,
+    ):
         explained = explainer(error, mark, lines)
         if explained:
             return explained
@@ -229,6 +247,19 @@ def indicator(error: yaml.MarkedYAMLError, mark: yaml.Mark, lines: list[str]) ->
         if character and character in INDICATORS:
             return f"a value starting with '{character}' must be put in quotes", place.line
     return None
+
+
+# A field's or list item's value that starts with '[' or '{' and goes on after it closes.
+FLOW_THEN_TEXT = re.compile(r"^\s*(?:- |(?:- )?[\w-]+:\s+)([\[{])[^\]}]*[\]}]\s*[^\s#]")
+
+
+def text_after_brackets(error: yaml.MarkedYAMLError, mark: yaml.Mark, lines: list[str]) -> Explained:
+    """A value that starts with '[' or '{' and goes on after it closes: `summary: [Geneva] talks`."""
+    found = FLOW_THEN_TEXT.match(line_at(lines, mark.line))
+    if found is None:
+        return None
+    kind = "list" if found.group(1) == "[" else "mapping"
+    return f"a value starting with '{found.group(1)}' is read as a {kind}: put the whole value in quotes", mark.line
 
 
 def cut_by_comment(lines: list[str], number: int) -> int | None:
