@@ -307,12 +307,16 @@ def test_a_language_is_a_lower_case_code(small, line, message):
 
 
 @pytest.mark.parametrize(
-    "value, problem", [("!!int x", "invalid literal for int()"), ("X\x07Y", "unacceptable character #x0007")]
+    "value, problem",
+    [
+        ("!!int x", "invalid YAML: invalid literal for int()"),
+        ("X\x07Y", "a control character (U+0007) is not allowed: remove it"),
+    ],
 )
 def test_a_value_yaml_cannot_take_is_named_with_its_file_and_line(small, value, problem):
     article(small, FRONT.replace("outlet: The Daily", f"outlet: {value}"))
     (error,) = errors_of(small)
-    assert error.startswith(f"articles/courier-three.md:2: invalid YAML: {problem}")
+    assert error.startswith(f"articles/courier-three.md:2: {problem}") and "\n" not in error
 
 
 # -- articles --------------------------------------------------------------------------------
