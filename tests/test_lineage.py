@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from parallax.cli import main
 from parallax.lineage import EDITS, earlier, edit_of, word_keys
 from parallax.model import ArchiveErrors
 from parallax.pipeline import compared
@@ -353,3 +354,22 @@ def test_the_first_storys_lineage_says_what_the_captures_show(comparison):
         d.occurrence.article.split("-")[0]: d.basis for d in comparison.lineage["peskov-no-meeting-with-putin"].descents
     }
     assert peskov == {"forumdaily": "unknown order", "jpost": "unknown order"}
+
+
+def test_times_of_publication_order_articles_of_one_day_and_show_on_the_claim_page(small, tmp_path):
+    # Both on 2 March: with their times, The Herald (09:00 UTC) comes before The Courier (10:30
+    # UTC, given as 12:30+02:00), which takes The Herald's changed words.
+    herald = STATEMENT.replace("failure", "collapse")
+    (small.root / "articles" / "herald-two.md").unlink()
+    article(small, "herald-two", "The Herald", "2024-03-02T09:00+00:00", f"“{herald}” a spokesman said.")
+    article(small, "courier-three", "The Courier", "2024-03-02T12:30+02:00", f"“{herald}” it said.")
+    found = lineage_of(small, "ministry-rejects-blame")
+    assert (found["courier-three"].basis, found["courier-three"].parent) == (
+        "copied",
+        "ministry-rejects-blame/herald-two",
+    )
+    site = tmp_path / "site"
+    assert main(["build", "--source", str(small.root), "--output", str(site)]) == 0
+    page = (site / "claims" / "ministry-rejects-blame.html").read_text(encoding="utf-8")
+    assert '<time datetime="2024-03-02T12:30:00+02:00">2 March 2024, 12:30 UTC+02:00</time>' in page
+    assert "Most likely from The Herald (2 March 2024), word for word" in page
