@@ -6,6 +6,7 @@ Found by mutation testing (see "Mutation testing" in README.md): each test state
 that a changed line in parallax/render/ would break without any other test noticing.
 """
 
+import dataclasses
 import json
 
 from parallax.model import Occurrence, SharedStatement
@@ -165,6 +166,21 @@ def test_beside_an_article_six_different_wordings_come_first_where_there_are_tha
     wordings = ["We will stay until the end"] * 4 + [f"We will stay until the end of round {n}" for n in range(1, 9)]
     shown, more = Showcase(None).others(statement_of(wordings), "article-1")
     assert len({o.text for o in shown}) == 6 and more == 5
+
+
+def test_beside_an_article_whole_wordings_come_before_fragments():
+    statement = statement_of(["stay", "We will stay until the end", "until the end", "We shall stay to the end"])
+    statement = dataclasses.replace(
+        statement,
+        occurrences=tuple(dataclasses.replace(o, fragment=len(o.text.split()) < 5) for o in statement.occurrences),
+    )
+    shown, _ = Showcase(None).others(statement, None)
+    assert [o.text for o in shown] == [
+        "We will stay until the end",
+        "We shall stay to the end",
+        "stay",
+        "until the end",
+    ]
 
 
 def test_a_claim_page_groups_the_occurrences_that_share_a_wording(small):

@@ -75,8 +75,10 @@ class Showcase:
 
 
 def showcase(statement: SharedStatement) -> tuple[Occurrence, ...]:
-    """A statement's occurrences, one of each wording first: enough to show beside any article."""
-    first = distinct_wordings(statement.occurrences)[: OTHERS_SHOWN + 1]
+    """A statement's occurrences, one of each wording first, fragments (a word or two of it)
+    after whole wordings: enough to show beside any article."""
+    wordings = distinct_wordings(statement.occurrences)
+    first = sorted(wordings, key=lambda occurrence: occurrence.fragment)[: OTHERS_SHOWN + 1]  # a stable sort
     chosen = set(map(id, first))
     return tuple(first + [o for o in statement.occurrences if id(o) not in chosen][: OTHERS_SHOWN + 1])
 
