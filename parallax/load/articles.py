@@ -7,6 +7,7 @@ import datetime
 import html.parser
 import re
 from pathlib import Path
+from typing import Any
 
 import markdown
 
@@ -77,17 +78,14 @@ def load_articles(folder: Path, errors: list[ArchiveError], warnings: list[str],
 def load_article(
     path: Path, folder: Path, converter: BodyConverter, errors: list[ArchiveError], warnings: list[str]
 ) -> Article | None:
-    """The article in `path`; None if it has problems, each added to `errors`."""
-    try:
-        check_file(path, folder)
-        front, body, body_line = split_front_matter(read_text(path), path)
-        front_matter = parse_yaml(front, path, first_line=2)
-    except ArchiveError as error:  # nothing more can be read of this file
-        errors.append(error)
-        return None
-    article_id = path.stem
-    fields = read_fields(front_matter, ARTICLE_SCHEMA, path, errors, "front matter")
+    """The article in `path`; None if it has problems, each added to `errors`: as many as can be
+    found in one reading (a bad field and a bad paragraph both), so they are fixed in one go."""
     found = len(errors)
+    parts = file_parts(path, folder, errors)
+    if parts is None:
+        return None
+    front_matter, body, body_line = parts
+    fields = read_fields(front_matter, ARTICLE_SCHEMA, path, errors, "front matter")
     capture = fields and fields.get("capture") and capture_path(folder, fields, path, errors)
     blocks_text = converter.convert(body, body_line, path, errors)
     if fields is None or len(errors) > found:
@@ -97,7 +95,7 @@ def load_article(
     if capture:
         check_against_capture(text, blocks, capture, path, errors)
     return Article(
-        id=article_id,
+        id=path.stem,
         path=path,
         outlet=fields["outlet"],
         published=as_date(fields["published"]),
@@ -114,6 +112,18 @@ def load_article(
         blocks=blocks,
         published_at=fields["published"] if isinstance(fields["published"], datetime.datetime) else None,
     )
+
+
+def file_parts(path: Path, folder: Path, errors: list[ArchiveError]) -> tuple[Any, str, int] | None:
+    """The file's front matter, read, its body and the line the body starts on; None, with the
+    error added, if the file cannot be read that far."""
+    try:
+        check_file(path, folder)
+        front, body, body_line = split_front_matter(read_text(path), path)
+        return parse_yaml(front, path, first_line=2), body, body_line
+    except ArchiveError as error:
+        errors.append(error)
+        return None
 
 
 def check_file(path: Path, folder: Path) -> None:
