@@ -136,6 +136,13 @@ def edit_of(wording: tuple[str, ...], reference: tuple[str, ...], retranslated: 
     return "substitution" if shared >= SUBSTITUTION_SHARE * len(wording) else "paraphrase"
 
 
+def in_publication_order(descents: list[Descent], articles: list[Article]) -> tuple[Descent, ...]:
+    """A statement's descents, each beside its occurrence's article, earliest first; within one
+    time, in the statement's order (the archive's, an article's places in turn)."""
+    order = sorted(range(len(descents)), key=lambda n: publication_key(articles[n]))
+    return tuple(descents[n] for n in order)
+
+
 def occurrence_ids(statement: SharedStatement) -> list[str]:
     seen: dict[str, int] = defaultdict(int)
     ids = []
@@ -161,9 +168,10 @@ class Carriers:
         ordered = sorted(members, key=lambda number: (publication_key(articles[number]), number))
         # Every member by date; and apart, those with a time (by instant) and those without (by date).
         self.all, self.all_dates = ordered, [articles[n].published for n in ordered]
-        self.timed = [n for n in ordered if articles[n].published_at]
-        self.timed_instants = sorted(a.published_at for n in self.timed if (a := articles[n]).published_at)
-        self.timed.sort(key=lambda n: (articles[n].published_at, n))
+        self.timed = sorted(
+            (n for n in ordered if articles[n].published_at), key=lambda n: (articles[n].published_at, n)
+        )
+        self.timed_instants = [a.published_at for n in self.timed if (a := articles[n]).published_at]
         self.untimed = [n for n in ordered if not articles[n].published_at]
         self.untimed_dates = [articles[n].published for n in self.untimed]
 
@@ -233,8 +241,7 @@ def trace(archive: Archive, statement: SharedStatement, versions: Sequence[str |
     carriers = [Carriers(words, members, articles) for words, members in alike.items()]
     tracing = Tracing(statement, ids, articles, wordings, versions, carriers)
     in_place = [tracing.descent(number) for number in range(len(ids))]
-    in_order = sorted(range(len(ids)), key=lambda n: (publication_key(articles[n]), ids[n].count("/"), ids[n]))
-    return Lineage(statement.id, tuple(in_place[n] for n in in_order), tuple(in_place))
+    return Lineage(statement.id, in_publication_order(in_place, articles), tuple(in_place))
 
 
 @dataclass
@@ -381,8 +388,7 @@ def traced_copy(archive: Archive, passage: SharedStatement, quoted: dict[str, li
             basis = "copied" if order else "unknown order"
             descent = Descent(occurrence, ids[number], parent, basis, edit, kept, words, None, candidates, 0)
         in_place.append(descent)
-    in_order = sorted(range(len(ids)), key=lambda n: (publication_key(articles[n]), ids[n].count("/"), ids[n]))
-    return Lineage(passage.id, tuple(in_place[n] for n in in_order), tuple(in_place))
+    return Lineage(passage.id, in_publication_order(in_place, articles), tuple(in_place))
 
 
 def words_in(occurrence: Occurrence, spans: tuple[tuple[int, int], ...]) -> int:

@@ -146,16 +146,16 @@ def lineage_diagram(archive: Archive, statement: SharedStatement, lineage: Linea
     claim = statement.claim
     drawn = lineage.descents[:DIAGRAM_OCCURRENCES]
     days = sorted({archive.article(d.occurrence.article).published for d in drawn})
-    used_versions = (
-        [v for v in claim.versions if any(d.basis == "source" and d.version == v.id for d in drawn)] if claim else []
-    )
-    # The versions those were translated from, up the chain, so that a retranslation shows where it comes from.
-    chain = list(used_versions)
-    for version in chain:
-        parent = claim.version(version.translated_from) if claim and version.translated_from else None
-        if parent and parent not in chain:
-            chain.append(parent)
-    chain = [v for v in claim.versions if v in chain] if claim else []
+    # The versions wordings were taken from, and those they were translated from, up the chain,
+    # so that a retranslation shows where it comes from.
+    shown: set[str] = set()
+    for descent in drawn:
+        version_id = descent.version if claim and descent.basis == "source" else None
+        while version_id and version_id not in shown:
+            shown.add(version_id)
+            version_id = claim.version(version_id).translated_from if claim else None
+    chain = [v for v in claim.versions if v.id in shown] if claim else []
+    descriptions = [described(archive, statement, lineage, descent) for descent in drawn]
     # A row for each box, the versions' first: an elbow runs along its target's row only, so
     # no line crosses a box. Columns are publication dates, the sources' first.
     first_column = 1 if chain else 0
@@ -169,13 +169,12 @@ def lineage_diagram(archive: Archive, statement: SharedStatement, lineage: Linea
         title = f"{label}: {version.origin or 'the words of the claim'}"
         nodes.append(Node(x, y, label, version.language or "", title, None, "version"))
         where["v:" + version.id] = (x, y)
-    for descent in drawn:
+    for descent, title in zip(drawn, descriptions):
         article = archive.article(descent.occurrence.article)
         x, y = MARGIN + column_of[article.published] * COLUMN_WIDTH, TOP + len(nodes) * ROW_HEIGHT
         letter = version_letter(claim, descent.version) if claim and descent.basis == "source" else ""
         detail = (f"{letter}: " if letter else "") + (descent.edit or descent.basis)
         detail += ", fragment" if descent.occurrence.fragment else ""
-        title = described(archive, statement, lineage, descent)
         href = places.link(statement, descent.occurrence)
         nodes.append(Node(x, y, short(article.outlet, LABEL_LENGTH), detail, title, href, "occurrence"))
         where[descent.id] = (x, y)
@@ -204,7 +203,7 @@ def lineage_diagram(archive: Archive, statement: SharedStatement, lineage: Linea
         columns=columns,
         nodes=tuple(nodes),
         edges=tuple(edges),
-        description=tuple(described(archive, statement, lineage, descent) for descent in drawn),
+        description=tuple(descriptions),
         drawn=len(drawn),
         total=len(lineage.descents),
     )

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from ..compare import ClaimCoverage, word_key
+from ..compare import ClaimCoverage
+from ..lineage import word_keys
 from ..model import Archive, Article, Occurrence, SharedStatement
 
 OTHERS_SHOWN = 6  # other outlets' wordings shown beside a paragraph; the claim page has them all
@@ -85,7 +86,7 @@ def showcase(statement: SharedStatement) -> tuple[Occurrence, ...]:
 
 @functools.cache
 def wording_key(text: str) -> tuple[str, ...]:
-    return tuple(key for word in text.split() if (key := word_key(word)))
+    return word_keys(text)
 
 
 LISTED_PER_OUTLET = 10  # articles named per outlet in a claim page's lists; the export has them all
