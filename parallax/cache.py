@@ -1,7 +1,8 @@
-"""Results of the expensive work (cutting articles into units, scoring pairs of units), kept
-between builds and keyed by a hash of their input and of what made them (the matching code and
-the libraries it calls): an unchanged article is never cut again, an unchanged pair never scored
-again, and a change to the matching code or an upgrade of those libraries starts afresh.
+"""Results of the expensive work (cutting articles into units, scoring pairs of units; and each
+story's whole comparison), kept between builds and keyed by a hash of their input and of what
+made them (the code and the libraries it calls): an unchanged story is not matched again, an
+unchanged article never cut again, an unchanged pair never scored again, and a change to the
+code or an upgrade of those libraries starts afresh.
 
 The cache lives in memory during a build, and is saved with the site, in the output folder
 (`.parallax-cache/matching.sqlite`), so that a build writes nothing anywhere else.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import sqlite3
 import unicodedata
 from collections.abc import Callable
@@ -24,12 +26,14 @@ CACHE_FILE = ".parallax-cache/matching.sqlite"
 HERE = Path(__file__).parent
 MODULES = (HERE / "extract.py", *sorted((HERE / "match").glob("*.py")))  # the code that computes them
 LIBRARIES = ("rapidfuzz", "sentencex")  # the libraries it calls: scores, sentence boundaries
+# A story's comparison is made by all the code but the rendering's and the command line's.
+COMPARING = sorted(path for path in HERE.rglob("*.py") if "render" not in path.parts and path.name != "cli.py")
 
 
-def matching_code() -> str:
+def matching_code(modules=MODULES) -> str:
     """A fingerprint of the code, the libraries' versions, and Python's Unicode tables (what
     counts as a letter when text is folded)."""
-    parts = [module.read_bytes() for module in MODULES]
+    parts = [module.read_bytes() for module in modules]
     parts += [f"{name} {metadata.version(name)}".encode() for name in LIBRARIES]
     parts.append(f"unicode {unicodedata.unidata_version}".encode())
     return hashlib.blake2b(b"\x00".join(parts), digest_size=8).hexdigest()
@@ -40,14 +44,18 @@ class Cache:
 
     def __init__(self, saved: bytes | None = None):
         self.code = matching_code()
+        self.comparing = matching_code(COMPARING)
         self.results: dict[str, str] = {}
+        self.kept_stories: dict[str, bytes] = {}  # from the last build
+        self.stories: dict[str, bytes] = {}  # this build's: only these are saved
         if saved:
             database = sqlite3.connect(":memory:")
             try:
                 database.deserialize(saved)
                 self.results = dict(database.execute("SELECT key, value FROM results"))
+                self.kept_stories = dict(database.execute("SELECT key, value FROM stories"))
             except sqlite3.DatabaseError:
-                pass  # damaged: start afresh
+                pass  # damaged, or from a version that kept no stories: start afresh
             database.close()
         self.hits = self.misses = 0
 
@@ -77,10 +85,22 @@ class Cache:
         """Keep a result computed elsewhere: by a worker process, whose cache is its own."""
         self.results[self.key(kind, inputs)] = json.dumps(value)
 
+    def story(self, story: Any, compare: Callable[[], Any]) -> Any:
+        """The comparison of a story as it was at the last build, if neither it nor the code has
+        changed since; else compare() made and kept. Kept pickled: it is this package's own
+        objects, and the cache is the site's own file, written by this code only."""
+        key = hashlib.blake2b(f"{self.comparing}\x1f{story!r}".encode(), digest_size=16).hexdigest()
+        if key in self.kept_stories:
+            self.stories[key] = self.kept_stories[key]
+            return pickle.loads(self.kept_stories[key])
+        comparison = compare()
+        self.stories[key] = pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL)
+        return comparison
+
     def released(self) -> bytes:
         """Everything kept, as saved(); the cache is empty after."""
         data = self.saved()
-        self.results = {}
+        self.results, self.kept_stories, self.stories = {}, {}, {}
         return data
 
     def saved(self) -> bytes:
@@ -88,6 +108,8 @@ class Cache:
         database = sqlite3.connect(":memory:")
         database.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
         database.executemany("INSERT INTO results VALUES (?, ?)", sorted(self.results.items()))
+        database.execute("CREATE TABLE stories (key TEXT PRIMARY KEY, value BLOB)")
+        database.executemany("INSERT INTO stories VALUES (?, ?)", sorted(self.stories.items()))
         database.commit()
         data = database.serialize()
         database.close()

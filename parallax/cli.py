@@ -14,9 +14,9 @@ import jinja2
 from . import curate, pipeline
 from .cache import Cache
 from .evaluate import evaluate, load_labels
-from .load import load_archive
+from .load import STORIES, load_archive, story_folders
 from .match import shared_statements
-from .model import ArchiveError, ArchiveErrors
+from .model import ArchiveError, ArchiveErrors, SharedStatement, Story
 from .parallel import cores
 from .render.words import short
 
@@ -120,7 +120,7 @@ record each cut under `edits`.""",
     add.add_argument("--translated-from", metavar="LANGUAGE", help="language it was translated from")
     add.add_argument("--via", help="where the text comes from, if another outlet's")
     add.add_argument("--slug", help="the article's id and file name (default: from outlet and title)")
-    add_archive_options(add)
+    add_archive_options(add, story=True)
 
     suggest = command(
         commands,
@@ -132,7 +132,7 @@ Print, for each statement that two or more articles share and no claim covers, a
 claims.yaml, ready to paste: id, statement, speaker and channel guessed from the articles'
 attributions, kind, and the outlets that carry it. Check the guesses before pasting.""",
     )
-    add_archive_options(suggest)
+    add_archive_options(suggest, story=True)
 
     serve = command(
         commands,
@@ -160,7 +160,7 @@ parallax/evaluate.py; tests/labelled/shared.yaml is one.""",
     )
     evaluation.add_argument("labels", type=Path, metavar="LABELS", help="the labelled set (YAML)")
     evaluation.add_argument("--without-claims", action="store_true", help="match as if claims.yaml listed none")
-    add_archive_options(evaluation)
+    add_archive_options(evaluation, story=True)
     return parser
 
 
@@ -170,8 +170,14 @@ def command(commands, name: str, function, summary: str, description: str) -> ar
     return parser
 
 
-def add_archive_options(parser: argparse.ArgumentParser, output: bool = False, jobs: bool = True) -> None:
+def add_archive_options(
+    parser: argparse.ArgumentParser, output: bool = False, jobs: bool = True, story: bool = False
+) -> None:
     parser.add_argument("--source", type=Path, default=Path("."), metavar="DIR", help="the archive folder (default: .)")
+    if story:
+        parser.add_argument(
+            "--story", metavar="ID", help="the story, in an archive of many: its folder's name in stories/"
+        )
     if output:
         parser.add_argument("--output", type=Path, metavar="DIR", help="the site folder (default: SOURCE/site)")
         parser.add_argument(
@@ -199,11 +205,30 @@ def archive_at(source: Path) -> None:
     """Stop at once when --source names no archive, rather than at the first piece a stage misses."""
     if not source.is_dir():
         missing = "no such folder"
-    elif not (source / "articles").exists() and not (source / "claims.yaml").exists():
-        missing = "neither articles/ nor claims.yaml"
+    elif not any((source / name).exists() for name in ("articles", "claims.yaml", STORIES)):
+        missing = f"neither articles/ nor claims.yaml nor {STORIES}/"
     else:
         return
-    raise ArchiveError(source, f"no archive here ({missing}): an archive holds articles/ and claims.yaml")
+    raise ArchiveError(
+        source,
+        f"no archive here ({missing}): an archive holds articles/ and claims.yaml, or {STORIES}/ with a folder per story",
+    )
+
+
+def story_folder(arguments: argparse.Namespace) -> Path:
+    """The folder of the story a command works on: the archive's own, or --story's."""
+    folders = story_folders(arguments.source)
+    if not (arguments.source / STORIES).is_dir():
+        if arguments.story:
+            raise ArchiveError(
+                arguments.source, f"--story {arguments.story}: this archive is one story, with no {STORIES}/"
+            )
+        return arguments.source
+    known = [folder.name for folder in folders]
+    if arguments.story in known:
+        return arguments.source / STORIES / arguments.story
+    which = f"there is no story '{arguments.story}'" if arguments.story else "this archive has many stories"
+    raise ArchiveError(arguments.source / STORIES, f"{which}: name one with --story ({', '.join(known) or 'none yet'})")
 
 
 def cache_for(arguments: argparse.Namespace) -> Cache:
@@ -252,13 +277,13 @@ def add_command(arguments: argparse.Namespace) -> int:
         "translated_from": arguments.translated_from,
         "via": arguments.via,
     }
-    path = curate.add_article(arguments.source, arguments.capture, fields, arguments.slug)
+    path = curate.add_article(story_folder(arguments), arguments.capture, fields, arguments.slug)
     print(f"Added {path}")
-    archive, statements = load_and_match(arguments)
+    story, statements = load_and_match(arguments)
     shared = curate.shares_of(path.stem, statements)
     print(f"It shares {len(shared)} statement{'s' if len(shared) != 1 else ''} with the archive:")
     for statement in shared:
-        others = sorted({archive.article(o.article).outlet for o in statement.occurrences if o.article != path.stem})
+        others = sorted({story.article(o.article).outlet for o in statement.occurrences if o.article != path.stem})
         mine = next(o for o in statement.occurrences if o.article == path.stem)
         label = f"claim {statement.id}" if statement.claim else "no claim yet (see `suggest`)"
         print(f"- “{short(mine.text, 90)}” ({label}), also in {', '.join(others)}")
@@ -267,10 +292,10 @@ def add_command(arguments: argparse.Namespace) -> int:
 
 
 def suggest_command(arguments: argparse.Namespace) -> int:
-    archive, statements = load_and_match(arguments)
-    articles = {article.id: article for article in archive.articles}
+    story, statements = load_and_match(arguments)
+    articles = {article.id: article for article in story.articles}
     uncovered = [s for s in statements if s.claim is None]
-    taken = {name for claim in archive.claims for name in claim.names}
+    taken = {name for claim in load_archive(arguments.source).claims for name in claim.names}
     if not uncovered:
         print("# Every statement that two or more articles share is covered by a claim.")
     for statement in uncovered:
@@ -306,13 +331,18 @@ def serve_command(arguments: argparse.Namespace) -> int:
 
 
 def evaluate_command(arguments: argparse.Namespace) -> int:
-    archive, statements = load_and_match(arguments, without_claims=arguments.without_claims)
-    print("\n".join(evaluate(statements, load_labels(arguments.labels, archive)).lines()))
+    story, statements = load_and_match(arguments, without_claims=arguments.without_claims)
+    print("\n".join(evaluate(statements, load_labels(arguments.labels, story)).lines()))
     return 0
 
 
-def load_and_match(arguments: argparse.Namespace, without_claims: bool = False):
-    archive = load_archive(arguments.source, arguments.jobs)
+def load_and_match(arguments: argparse.Namespace, without_claims: bool = False) -> tuple[Story, list[SharedStatement]]:
+    """The story a command works on, loaded with the whole archive (ids are checked across it),
+    and its shared statements."""
+    folder = story_folder(arguments).resolve()
+    story = next(
+        story for story in load_archive(arguments.source, arguments.jobs).stories if story.folder.resolve() == folder
+    )
     if without_claims:
-        archive = dataclasses.replace(archive, claims=())
-    return archive, shared_statements(archive, cache_for(arguments), jobs=arguments.jobs)
+        story = dataclasses.replace(story, claims=())
+    return story, shared_statements(story, cache_for(arguments), jobs=arguments.jobs)

@@ -8,13 +8,14 @@ import difflib
 import functools
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from .lineage import Lineage, lineages
 from .match.spans import covered_length, fold
-from .model import Archive, Article, ArticleReuse, Claim, Occurrence, Part, Reuse, SharedStatement
+from .model import Article, ArticleReuse, Claim, Occurrence, Part, Reuse, SharedStatement, Story
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class CoverageRow:
     claim: Claim
     part: Part
     statement: SharedStatement | None  # where it is found; None if nowhere
-    cells: tuple[Occurrence | None, ...]  # one per article, in archive order
+    cells: tuple[Occurrence | None, ...]  # one per article, in story order
     # one per outlet, in Comparison.outlets order: where each of its articles carries the claim
     by_outlet: tuple[tuple[Occurrence, ...], ...]
 
@@ -65,7 +66,7 @@ class ClaimCoverage:
 
     @functools.cached_property
     def cells(self) -> tuple[tuple[Occurrence, ...], ...]:
-        """One per article, in archive order: where it carries any part of the claim."""
+        """One per article, in story order: where it carries any part of the claim."""
         return tuple(tuple(cell for row in self.rows if (cell := row.cells[n])) for n in range(len(self.rows[0].cells)))
 
     @property
@@ -99,11 +100,12 @@ class Variant:
 
 @dataclass(frozen=True)
 class Comparison:
+    story: Story
     statements: tuple[SharedStatement, ...]
-    summaries: tuple[ArticleSummary, ...]  # in archive order
+    summaries: tuple[ArticleSummary, ...]  # in story order
     coverage: tuple[CoverageRow, ...]  # one per part of each claim, in claims.yaml order
     variants: dict[str, tuple[Variant, ...]]  # statement id -> one per occurrence
-    outlets: tuple[str, ...]  # in the order they first appear in the archive
+    outlets: tuple[str, ...]  # in the order they first appear in the story
     articles_per_outlet: tuple[int, ...]  # in the same order
     # similarity[i][j]: the share of outlet i's text in statements and passages it shares with outlet j
     similarity: tuple[tuple[float, ...], ...]
@@ -120,6 +122,16 @@ class Comparison:
             words[summary.article.outlet] += length
             reused[summary.article.outlet] += summary.reuse.share * length
         return tuple(reused[outlet] / max(1.0, words[outlet]) for outlet in self.outlets)
+
+    @functools.cached_property
+    def shared_text(self) -> float:
+        """The part of the story's text that its articles share with each other, articles weighed by length."""
+        return weighed(self.summaries, lambda summary: summary.shared_share)
+
+    @functools.cached_property
+    def reused_text(self) -> float:
+        """The part of the story's text that is copy reused from an earlier article."""
+        return weighed(self.summaries, lambda summary: summary.reuse.share)
 
     @functools.cached_property
     def claims(self) -> tuple[ClaimCoverage, ...]:
@@ -144,12 +156,18 @@ class Comparison:
         return tuple(s for s in self.statements if s.claim is None)
 
 
-def compare(archive: Archive, statements: list[SharedStatement], reuse: Reuse | None = None) -> Comparison:
+def weighed(summaries: tuple[ArticleSummary, ...], share: Callable[[ArticleSummary], float]) -> float:
+    """A share over several articles: each article's share, weighed by its length."""
+    length = sum(len(summary.article.text) for summary in summaries)
+    return sum(share(summary) * len(summary.article.text) for summary in summaries) / max(1, length)
+
+
+def compare(story: Story, statements: list[SharedStatement], reuse: Reuse | None = None) -> Comparison:
     carried_by = carried_in(statements)
     passages = reuse.passages if reuse else ()
     passages_in = carried_in(passages)
     summaries = []
-    for article in archive.articles:
+    for article in story.articles:
         carried = carried_by[article.id]
         shared = [c for c in carried if c.statement.is_shared]
         summaries.append(
@@ -163,18 +181,18 @@ def compare(archive: Archive, statements: list[SharedStatement], reuse: Reuse | 
                 reuse=reuse.articles[article.id] if reuse else NOT_REUSED,
             )
         )
-    outlets = tuple(dict.fromkeys(article.outlet for article in archive.articles))
+    outlets = tuple(dict.fromkeys(article.outlet for article in story.articles))
     by_part = {s.part.id: s for s in statements if s.part}
     coverage = []
-    for claim in archive.claims:
+    for claim in story.claims:
         for part in claim.parts:
             found: dict[str, Occurrence] = {}
             found_as = by_part.get(part.id)
             for occurrence in found_as.occurrences if found_as else ():
                 found.setdefault(occurrence.article, occurrence)
-            cells = tuple(found.get(a.id) for a in archive.articles)
+            cells = tuple(found.get(a.id) for a in story.articles)
             per_outlet: dict[str, list[Occurrence]] = defaultdict(list)
-            for article, cell in zip(archive.articles, cells):
+            for article, cell in zip(story.articles, cells):
                 if cell:
                     per_outlet[article.outlet].append(cell)
             coverage.append(
@@ -185,18 +203,19 @@ def compare(archive: Archive, statements: list[SharedStatement], reuse: Reuse | 
         statement.id: tuple(variant(statement, o, differences) for o in statement.occurrences)
         for statement in statements
     }
-    articles_per_outlet = Counter(article.outlet for article in archive.articles)
+    articles_per_outlet = Counter(article.outlet for article in story.articles)
     versions = {statement_id: [v.version for v in found] for statement_id, found in variants.items()}
     return Comparison(
+        story=story,
         statements=tuple(statements),
         summaries=tuple(summaries),
         coverage=tuple(coverage),
         variants=variants,
         outlets=outlets,
         articles_per_outlet=tuple(articles_per_outlet[o] for o in outlets),
-        similarity=outlet_similarity(archive, [*statements, *passages], outlets),
+        similarity=outlet_similarity(story, [*statements, *passages], outlets),
         passages=tuple(passages),
-        lineage=lineages(archive, statements, passages, versions),
+        lineage=lineages(story, statements, passages, versions),
     )
 
 
@@ -212,13 +231,13 @@ def carried_in(statements) -> dict[str, list[Carried]]:
 
 
 def outlet_similarity(
-    archive: Archive, statements: list[SharedStatement], outlets: tuple[str, ...]
+    story: Story, statements: list[SharedStatement], outlets: tuple[str, ...]
 ) -> tuple[tuple[float, ...], ...]:
     """For each pair of outlets, how much of the first one's text it shares with the second.
 
     Outlets that reuse the same wire copy share much; those that only quote the same people, little.
     """
-    outlet_of = {article.id: article.outlet for article in archive.articles}
+    outlet_of = {article.id: article.outlet for article in story.articles}
     # Each article's shared spans, grouped by the outlets that carry their statement.
     spans: dict[str, dict[frozenset[str], list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for statement in statements:
@@ -228,7 +247,7 @@ def outlet_similarity(
     index = {outlet: number for number, outlet in enumerate(outlets)}
     shared = [[0] * len(outlets) for _ in outlets]
     length = [0] * len(outlets)
-    for article in archive.articles:
+    for article in story.articles:
         row = index[article.outlet]
         length[row] += len(article.text)
         groups = list(spans[article.id].items())

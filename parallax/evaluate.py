@@ -21,7 +21,7 @@ from itertools import combinations
 from pathlib import Path
 
 from .load import parse_yaml, read_text
-from .model import Archive, ArchiveError, Article, SharedStatement
+from .model import ArchiveError, Article, SharedStatement, Story
 from .reuse.align import Tokens, Vocabulary, compare_texts, positions
 
 TIERS = ("same wording", "different rendering", "paraphrase")
@@ -66,18 +66,18 @@ class Report:
         return rows
 
 
-def articles_by_name(archive: Archive) -> dict[str, Article]:
+def articles_by_name(story: Story) -> dict[str, Article]:
     """Each article by its id, and by its id's first word where that names one article first."""
     by_name: dict[str, Article] = {}
-    for article in archive.articles:
+    for article in story.articles:
         by_name[article.id] = article
         by_name.setdefault(article.id.split("-")[0], article)
     return by_name
 
 
-def load_labels(path: Path, archive: Archive) -> list[Labelled]:
+def load_labels(path: Path, story: Story) -> list[Labelled]:
     """Read a labelled set; articles are named by their id or its first word."""
-    by_name = articles_by_name(archive)
+    by_name = articles_by_name(story)
     labels = []
     for entry in parse_yaml(read_text(path), path):
         spans: dict[str, list[Span]] = defaultdict(list)
@@ -215,9 +215,9 @@ class WordReport:
 BRACKETED = re.compile(r"\[([^\]]*)\]")
 
 
-def load_reuse_labels(path: Path, archive: Archive) -> list[LabelledReuse]:
+def load_reuse_labels(path: Path, story: Story) -> list[LabelledReuse]:
     """Read a labelled set of reused copy; articles are named by their id or its first word."""
-    by_name = articles_by_name(archive)
+    by_name = articles_by_name(story)
     labels = []
     for entry in parse_yaml(read_text(path), path):
         derived, source = (by_name.get(entry[key]) for key in ("derived", "source"))
@@ -246,11 +246,11 @@ def load_reuse_labels(path: Path, archive: Archive) -> list[LabelledReuse]:
     return labels
 
 
-def evaluate_reuse(labels: list[LabelledReuse], archive: Archive) -> WordReport:
+def evaluate_reuse(labels: list[LabelledReuse], story: Story) -> WordReport:
     """Align each labelled pair as the build does, and compare the words it marks with the labels."""
     report = WordReport()
     for label in labels:
-        derived, source = archive.article(label.derived), archive.article(label.source)
+        derived, source = story.article(label.derived), story.article(label.source)
         _, passages = compare_texts(source.text, derived.text)
         marked = positions(run for p in passages for run in (*p.verbatim, *p.rewritten))
         reused = label.verbatim | label.rewritten

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
 from .match.spans import covered_length
-from .model import Archive, Article, Claim, Occurrence, SharedStatement
+from .model import Article, Claim, Occurrence, SharedStatement, Story
 
 # A wording of which at least this share of words stand in what it is compared with, in order,
 # substitutes words; one with fewer says the same in other words.
@@ -41,7 +41,7 @@ LISTED_CANDIDATES = 4  # candidates named where the parent is unsure; the rest a
 EDITS = ("verbatim", "cut", "addition", "substitution", "retranslation", "paraphrase")
 
 
-@dataclass(frozen=True, slots=True)  # one per occurrence: thousands in a large archive
+@dataclass(frozen=True, slots=True)  # one per occurrence: thousands in a large story
 class Descent:
     """Where one occurrence comes from."""
 
@@ -138,7 +138,7 @@ def edit_of(wording: tuple[str, ...], reference: tuple[str, ...], retranslated: 
 
 def in_publication_order(descents: list[Descent], articles: list[Article]) -> tuple[Descent, ...]:
     """A statement's descents, each beside its occurrence's article, earliest first; within one
-    time, in the statement's order (the archive's, an article's places in turn)."""
+    time, in the statement's order (the story's, an article's places in turn)."""
     order = sorted(range(len(descents)), key=lambda n: publication_key(articles[n]))
     return tuple(descents[n] for n in order)
 
@@ -228,11 +228,11 @@ def joined(selections: list[Selection]) -> Selection:
     )
 
 
-def trace(archive: Archive, statement: SharedStatement, versions: Sequence[str | None]) -> Lineage:
+def trace(story: Story, statement: SharedStatement, versions: Sequence[str | None]) -> Lineage:
     """The lineage of one statement; `versions`: the claim version each occurrence is closest
     to, in the order of its occurrences."""
     ids = occurrence_ids(statement)
-    articles = [archive.article(o.article) for o in statement.occurrences]
+    articles = [story.article(o.article) for o in statement.occurrences]
     keys = {text: word_keys(text) for text in {o.text for o in statement.occurrences}}  # many read the same
     wordings = [keys[o.text] for o in statement.occurrences]
     alike: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -341,23 +341,21 @@ def translated_version(claim: Claim | None, version: str | None) -> bool:
     return bool(claim and version and claim.version(version).translated_from)
 
 
-def lineages(
-    archive: Archive, statements, passages, versions: Mapping[str, Sequence[str | None]]
-) -> dict[str, Lineage]:
+def lineages(story: Story, statements, passages, versions: Mapping[str, Sequence[str | None]]) -> dict[str, Lineage]:
     """The lineage of each statement and passage of reused copy, by its id. `versions`: by
     statement id, the claim version each of its occurrences is closest to."""
-    found = {statement.id: trace(archive, statement, versions[statement.id]) for statement in statements}
+    found = {statement.id: trace(story, statement, versions[statement.id]) for statement in statements}
     quoted: dict[str, list[tuple[int, int]]] = defaultdict(list)  # article -> where it quotes a claim
     for statement in statements:
         if statement.claim and statement.kind == "quote":
             for occurrence in statement.occurrences:
                 quoted[occurrence.article].append((occurrence.start, occurrence.end))
-    found.update((passage.id, traced_copy(archive, passage, quoted)) for passage in passages)
+    found.update((passage.id, traced_copy(story, passage, quoted)) for passage in passages)
     closeness.cache_clear()  # its wordings are not needed past here
     return found
 
 
-def traced_copy(archive: Archive, passage: SharedStatement, quoted: dict[str, list[tuple[int, int]]]) -> Lineage:
+def traced_copy(story: Story, passage: SharedStatement, quoted: dict[str, list[tuple[int, int]]]) -> Lineage:
     """A passage of reused copy, aligned word by word: each article's place comes from its place
     in the article the alignment took as its source (the one it shares most with, of those
     published no later); the same day, the order is said to be unknown. The edit is read off
@@ -367,7 +365,7 @@ def traced_copy(archive: Archive, passage: SharedStatement, quoted: dict[str, li
     one), it is the speaker's words, as for the quotation itself: two outlets quoting the
     ministry alike took it from the ministry."""
     ids = occurrence_ids(passage)
-    articles = [archive.article(o.article) for o in passage.occurrences]
+    articles = [story.article(o.article) for o in passage.occurrences]
     first_in: dict[str, int] = {}
     for number, occurrence in enumerate(passage.occurrences):
         first_in.setdefault(occurrence.article, number)

@@ -1,6 +1,6 @@
 """The data that flows between the stages: plain frozen dataclasses, nothing else.
 
-load -> Story, Article, Claim
+load -> Archive (Settings, Speaker, Story), Article, Claim
 extract -> Quotation
 match -> Occurrence, SharedStatement
 reuse -> Reuse (passages as SharedStatement, Derivation)
@@ -8,6 +8,7 @@ reuse -> Reuse (passages as SharedStatement, Derivation)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 from dataclasses import dataclass
@@ -43,11 +44,42 @@ class ArchiveErrors(Exception):
 
 
 @dataclass(frozen=True)
-class Story:
+class Settings:
+    """What holds for the whole archive: from `archive.yaml`, or, in an archive of one story,
+    from its story's own fields."""
+
     title: str
-    summary: str | None
+    description: str | None
     url: str | None  # where the site is published, for addresses that must be absolute
     licence: str | None = None  # the terms on which the archive's data may be used
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role a speaker held, over the dates known: a spokesman, a minister."""
+
+    title: str
+    since: datetime.date | None
+    until: datetime.date | None  # None: still held, as far as the curator knows
+
+    def held_on(self, day: datetime.date) -> bool:
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who makes statements, across stories: declared in `speakers.yaml`, or known only by the
+    name a claim gives (then its id is that name's slug, and it has no roles)."""
+
+    id: str
+    name: str
+    names: tuple[str, ...]  # other names claims call it by
+    roles: tuple[Role, ...]
+    line: int | None  # where it is declared in speakers.yaml
+
+    def roles_on(self, day: datetime.date | None) -> tuple[Role, ...]:
+        """The roles held on that day; every role where the day is unknown."""
+        return self.roles if day is None else tuple(role for role in self.roles if role.held_on(day))
 
 
 @dataclass(frozen=True)
@@ -159,11 +191,16 @@ CLAIM_KINDS = ("quote", "passage", "paraphrase")
 
 
 @dataclass(frozen=True)
-class Archive:
-    story: Story
+class Story:
+    """One event and its coverage: the articles on it and the claims made in it, matched on
+    their own (articles of different stories are never compared)."""
+
+    id: str  # its folder's name in stories/; in an archive of one story, its title's slug
+    title: str
+    summary: str | None
+    folder: Path  # where its articles/ and claims.yaml are
     articles: tuple[Article, ...]  # sorted by publication date, then id
     claims: tuple[Claim, ...]  # in the order of claims.yaml
-    warnings: tuple[str, ...] = ()  # doubts about the input that do not stop a build: "FILE:LINE: ..."
 
     def article(self, article_id: str) -> Article:
         return self.by_id[article_id]
@@ -171,6 +208,49 @@ class Archive:
     @functools.cached_property
     def by_id(self) -> dict[str, Article]:
         return {article.id: article for article in self.articles}
+
+    @property
+    def date(self) -> datetime.date:
+        """When it happened, as far as its coverage tells: its first article's day."""
+        return self.articles[0].published
+
+    @property
+    def claims_file(self) -> Path:
+        return self.folder / "claims.yaml"
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Every story, and what holds across them: the settings, and the speakers."""
+
+    settings: Settings
+    stories: tuple[Story, ...]  # newest first, then by id
+    speakers: tuple[Speaker, ...]  # declared first, in the order of speakers.yaml; then by id
+    many: bool  # stories in stories/<id>/; False: one story at the top, at today's addresses
+    warnings: tuple[str, ...] = ()  # doubts about the input that do not stop a build: "FILE:LINE: ..."
+    speaker_of: dict[str, Speaker] = dataclasses.field(default_factory=dict)  # each claim's, by claim id
+
+    def speaker(self, claim: Claim) -> Speaker:
+        return self.speaker_of[claim.id]
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return tuple(claim for story in self.stories for claim in story.claims)
+
+    @functools.cached_property
+    def articles(self) -> tuple[Article, ...]:
+        """Every story's, by publication date, then id."""
+        return tuple(sorted((a for story in self.stories for a in story.articles), key=lambda a: (a.published, a.id)))
+
+    def article(self, article_id: str) -> Article:
+        return self.by_id[article_id]
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Article]:
+        return {article.id: article for story in self.stories for article in story.articles}
+
+    def story(self, story_id: str) -> Story:
+        return next(story for story in self.stories if story.id == story_id)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The whole build, top to bottom: load and check, match, find reused copy, compare, render, write.
+"""The whole build, top to bottom: load and check; for each story, match, find reused copy and
+compare; render, write.
 
 `check` stops before rendering; `build` goes on to write the site. Both report warnings: a claim
 found in fewer than two articles, or in fewer articles than at the previous build.
@@ -7,6 +8,7 @@ found in fewer than two articles, or in fewer articles than at the previous buil
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import sys
@@ -20,7 +22,7 @@ from .cache import CACHE_FILE, Cache
 from .compare import Comparison, compare
 from .load import load_archive
 from .match import shared_statements
-from .model import Archive, ArchiveError, Reuse, SharedStatement
+from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
 from .render import ARCHIVE_JSON, render_site
 from .reuse import Alignments, aligned_articles, outside_passages, reused_copy
 from .write import Staging
@@ -29,7 +31,7 @@ from .write import Staging
 @dataclass
 class Result:
     archive: Archive
-    comparison: Comparison
+    comparisons: tuple[Comparison, ...]  # one per story, in the archive's order
     warnings: list[str] = field(default_factory=list)
     files: int = 0
     written: int = 0
@@ -37,9 +39,15 @@ class Result:
     stages: dict[str, float] = field(default_factory=dict)  # seconds each stage took
 
     def summary(self, output: Path | None) -> str:
+        stories = len(self.archive.stories)
+        shared = sum(len(comparison.shared) for comparison in self.comparisons)
+        uncovered = sum(len(comparison.uncovered) for comparison in self.comparisons)
+        passages = sum(len(comparison.passages) for comparison in self.comparisons)
         line = (
-            f"{len(self.archive.articles)} articles, {len(self.archive.claims)} claims, {len(self.comparison.shared)} shared "
-            f"statements ({len(self.comparison.uncovered)} without a claim), {len(self.comparison.passages)} reused passages"
+            f"{sum(len(story.articles) for story in self.archive.stories)} articles"
+            + (f" in {stories} stories" if self.archive.many else "")
+            + f", {len(self.archive.claims)} claims, {shared} shared statements ({uncovered} without a claim),"
+            f" {passages} reused passages"
         )
         if output is None:
             return f"Checked: {line}, {len(self.warnings)} warnings in {self.seconds:.2f} s"
@@ -77,44 +85,64 @@ def check(source: Path, output: Path | None, cache: Cache, jobs: int = 1) -> Res
 def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Result:
     started = time.perf_counter()
     archive = load_archive(source, jobs)
-    loaded = time.perf_counter()
+    stages = {"load": time.perf_counter() - started, "match": 0.0, "reuse": 0.0, "compare": 0.0}
+    # Stories are matched one by one: articles of different stories are never compared; a story
+    # unchanged since the last build keeps its comparison.
+    comparisons = tuple(
+        cache.story(story, functools.partial(compared, story, cache, jobs, stages)) for story in archive.stories
+    )
+    result = Result(archive, comparisons, stages=stages)
+    result.warnings.extend(archive.warnings)
+    before = claims_found_before(output) if output else {}
+    for comparison in comparisons:
+        result.warnings.extend(coverage_warnings(comparison, before))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def compared(
+    story: Story, cache: Cache | None = None, jobs: int = 1, stages: dict[str, float] | None = None
+) -> Comparison:
+    """Match one story, find its reused copy and compare its articles; each stage's time added
+    to `stages`, where given."""
+    started = time.perf_counter()
     # Worker processes align the articles while this one matches statements: neither needs the other.
     alignments, statements = aligned_articles(
-        archive, jobs, meanwhile=lambda: shared_statements(archive, cache, progress, jobs)
+        story, jobs, meanwhile=lambda: shared_statements(story, cache or Cache(), progress, jobs)
     )
     matched = time.perf_counter()
-    statements, reuse = find_reuse(archive, statements, alignments)
+    statements, reuse = find_reuse(story, statements, alignments)
     reused = time.perf_counter()
-    comparison = compare(archive, statements, reuse)
-    result = Result(archive, comparison)
-    result.warnings.extend(archive.warnings)
-    result.stages = {
-        "load": loaded - started,
-        "match": matched - loaded,
-        "reuse": reused - matched,
-        "compare": time.perf_counter() - reused,
-    }
-    before = claims_found_before(output) if output else {}
+    comparison = compare(story, statements, reuse)
+    if stages is not None:
+        stages["match"] += matched - started
+        stages["reuse"] += reused - matched
+        stages["compare"] += time.perf_counter() - reused
+    return comparison
+
+
+def coverage_warnings(comparison: Comparison, before: dict[str, int]) -> list[str]:
+    """A claim's part found in fewer than two articles, or in fewer than at the last build; a
+    claim not found in an article it lists."""
+    warnings = []
+    claims_file = comparison.story.claims_file
     for row in comparison.coverage:
         name = f"claim '{row.claim.id}'" + (f", part '{row.part.id}'," if row.claim.has_parts else "")
-        where = f"{source / 'claims.yaml'}:{row.part.line}: {name}"
+        where = f"{claims_file}:{row.part.line}: {name}"
         if row.carried_by < 2:
             plural = "s" if row.carried_by != 1 else ""
             hint = ": check its wording, or add a rendering as an outlet words it" if row.carried_by == 0 else ""
-            result.warnings.append(f"{where} is found in {row.carried_by} article{plural}, not two or more{hint}")
+            warnings.append(f"{where} is found in {row.carried_by} article{plural}, not two or more{hint}")
         elif row.carried_by < before.get(row.part.id, 0):
-            result.warnings.append(
-                f"{where} is found in {row.carried_by} articles, {before[row.part.id]} at the last build"
-            )
+            warnings.append(f"{where} is found in {row.carried_by} articles, {before[row.part.id]} at the last build")
     for coverage in comparison.claims:
         found = {cell.article for cells in coverage.cells for cell in cells}
         for article_id in coverage.claim.articles:
             if article_id not in found:
-                result.warnings.append(
-                    f"{source / 'claims.yaml'}:{coverage.claim.line}: claim '{coverage.claim.id}' is not found in {article_id}, which it lists"
+                warnings.append(
+                    f"{claims_file}:{coverage.claim.line}: claim '{coverage.claim.id}' is not found in {article_id}, which it lists"
                 )
-    result.seconds = time.perf_counter() - started
-    return result
+    return warnings
 
 
 def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int = 1) -> Result:
@@ -131,7 +159,7 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
         # Pages are written into a new site beside the output as they are made, by whichever
         # process makes them; the new site replaces the old only once it is whole.
         with Staging(output) as staging:
-            made = render_site(result.archive, result.comparison, templates, staging.put, jobs)
+            made = render_site(result.archive, result.comparisons, templates, staging.put, jobs)
             result.written = made.written + staging.put(CACHE_FILE, saved_cache)
             result.files = made.files + 1
             writing = time.perf_counter()
@@ -141,21 +169,11 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
 
 
 def find_reuse(
-    archive: Archive, statements: list[SharedStatement], alignments: Alignments
+    story: Story, statements: list[SharedStatement], alignments: Alignments
 ) -> tuple[list[SharedStatement], Reuse]:
     """The reused copy, and the statements without the sentences its passages hold whole."""
-    taken = {name for s in statements for name in (s.id, *s.aliases)} | {
-        name for c in archive.claims for name in c.names
-    }
-    return outside_passages(statements, reused_copy(archive, alignments, taken))
-
-
-def compared(archive: Archive, cache: Cache | None = None, jobs: int = 1) -> Comparison:
-    """Match, find reused copy and compare, as a build does, untimed: for scripts and tests."""
-    alignments, statements = aligned_articles(
-        archive, jobs, lambda: shared_statements(archive, cache or Cache(), jobs=jobs)
-    )
-    return compare(archive, *find_reuse(archive, statements, alignments))
+    taken = {name for s in statements for name in (s.id, *s.aliases)} | {name for c in story.claims for name in c.names}
+    return outside_passages(statements, reused_copy(story, alignments, taken))
 
 
 def claims_found_before(output: Path) -> dict[str, int]:
@@ -163,8 +181,9 @@ def claims_found_before(output: Path) -> dict[str, int]:
     part id (a claim of one sentence is one part, with the claim's id)."""
     try:
         export = json.loads((output / ARCHIVE_JSON).read_text(encoding="utf-8"))
-        found = {claim["id"]: claim["carried_by"] for claim in export["claims"]}
-        found.update({part["id"]: part["carried_by"] for claim in export["claims"] for part in claim.get("parts", ())})
+        claims = [claim for story in export["stories"] for claim in story["claims"]]
+        found = {claim["id"]: claim["carried_by"] for claim in claims}
+        found.update({part["id"]: part["carried_by"] for claim in claims for part in claim.get("parts", ())})
         return found
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -176,7 +195,10 @@ def refuse_to_replace_sources(source: Path, output: Path) -> None:
     if (
         target == source
         or source.is_relative_to(target)
-        or any(target.is_relative_to(source / name) for name in ("articles", "templates", "claims.yaml"))
+        or any(
+            target.is_relative_to(source / name)
+            for name in ("articles", "stories", "templates", "claims.yaml", "archive.yaml", "speakers.yaml")
+        )
     ):
         raise ArchiveError(output, "refusing to use this as the output folder: it holds the archive's own files")
     if target.exists() and not target.is_dir():

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from watchfiles import watch
 
 from .cache import Cache
+from .load import STORIES
 from .model import ArchiveError, ArchiveErrors
 from .pipeline import build
 from .write import staging_prefix
@@ -78,6 +79,8 @@ class Server:
                 result = build(self.source, self.output, self.templates, self.cache)
                 error = None
                 print(result.summary(self.output), flush=True)
+                # A build hands its results to the site and lets them go: the next takes them from there.
+                self.cache = Cache.of_site(self.output)
             except ArchiveErrors as problems:
                 error = "\n".join(str(problem) for problem in problems.errors)
             except (ArchiveError, OSError) as problem:
@@ -195,18 +198,20 @@ class Server:
 
 
 def input_filter(source: Path, output: Path, templates: Path):
-    """What a watch passes on: changes to articles/, claims.yaml and the templates, the build's input.
+    """What a watch passes on: changes to the build's input (articles/ and claims.yaml, or
+    stories/; archive.yaml, speakers.yaml and the templates).
 
     Never the site nor the folders a build makes beside it, which lie in the watched archive: a
     build seeing its own writes would start another, for ever. Nor an editor's scratch files."""
     source, output, templates = source.resolve(), output.resolve(), templates.resolve()
-    articles, claims = source / "articles", source / "claims.yaml"
+    folders = (source / "articles", source / STORIES, templates)
+    files = {source / name for name in ("claims.yaml", "archive.yaml", "speakers.yaml")}
 
     def is_input(change, name: str) -> bool:
         path = Path(name)
         if EDITOR_SCRATCH.search(path.name) or made_by_build(path, output):
             return False
-        return path == claims or path.is_relative_to(articles) or path.is_relative_to(templates)
+        return path in files or any(path.is_relative_to(folder) for folder in folders)
 
     return is_input
 

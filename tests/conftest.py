@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from parallax.cli import main
 from parallax.load import BodyConverter, load_archive
 from parallax.match import shared_statements
-from parallax.model import Article
+from parallax.model import Article, Story
 from parallax.pipeline import compared
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,7 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def archive():
-    return load_archive(REPO)
+    """The repository's archive: one story, loaded as the build loads it."""
+    (story,) = load_archive(REPO).stories
+    return story
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +68,17 @@ def article_from(body: str, article_id: str = "test") -> Article | None:
         text=text,
         blocks=blocks,
     )
+
+
+def story_of(articles, claims=()) -> Story:
+    """A story of these articles and claims, with no files."""
+    return Story("a-story", "A story", None, Path("."), tuple(articles), tuple(claims))
+
+
+def exported_story(site: Path) -> dict:
+    """The entry of the one story in a built site's archive.json."""
+    (story,) = json.loads((site / "data" / "archive.json").read_text(encoding="utf-8"))["stories"]
+    return story
 
 
 ADDRESS = "https://archive.test/moscow-2023/"
@@ -152,7 +166,9 @@ class SmallArchive:
         return path
 
     def load(self):
-        return load_archive(self.root)
+        """Its one story."""
+        (story,) = load_archive(self.root).stories
+        return story
 
 
 @pytest.fixture

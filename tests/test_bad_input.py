@@ -5,7 +5,6 @@ untouched, nothing is written outside the output folder, and a previous site sta
 The README lists every case with its outcome; keep the two in step.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINISTRY, REPO
+from conftest import MINISTRY, REPO, exported_story
 
 FRONT = "---\noutlet: X\npublished: 2024-03-05\nlanguage: en\n---\n\n"
 
@@ -269,7 +268,7 @@ def test_a_10_megabyte_article_builds(small):
     page = built_page(small, "articles/huge.html")
     assert page.count('<p class="text">Delegates met for round 0 ') == 2700
     assert f"<mark>{MINISTRY}</mark>" in page
-    export = json.loads((small.root / "site" / "data" / "archive.json").read_text(encoding="utf-8"))
+    export = exported_story(small.root / "site")
     (huge,) = [article for article in export["articles"] if article["id"] == "huge"]
     assert len(huge["paragraphs"]) == 2701
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
+from test_stories import Stories
 
 from conftest import ADDRESS, REPO
 
@@ -244,6 +245,10 @@ def test_no_serious_accessibility_violation(browser, site, scheme):
         "claims/israel-foreign-ministry-statement.html",
         "claims/peskov-contacts-with-all-parties.html",
         "claims/index.html",
+        "outlets/index.html",
+        "outlets/mixed-times.html",
+        "speakers/index.html",
+        "speakers/dmitry-peskov.html",
         "404.html",
     ]
     for path in pages:
@@ -258,7 +263,52 @@ def test_no_serious_accessibility_violation(browser, site, scheme):
         visit.close()
 
 
-def test_every_page_is_valid_html_css_and_svg(site):
+@pytest.fixture(scope="module")
+def many_site(tmp_path_factory) -> Path:
+    """A small archive of two stories, built."""
+    stories = Stories(tmp_path_factory.mktemp("many") / "archive")
+    assert stories.build() == 0
+    return stories.site
+
+
+@pytest.mark.parametrize("where", ["disk", "http"])
+def test_every_page_of_many_stories_loads_with_no_error_and_passes_axe(browser, many_site, where):
+    handler = functools.partial(QuietHandler, directory=str(many_site.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = many_site.as_uri() + "/" if where == "disk" else f"http://127.0.0.1:{httpd.server_port}/site/"
+    axe = Axe()
+    try:
+        for path in all_pages(many_site):
+            visit = Visit(browser, base + path)
+            assert visit.problems == [], path
+            assert all(request.startswith((base, "data:")) for request in visit.requests), (path, visit.requests)
+            serious = [
+                v["id"] for v in axe.run(visit.page).response["violations"] if v["impact"] in ("serious", "critical")
+            ]
+            assert serious == [], path
+            visit.close()
+    finally:
+        httpd.shutdown()
+
+
+def test_from_the_front_page_a_reader_reaches_a_story_an_outlet_and_a_speaker(browser, many_site):
+    visit = Visit(browser, (many_site / "index.html").as_uri())
+    page = visit.page
+    page.get_by_role("link", name="Talks in Geneva").click()
+    page.locator("table.outlets").get_by_role("link", name="The Herald").click()
+    assert page.locator("h1").inner_text() == "The Herald"
+    page.get_by_role("link", name="We will not accept any attempt").first.click()
+    page.get_by_role("link", name="Ministry of Foreign Affairs").first.click()
+    assert page.url.endswith("speakers/foreign-ministry.html")
+    assert page.locator("ol.said > li").count() == 2
+    assert visit.problems == []
+    visit.close()
+
+
+@pytest.mark.parametrize("which", ["one story", "many stories"])
+def test_every_page_is_valid_html_css_and_svg(site, many_site, which):
+    site = site if which == "one story" else many_site
     files = [str(p) for p in sorted(site.rglob("*")) if p.suffix in (".html", ".css", ".svg")]
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--also-check-css", "--also-check-svg", "--format", "json", *files],

@@ -17,7 +17,7 @@ from parallax.cache import Cache
 from parallax.cli import main
 from parallax.model import ArchiveErrors
 
-from conftest import ADDRESS, CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO
+from conftest import ADDRESS, CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO, exported_story
 
 
 class Links(html.parser.HTMLParser):
@@ -59,16 +59,22 @@ def test_the_site_has_an_overview_every_article_and_every_claim(site, archive):
         assert (site / "captures" / f"{article.id}.txt").read_bytes() == article.capture.read_bytes()
     for claim in archive.claims:
         assert (site / "claims" / f"{claim.id}.html").is_file()
-    # and 404.html, the list of articles (also at articles/), and the list of claims at claims/
+    # and 404.html, the list of articles (also at articles/), the lists of claims, outlets and
+    # speakers, and a page per outlet and per speaker
     for page in ("404.html", "articles.html", "articles/index.html", "claims/index.html"):
         assert (site / page).is_file()
+    outlets = {article.outlet for article in archive.articles}
+    speakers = {claim.speaker for claim in archive.claims}
+    assert len(list((site / "outlets").glob("*.html"))) == 1 + len(outlets)
+    assert len(list((site / "speakers").glob("*.html"))) == 1 + len(speakers)
     # and a page at each former address: a claim merged into another as its part, or renamed
     former = [
         name for claim in archive.claims if claim.has_parts for part in claim.parts for name in (part.id, *part.aliases)
     ]
     former += [alias for claim in archive.claims for alias in claim.aliases]
     assert "israel-condemns-invitation" in former and "hamas-worse-than-isis" in former
-    assert len(pages(site)) == 5 + len(archive.articles) + len(archive.claims) + len(former)
+    lists = 2 + len(outlets) + len(speakers)
+    assert len(pages(site)) == 5 + len(archive.articles) + len(archive.claims) + len(former) + lists
 
 
 def test_a_former_claim_address_leads_to_its_place_on_the_claim_page(site):
@@ -147,7 +153,7 @@ def html_text(value: str) -> str:
 
 
 def test_the_export_is_consistent_with_the_articles(site, archive):
-    export = json.loads((site / "data" / "archive.json").read_text(encoding="utf-8"))
+    export = exported_story(site)
     texts = {article["id"]: article["text"] for article in export["articles"]}
     assert set(texts) == {article.id for article in archive.articles}
     assert {claim["id"] for claim in export["claims"]} == {claim.id for claim in archive.claims}
@@ -293,7 +299,7 @@ def test_another_story_in_its_own_folder_builds_with_these_templates(small):
 def test_an_archive_without_claims_builds(small):
     small.claims("[]")
     assert run_build(cwd=small.root).returncode == 0
-    assert "No claims are tracked in this archive yet." in (small.root / "site" / "index.html").read_text()
+    assert "No claims are tracked in this story yet." in (small.root / "site" / "index.html").read_text()
     assert "No claims are tracked in this archive yet." in (small.root / "site" / "claims" / "index.html").read_text()
 
 
@@ -311,8 +317,11 @@ def test_sitemap_and_feed_are_valid_xml_with_absolute_addresses(published_site, 
     locations = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert base in locations and base + "claims/israel-foreign-ministry-statement.html" in locations
     assert base + "claims/israel-obscene-step.html" not in locations  # a former address, now a part
-    # the overview, the list of articles and the list of claims (the list again at articles/ is not listed)
-    assert len(locations) == 3 + len(archive.articles) + len(archive.claims)
+    # the overview, the lists of articles, claims, outlets and speakers (the list again at
+    # articles/ is not listed), and the outlets' and speakers' pages
+    outlets = {article.outlet for article in archive.articles}
+    speakers = {claim.speaker for claim in archive.claims}
+    assert len(locations) == 5 + len(archive.articles) + len(archive.claims) + len(outlets) + len(speakers)
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ElementTree.parse(site / "feed.xml").getroot()
     entries = feed.findall(f"{atom}entry")

@@ -31,10 +31,21 @@ def export(site):
     return load_json(site / "data" / "archive.json")
 
 
+def only_story(export: dict) -> dict:
+    """The entry of an archive's one story."""
+    (story,) = export["stories"]
+    return story
+
+
+@pytest.fixture(scope="module")
+def exported(export):
+    return only_story(export)
+
+
 def test_the_export_follows_its_published_schema(site, export):
     errors = sorted(validator(site, "archive.schema.json").iter_errors(export), key=str)
     assert errors == [], errors[0].message if errors else ""
-    assert export["format"] == "parallax-archive" and export["version"] == 2
+    assert export["format"] == "parallax-archive" and export["version"] == 3
     assert export["schema"] == "archive.schema.json" and (site / "data" / export["schema"]).is_file()
 
 
@@ -50,26 +61,28 @@ def test_the_schema_catches_a_broken_export(site, export):
     """The schema is strict enough to be worth checking against."""
     check = validator(site, "archive.schema.json")
     broken = json.loads(json.dumps(export))
-    del broken["articles"][0]["published"]
-    broken["shared"][0]["occurrences"][0]["start"] = "12"
-    broken["claims"][0]["surprise"] = True
+    story = broken["stories"][0]
+    del story["articles"][0]["published"]
+    story["shared"][0]["occurrences"][0]["start"] = "12"
+    story["claims"][0]["surprise"] = True
     assert len(list(check.iter_errors(broken))) == 3
 
 
-def test_the_export_has_the_story_and_everything_the_curators_wrote(archive, export):
-    assert export["story"] == {
-        "title": archive.story.title,
-        "summary": archive.story.summary,
-        "url": archive.story.url,
-        "licence": archive.story.licence,
+def test_the_export_has_the_story_and_everything_the_curators_wrote(archive, export, exported):
+    assert {key: exported[key] for key in ("id", "title", "summary")} == {
+        "id": archive.id,
+        "title": archive.title,
+        "summary": archive.summary,
     }
-    assert export["story"]["licence"]  # this archive says on what terms its data may be used
-    articles = {entry["id"]: entry for entry in export["articles"]}
+    # An archive of one story takes its settings from it.
+    assert export["archive"]["title"] == archive.title and export["archive"]["description"] == archive.summary
+    assert export["archive"]["licence"]  # this archive says on what terms its data may be used
+    articles = {entry["id"]: entry for entry in exported["articles"]}
     for article in archive.articles:
         entry = articles[article.id]
         assert entry["notes"] == article.notes and entry["edits"] == list(article.edits)
         assert entry["capture"] == f"captures/{article.id}.txt"
-    claims = {entry["id"]: entry for entry in export["claims"]}
+    claims = {entry["id"]: entry for entry in exported["claims"]}
     for claim in archive.claims:
         entry = claims[claim.id]
         assert entry["renderings"] == [rendering for part in claim.parts for rendering in part.renderings]
@@ -80,10 +93,10 @@ def test_the_export_has_the_story_and_everything_the_curators_wrote(archive, exp
             assert exported["versions"] == dict(part.versions) and exported["aliases"] == list(part.aliases)
 
 
-def test_spans_count_code_points_and_name_their_paragraph(export):
+def test_spans_count_code_points_and_name_their_paragraph(export, exported):
     assert "code points" in export["offsets"]
-    texts = {entry["id"]: entry for entry in export["articles"]}
-    places = [o for entry in export["shared"] + export["claims"] for o in entry["occurrences"]]
+    texts = {entry["id"]: entry for entry in exported["articles"]}
+    places = [o for entry in exported["shared"] + exported["claims"] for o in entry["occurrences"]]
     assert places
     for place in places:
         article = texts[place["article"]]
@@ -93,10 +106,11 @@ def test_spans_count_code_points_and_name_their_paragraph(export):
         assert place["text"].split()[0] in article["text"][paragraph["start"] : paragraph["end"]]
 
 
-def test_each_claim_lists_its_occurrences_and_jsonl_has_every_one(site, export):
-    shared = {entry["id"]: entry for entry in export["shared"]}
+def test_each_claim_lists_its_occurrences_and_jsonl_has_every_one(site, exported):
+    shared = {entry["id"]: entry for entry in exported["shared"]}
     lines = occurrence_lines(site)
-    for claim in export["claims"]:
+    assert {line["story"] for line in lines} == {exported["id"]}
+    for claim in exported["claims"]:
         assert claim["carried_by"] == len({o["article"] for o in claim["occurrences"]})
         for part in claim["parts"]:
             occurrences = [o for o in claim["occurrences"] if o["part"] == part["id"]]
@@ -110,7 +124,7 @@ def test_each_claim_lists_its_occurrences_and_jsonl_has_every_one(site, export):
             if line["claim"] == claim["id"]
         ]
         assert listed == places
-    outlets = {entry["id"]: entry["outlet"] for entry in export["articles"]}
+    outlets = {entry["id"]: entry["outlet"] for entry in exported["articles"]}
     assert all(line["outlet"] == outlets[line["article"]] for line in lines)
     assert len(lines) == len({(line["statement"], line["article"], line["start"]) for line in lines})
 
@@ -119,7 +133,7 @@ def test_a_claim_found_in_one_article_is_exported_but_not_as_shared(small, tmp_p
     small.claims(CLAIM_IN_ONE_ARTICLE)
     output = tmp_path / "site"
     assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
-    export = load_json(output / "data" / "archive.json")
+    export = only_story(load_json(output / "data" / "archive.json"))
     (claim,) = export["claims"]
     assert claim["carried_by"] == 1
     assert [o["article"] for o in claim["occurrences"]] == ["daily-one"]

@@ -2,7 +2,6 @@
 two of it, and who took it from whom (lineage), on the first story and on small archives."""
 
 import datetime
-import json
 
 import pytest
 
@@ -11,7 +10,7 @@ from parallax.lineage import EDITS, earlier, edit_of, word_keys
 from parallax.model import ArchiveErrors
 from parallax.pipeline import compared
 
-from conftest import MINISTRY
+from conftest import MINISTRY, exported_story
 
 STATEMENT = "We will not accept any attempt to blame us for the failure of the talks."
 OTHER_RENDERING = "We reject every attempt to put the blame for the collapse of the talks on us."
@@ -310,7 +309,7 @@ def test_several_earlier_copies_as_close_are_a_tie_and_none_is_chosen(small):
 
 
 def test_in_the_export_parents_are_never_later_and_there_are_no_cycles(site):
-    export = json.loads((site / "data" / "archive.json").read_text(encoding="utf-8"))
+    export = exported_story(site)
     published = {article["id"]: article["published"] for article in export["articles"]}
     for entry in export["shared"]:
         by_id = {o["id"]: o for o in entry["occurrences"]}

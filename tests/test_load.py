@@ -58,7 +58,7 @@ def test_claims_are_read_in_file_order_with_their_lines(archive):
     assert [version.id for version in first.versions] == ["english", "english-haiat", "russian", "via-russian"]
     assert first.version("via-russian").translated_from == "russian"
     assert second.id == "russian-foreign-ministry-statement" and second.line > first.line
-    assert archive.story.title.startswith("A Hamas delegation in Moscow")
+    assert archive.title.startswith("A Hamas delegation in Moscow")
 
 
 def test_byte_order_mark_and_crlf_are_tolerated(small):

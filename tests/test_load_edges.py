@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from parallax.load import BodyConverter
+from parallax.load import BodyConverter, load_archive
 from parallax.model import ArchiveErrors
 
 FRONT = "---\noutlet: The Daily\npublished: 2024-03-05\nlanguage: en\n---\n\n"  # the body starts on line 7
@@ -198,8 +198,8 @@ def test_the_story_keeps_its_summary_and_licence_and_its_address_ends_with_a_sla
         "  licence: CC BY 4.0\nclaims: []\n",
         encoding="utf-8",
     )
-    story = small.load().story
-    assert (story.title, story.summary, story.url, story.licence) == (
+    settings = load_archive(small.root).settings  # an archive of one story takes its settings from it
+    assert (settings.title, settings.description, settings.url, settings.licence) == (
         "Talks in Geneva",
         "Two days of talks.",
         "https://archive.example/geneva/",

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from parallax.cli import main
+from parallax.load import load_archive
 from parallax.model import ArchiveErrors
 
 from conftest import CLAIM_IN_ONE_ARTICLE, MINISTRY
@@ -181,7 +182,7 @@ def set_dates(small, day: datetime.date) -> None:
 def test_a_date_later_than_today_is_a_warning_with_its_file_and_line(small):
     later = datetime.date.today() + datetime.timedelta(days=30)
     set_dates(small, later)
-    assert small.load().warnings == (
+    assert load_archive(small.root).warnings == (
         f"{small.root}/articles/daily-one.md:4: 'published' is {later}, later than today",
         f"{small.root}/claims.yaml:8: 'date' is {later}, later than today",
     )
@@ -198,7 +199,7 @@ def test_check_and_build_print_the_warning_and_strict_fails_on_it(small, capsys)
 
 def test_a_date_of_today_is_no_warning(small):
     set_dates(small, datetime.date.today())
-    assert small.load().warnings == ()
+    assert load_archive(small.root).warnings == ()
 
 
 # -- ids -----------------------------------------------------------------------------------

@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 from parallax.extract import MARKS, quotations, units
 from parallax.load import BodyConverter, html_blocks
 from parallax.match import shared_statements
-from parallax.model import Archive, Story
 
-from conftest import article_from
+from conftest import article_from, story_of
 from test_match import cuts_a_word
 
 CHARACTERS = list("abcdefghij XYZ 0123,.;:!?-—") + list("“”\"'‘’«»„")
@@ -68,8 +67,7 @@ def groups(statements) -> set[frozenset]:
 @given(st.lists(article_bodies, min_size=2, max_size=4), st.randoms(use_true_random=False))
 def test_matching_is_sound_and_does_not_depend_on_the_order_of_articles(bodies, shuffler: random.Random):
     articles = [a for n, body in enumerate(bodies) if (a := article_from(body, f"article-{n}"))]
-    story = Story("A story", None, None)
-    statements = shared_statements(Archive(story, tuple(articles), ()))
+    statements = shared_statements(story_of(articles))
     texts = {a.id: a.text for a in articles}
     for statement in statements:
         assert len(set(statement.article_ids)) >= 2
@@ -77,7 +75,7 @@ def test_matching_is_sound_and_does_not_depend_on_the_order_of_articles(bodies, 
             assert not cuts_a_word(texts[occurrence.article], occurrence.start, occurrence.end), occurrence
             assert occurrence.text.strip()
     shuffler.shuffle(articles)
-    assert groups(shared_statements(Archive(story, tuple(articles), ()))) == groups(statements)
+    assert groups(shared_statements(story_of(articles))) == groups(statements)
 
 
 MARKDOWN_CHARACTERS = list("abc XYZ 019,.;:?-—()'\"“”«»\t\u00a0#>+=*_[]!&<`|~")

@@ -1,7 +1,6 @@
 """The site as its readers find it: counts that agree everywhere, addresses that last, every page
 near every other, and words meant for readers, not for the archive's curators."""
 
-import json
 import re
 import subprocess
 import xml.etree.ElementTree as ElementTree
@@ -11,7 +10,7 @@ from urllib.parse import urldefrag, urlparse
 
 from parallax.cli import main
 
-from conftest import ADDRESS, CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO
+from conftest import ADDRESS, CLAIM_IN_ONE_ARTICLE, MINISTRY, REPO, exported_story
 from test_build import pages, parse, target_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -28,7 +27,7 @@ def shared_line(page: str) -> str:
 
 def test_every_count_of_an_article_agrees_on_every_page_feed_and_export(published_site, comparison):
     site = published_site
-    export = {entry["id"]: entry for entry in json.loads((site / "data" / "archive.json").read_text())["articles"]}
+    export = {entry["id"]: entry for entry in exported_story(site)["articles"]}
     feed = {
         entry.find(f"{ATOM}id").text.rsplit("/", 1)[-1].removesuffix(".html"): entry.find(f"{ATOM}summary").text
         for entry in ElementTree.parse(site / "feed.xml").getroot().iter(f"{ATOM}entry")
@@ -65,9 +64,7 @@ def test_a_claim_only_one_article_carries_is_not_counted_as_shared(small, tmp_pa
 def test_a_statement_keeps_its_address_when_a_claim_comes_to_cover_it(small, tmp_path):
     small.claims("[]")
     before = build(small, tmp_path / "before")
-    (statement,) = [
-        s for s in json.loads((before / "data" / "archive.json").read_text())["shared"] if s["kind"] == "quote"
-    ]
+    (statement,) = [s for s in exported_story(before)["shared"] if s["kind"] == "quote"]
     old = statement["id"]
     assert statement["claim"] is None and old.startswith("quote-we-will-not-accept")
 
@@ -81,9 +78,7 @@ def test_a_statement_keeps_its_address_when_a_claim_comes_to_cover_it(small, tmp
         """
     )
     after = build(small, tmp_path / "after")
-    (statement,) = [
-        s for s in json.loads((after / "data" / "archive.json").read_text())["shared"] if s["kind"] == "quote"
-    ]
+    (statement,) = [s for s in exported_story(after)["shared"] if s["kind"] == "quote"]
     assert statement["id"] == "ministry-rejects-blame" and statement["aliases"] == [old]
     for article in ("daily-one", "herald-two"):
         ids = parse(after / "articles" / f"{article}.html").ids

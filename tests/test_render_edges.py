@@ -9,6 +9,7 @@ that a changed line in parallax/render/ would break without any other test notic
 import dataclasses
 import json
 
+from parallax.load import load_archive
 from parallax.model import Occurrence, SharedStatement
 from parallax.pipeline import compared
 from parallax.render.addresses import Places
@@ -85,7 +86,7 @@ def test_beside_a_statement_a_page_names_the_other_articles_wordings_and_how_man
     _, comparison = rendered(small)
     (statement,) = comparison.statements
     assert len(statement.occurrences) == 5
-    chosen = Showcase(None)
+    chosen = Showcase(None, {})
     shown, more = chosen.others(statement, "daily-one")
     assert "daily-one" not in {o.article for o in shown} and len(shown) + more == 4 and more >= 0
     assert len(showcase(statement)) == 5
@@ -112,7 +113,7 @@ def structured_data(small, kind: str = "quote") -> dict:
     (small.root / "claims.yaml").write_text(claims_yaml.replace("kind: quote", f"kind: {kind}"), encoding="utf-8")
     archive, comparison = rendered(small)
     (coverage,) = comparison.claims
-    return json.loads(claim_json_ld(archive, coverage))
+    return json.loads(claim_json_ld(load_archive(small.root).settings.url, archive, coverage))
 
 
 def test_a_claim_pages_structured_data_is_a_claim_with_its_appearances_and_quotations(small):
@@ -144,7 +145,7 @@ def test_a_claim_found_nowhere_has_no_appearances(small):
     )
     archive, comparison = rendered(small)
     coverage = next(c for c in comparison.claims if c.claim.id == "never-said")
-    data = json.loads(claim_json_ld(archive, coverage))
+    data = json.loads(claim_json_ld(load_archive(small.root).settings.url, archive, coverage))
     (claim,) = data["@graph"]
     assert claim["appearance"] == [] and "firstAppearance" not in claim
 
@@ -158,13 +159,13 @@ def statement_of(wordings: list[str]) -> SharedStatement:
 
 def test_beside_an_article_six_other_articles_are_named_and_the_rest_counted():
     statement = statement_of(["We will stay until the end"] * 10)
-    shown, more = Showcase(None).others(statement, "article-1")
+    shown, more = Showcase(None, {}).others(statement, "article-1")
     assert [o.article for o in shown] == [f"article-{n}" for n in range(2, 8)] and more == 3
 
 
 def test_beside_an_article_six_different_wordings_come_first_where_there_are_that_many():
     wordings = ["We will stay until the end"] * 4 + [f"We will stay until the end of round {n}" for n in range(1, 9)]
-    shown, more = Showcase(None).others(statement_of(wordings), "article-1")
+    shown, more = Showcase(None, {}).others(statement_of(wordings), "article-1")
     assert len({o.text for o in shown}) == 6 and more == 5
 
 
@@ -174,7 +175,7 @@ def test_beside_an_article_whole_wordings_come_before_fragments():
         statement,
         occurrences=tuple(dataclasses.replace(o, fragment=len(o.text.split()) < 5) for o in statement.occurrences),
     )
-    shown, _ = Showcase(None).others(statement, None)
+    shown, _ = Showcase(None, {}).others(statement, None)
     assert [o.text for o in shown] == [
         "We will stay until the end",
         "We shall stay to the end",

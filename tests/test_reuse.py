@@ -4,7 +4,6 @@ and the papers' rewrites are written for these tests."""
 
 import dataclasses
 import datetime
-import json
 import re
 from pathlib import Path
 
@@ -12,13 +11,12 @@ import pytest
 
 from parallax.cli import main
 from parallax.evaluate import evaluate_reuse, load_reuse_labels
-from parallax.model import Archive
 from parallax.pipeline import compared
 from parallax.reuse import aligned_articles, reused_copy
 from parallax.reuse.align import Vocabulary
 from parallax.reuse.thresholds import MAX_SOURCES
 
-from conftest import MINISTRY, article_from
+from conftest import MINISTRY, article_from, exported_story, story_of
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -69,7 +67,7 @@ def test_the_labelled_wire_overlap_of_the_first_story_is_found_word_by_word(arch
 
 def test_a_rewritten_wire_story_is_one_passage_with_verbatim_and_rewritten_words(small, tmp_path):
     site = built(three_papers(small), tmp_path)
-    export = json.loads((site / "data" / "archive.json").read_text())
+    export = exported_story(site)
     passages = [s for s in export["shared"] if s["aligned"]]
     assert passages, "the rewrite of the wire is found"
     text = {a["id"]: a["text"] for a in export["articles"]}
@@ -94,7 +92,7 @@ def test_a_rewritten_wire_story_is_one_passage_with_verbatim_and_rewritten_words
 
 def test_each_article_has_its_sources_and_a_label_with_the_figures_behind_it(small, tmp_path):
     site = built(three_papers(small), tmp_path)
-    articles = {a["id"]: a for a in json.loads((site / "data" / "archive.json").read_text())["articles"]}
+    articles = {a["id"]: a for a in exported_story(site)["articles"]}
     paper = articles["paper-two"]["reuse"]
     assert paper["label"] == "wholly"
     (wire,) = [s for s in paper["sources"] if s["source"] == "wire-one"]
@@ -150,7 +148,7 @@ def test_a_paper_made_of_two_wire_stories_is_aligned_with_both_however_many_carr
 
 
 def test_a_sentence_found_shared_inside_a_passage_is_the_passage_and_its_address_still_works(site):
-    export = json.loads((site / "data" / "archive.json").read_text())
+    export = exported_story(site)
     ids = {s["id"] for s in export["shared"]}
     aliases = {alias for s in export["shared"] if s["aligned"] for alias in s["aliases"]}
     assert "passage-baghiri-kani-tehran-s-chief-nuclear" in aliases - ids
@@ -189,8 +187,8 @@ def test_reuse_is_found_in_any_script():
     paper = "ذرائع کے مطابق وزیر اعظم نے بدھ کو اسلام آباد میں کابینہ کے اجلاس کی صدارت کی، جس میں ١٢ فیصلوں کی منظوری دی گئی۔"
     first = dataclasses.replace(article_from(wire, "wire"), language="ur")
     second = dataclasses.replace(article_from(paper, "paper"), language="ur", published=datetime.date(2024, 1, 2))
-    archive = Archive(story=None, articles=(first, second), claims=())  # type: ignore[arg-type]
-    reuse = reused_copy(archive, aligned_articles(archive, 1, lambda: None)[0], set())
+    story = story_of((first, second))
+    reuse = reused_copy(story, aligned_articles(story, 1, lambda: None)[0], set())
     (passage,) = reuse.passages
     occurrence = next(o for o in passage.occurrences if o.article == "paper")
     assert [paper[s:e] for s, e in occurrence.rewritten] == ["بدھ"]

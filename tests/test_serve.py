@@ -157,7 +157,7 @@ def test_serve_rebuilds_on_every_save_of_claims_yaml_however_it_is_saved(small, 
     original = claims.read_text()
     for number in range(1, 4):
         save(claims, original.replace("title: Talks in Geneva", f"title: Save number {number}"))
-        assert wait_for(lambda: shows(served.address, f"<h1>Save number {number}</h1>")), f"save {number}"
+        assert wait_for(lambda: shows(served.address, f'<h1 dir="auto">Save number {number}</h1>')), f"save {number}"
     assert served.error is None
 
 
@@ -247,7 +247,7 @@ COMMANDS = {
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-@pytest.mark.parametrize("missing", ["no such folder", "neither articles/ nor claims.yaml"])
+@pytest.mark.parametrize("missing", ["no such folder", "neither articles/ nor claims.yaml nor stories/"])
 def test_every_command_says_plainly_when_there_is_no_archive(command, missing, tmp_path, monkeypatch, capsys):
     source = tmp_path / "missing"
     if missing != "no such folder":
@@ -256,7 +256,8 @@ def test_every_command_says_plainly_when_there_is_no_archive(command, missing, t
     monkeypatch.setattr(Server, "start", lambda self: pytest.fail("served a folder that holds no archive"))
     assert main([command, *COMMANDS[command], "--source", str(source)]) == 1
     assert capsys.readouterr().err == (
-        f"error: {source}: no archive here ({missing}): an archive holds articles/ and claims.yaml\n"
+        f"error: {source}: no archive here ({missing}): an archive holds articles/ and claims.yaml, "
+        "or stories/ with a folder per story\n"
     )
     assert [path.name for path in source.glob("*")] == (["templates"] if source.exists() else [])
 

@@ -1,27 +1,35 @@
-"""Stage 1: read `articles/*.md` and `claims.yaml`, validate them, and return an `Archive`.
+"""Stage 1: read the archive (its stories' `articles/*.md` and `claims.yaml`, and the optional
+`archive.yaml` and `speakers.yaml`), validate it, and return an `Archive`.
 
 Every problem is collected with its file and line, so that one run reports all of them.
 
+An archive is one story (`articles/` and `claims.yaml` at the top) or many, each in a folder of
+`stories/` shaped like an archive of one story, so that a story moves in or out by moving its
+folder. Article ids and claim ids are unique across the archive: they are pages' addresses.
+
 files: a file's text, and an article's front matter cut from its body; yaml_lines: YAML that
 remembers its lines, and its errors in plain words; fields: the checks each field passes;
-articles: one Markdown file per article, its body made text and blocks; claims: the story and
-its claims, from `claims.yaml`.
+articles: one Markdown file per article, its body made text and blocks; claims: a story's heading
+and claims, from `claims.yaml`; settings: `archive.yaml`; speakers: `speakers.yaml`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Archive, ArchiveError, ArchiveErrors
+from ..model import Archive, ArchiveError, ArchiveErrors, Claim, Story
 from .articles import ARTICLE_SCHEMA, BodyConverter, article_files, html_blocks, load_articles
-from .claims import load_claims
-from .fields import ID_PATTERN, read_fields, slugify
+from .claims import Addresses, load_claims
+from .fields import ID_PATTERN, RESERVED_IDS, read_fields, slugify
 from .files import read_text
+from .settings import load_settings
+from .speakers import load_speakers, speakers_of
 from .yaml_lines import Mapping, parse_yaml
 
 __all__ = [
     "ARTICLE_SCHEMA",
     "ID_PATTERN",
+    "STORIES",
     "BodyConverter",
     "Mapping",
     "html_blocks",
@@ -30,7 +38,17 @@ __all__ = [
     "read_fields",
     "read_text",
     "slugify",
+    "story_folders",
 ]
+
+STORIES = "stories"
+
+
+def story_folders(root: Path) -> list[Path]:
+    """The folder of each story: `stories/*/` in an archive of many, else the archive's own."""
+    if not (root / STORIES).is_dir():
+        return [root]
+    return sorted(path for path in (root / STORIES).iterdir() if path.is_dir() and not path.name.startswith("."))
 
 
 def load_archive(root: Path, jobs: int = 1) -> Archive:
@@ -39,17 +57,84 @@ def load_archive(root: Path, jobs: int = 1) -> Archive:
     `jobs`: how many processes may read the articles."""
     errors: list[ArchiveError] = []
     warnings: list[str] = []
-    articles = load_articles(root / "articles", errors, warnings, jobs)
-    story, claims = load_claims(root / "claims.yaml", errors, warnings)
-    known = {path.stem for path in article_files(root / "articles")}  # loaded or not
+    many = (root / STORIES).is_dir()
+    folders = story_folders(root)
+    if many:
+        check_layout(root, folders, errors)
+    articles = load_articles([folder / "articles" for folder in folders], errors, warnings, jobs)
+    addresses = Addresses(errors)
+    headings, claims = [], []
+    for folder in folders:
+        heading, story_claims = load_claims(folder / "claims.yaml", errors, warnings, addresses)
+        headings.append(heading)
+        claims.append(story_claims)
+    settings = load_settings(root / "archive.yaml", headings if not many else [], errors)
+    check_article_ids(folders, errors)
+    stories = []
+    for folder, heading, story_articles, story_claims in zip(folders, headings, articles, claims, strict=True):
+        check_claimed_articles(folder, story_claims, errors)
+        if many and (heading.url or heading.licence):
+            warnings.append(
+                f"{folder / 'claims.yaml'}: a story's url and licence are the archive's: set them in archive.yaml"
+            )
+        story_id = folder.name if many else slugify(heading.title, 8) or "story"
+        stories.append(Story(story_id, heading.title, heading.summary, folder, story_articles, story_claims))
+    if errors:
+        raise ArchiveErrors(errors)
+    declared = load_speakers(root / "speakers.yaml", errors)
+    if errors:
+        raise ArchiveErrors(errors)
+    speakers, speaker_of = speakers_of([c for story in stories for c in story.claims], declared)
+    newest_first = sorted(stories, key=lambda story: story.id)
+    newest_first.sort(key=lambda story: story.date, reverse=True)
+    return Archive(settings, tuple(newest_first), speakers, many, tuple(warnings), speaker_of)
+
+
+def check_layout(root: Path, folders: list[Path], errors: list[ArchiveError]) -> None:
+    """An archive of many stories keeps every article in a story's folder, each named as its address will be."""
+    for stray in ("articles", "claims.yaml"):
+        if (root / stray).exists():
+            errors.append(
+                ArchiveError(
+                    root / stray, f"an archive with {STORIES}/ keeps its stories there: move this into a story's folder"
+                )
+            )
+    if not folders:
+        errors.append(
+            ArchiveError(root / STORIES, "no stories: add a folder per story, with articles/ and claims.yaml")
+        )
+    for folder in folders:
+        if not ID_PATTERN.match(folder.name) or folder.name in RESERVED_IDS:
+            errors.append(
+                ArchiveError(
+                    folder,
+                    f"a story's folder is its address: name it in lower-case letters and digits joined by hyphens, e.g. {slugify(folder.name) or 'the-story'}",
+                )
+            )
+
+
+def check_article_ids(folders: list[Path], errors: list[ArchiveError]) -> None:
+    """An article's id is its page's address: two stories cannot both have one."""
+    first: dict[str, Path] = {}
+    for folder in folders:
+        for path in article_files(folder / "articles"):
+            if path.stem in first:
+                errors.append(
+                    ArchiveError(path, f"article id '{path.stem}' is taken by {first[path.stem]}: rename one of them")
+                )
+            first.setdefault(path.stem, path)
+
+
+def check_claimed_articles(folder: Path, claims: tuple[Claim, ...], errors: list[ArchiveError]) -> None:
+    """The articles a claim lists are its story's own."""
+    known = {path.stem for path in article_files(folder / "articles")}  # loaded or not
     for claim in claims:
         for article_id in claim.articles:
             if article_id not in known:
                 errors.append(
                     ArchiveError(
-                        root / "claims.yaml", f"claim '{claim.id}' names an unknown article '{article_id}'", claim.line
+                        folder / "claims.yaml",
+                        f"claim '{claim.id}' names an unknown article '{article_id}'",
+                        claim.line,
                     )
                 )
-    if errors:
-        raise ArchiveErrors(errors)
-    return Archive(story=story, articles=articles, claims=claims, warnings=tuple(warnings))

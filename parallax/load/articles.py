@@ -53,26 +53,33 @@ def article_files(folder: Path) -> list[Path]:
     return sorted(path for path in folder.glob("*.md") if not path.name.startswith("."))
 
 
-def load_articles(folder: Path, errors: list[ArchiveError], warnings: list[str], jobs: int = 1) -> tuple[Article, ...]:
-    if not folder.is_dir():
-        errors.append(ArchiveError(folder, "no articles folder: put one Markdown file per article there"))
-        return ()
-    paths = article_files(folder)
+def load_articles(
+    folders: list[Path], errors: list[ArchiveError], warnings: list[str], jobs: int = 1
+) -> list[tuple[Article, ...]]:
+    """Each folder's articles, sorted by publication date, then id: every story's at once, so
+    that the work is shared over `jobs` processes however the archive is cut into stories."""
+    paths: list[tuple[int, Path]] = []  # (the number of its folder, the file)
+    for number, folder in enumerate(folders):
+        if not folder.is_dir():
+            errors.append(ArchiveError(folder, "no articles folder: put one Markdown file per article there"))
+        elif not article_files(folder):
+            errors.append(ArchiveError(folder, "no articles: add one Markdown file (.md) per article"))
+        paths += [(number, path) for path in article_files(folder)]
     converter = BodyConverter()
 
     def load(number: int) -> tuple[Article | None, list[ArchiveError], list[str]]:
         found: list[ArchiveError] = []
         doubts: list[str] = []
-        return load_article(paths[number], folder, converter, found, doubts), found, doubts
+        folder = folders[paths[number][0]]
+        return load_article(paths[number][1], folder, converter, found, doubts), found, doubts
 
-    articles = []
-    for article, found, doubts in map_numbers(load, len(paths), jobs):
-        articles.append(article)
+    loaded: list[list[Article]] = [[] for _ in folders]
+    for (story, _), (article, found, doubts) in zip(paths, map_numbers(load, len(paths), jobs), strict=True):
+        if article:
+            loaded[story].append(article)
         errors.extend(found)
         warnings.extend(doubts)
-    if not articles and not errors:
-        errors.append(ArchiveError(folder, "no articles: add one Markdown file (.md) per article"))
-    return tuple(sorted((a for a in articles if a), key=lambda a: (a.published, a.id)))
+    return [tuple(sorted(articles, key=lambda a: (a.published, a.id))) for articles in loaded]
 
 
 def load_article(

@@ -8,9 +8,9 @@ parts, and the former ids they keep as `aliases`, are one set of addresses: none
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from ..model import AS_CURATED, ArchiveError, Claim, Part, Story, Version
+from ..model import AS_CURATED, ArchiveError, Claim, Part, Version
 from .fields import (
     Schema,
     claim_kind,
@@ -21,9 +21,9 @@ from .fields import (
     iso_date,
     language,
     read_fields,
+    site_address,
     text,
     text_list,
-    web_address,
 )
 from .files import read_text
 from .yaml_lines import Mapping, parse_yaml
@@ -31,7 +31,7 @@ from .yaml_lines import Mapping, parse_yaml
 STORY_SCHEMA: Schema = {
     "title": (text, True),
     "summary": (text, False),
-    "url": (web_address, False),
+    "url": (site_address, False),
     "licence": (text, False),
 }
 
@@ -80,8 +80,20 @@ PART_SCHEMA: Schema = {
 }
 
 
-def load_claims(path: Path, errors: list[ArchiveError], warnings: list[str]) -> tuple[Story, tuple[Claim, ...]]:
-    story = Story(title="Untitled story", summary=None, url=None)
+class Heading(NamedTuple):
+    """A story's own fields: the `story:` of its claims.yaml."""
+
+    title: str
+    summary: str | None
+    url: str | None  # the site's address, where the story is the whole archive
+    licence: str | None
+
+
+def load_claims(
+    path: Path, errors: list[ArchiveError], warnings: list[str], addresses: Addresses
+) -> tuple[Heading, tuple[Claim, ...]]:
+    """The story's heading and its claims; `addresses`, the ids the archive's other stories took."""
+    story = Heading(title="Untitled story", summary=None, url=None, licence=None)
     try:
         document = parse_yaml(read_text(path), path)
     except ArchiveError as error:
@@ -94,49 +106,47 @@ def load_claims(path: Path, errors: list[ArchiveError], warnings: list[str]) -> 
         return story, ()
     story_fields = read_fields(top["story"], STORY_SCHEMA, path, errors, "story")
     if story_fields:
-        url = story_fields.get("url")
-        story = Story(
+        story = Heading(
             title=story_fields["title"],
             summary=story_fields.get("summary"),
-            url=url if url is None or url.endswith("/") else url + "/",
+            url=story_fields.get("url"),
             licence=story_fields.get("licence"),
         )
     if not isinstance(top["claims"], list):
         errors.append(ArchiveError(path, "'claims' must be a list of claims", document.key_lines["claims"]))
         return story, ()
     claims: list[Claim] = []
-    addresses = Addresses(path, errors)
     for entry in top["claims"]:
         fields = read_fields(entry, CLAIM_SCHEMA, path, errors, "claim")
         claim = fields and claim_from(fields, entry, ClaimReader(path, errors, entry))
-        if claim and addresses.take(claim, entry):
+        if claim and addresses.take(claim, entry, path):
             warnings.extend(future_dates(fields, entry, path))
             claims.append(claim)
     return story, tuple(claims)
 
 
 class Addresses:
-    """The ids and aliases taken so far, each with the line that took it: none is taken twice."""
+    """The ids and aliases taken so far across the archive, each with the file and line that
+    took it: none is taken twice, for each is a page's address."""
 
-    def __init__(self, path: Path, errors: list[ArchiveError]):
-        self.path, self.errors = path, errors
-        self.lines: dict[str, int] = {}
+    def __init__(self, errors: list[ArchiveError]):
+        self.errors = errors
+        self.taken: dict[str, tuple[Path, int]] = {}
 
-    def take(self, claim: Claim, entry: Mapping) -> bool:
+    def take(self, claim: Claim, entry: Mapping, path: Path) -> bool:
         names = [(claim.id, claim.line), *((alias, entry.key_lines["aliases"]) for alias in claim.aliases)]
         if claim.has_parts:
             names += [(name, part.line) for part in claim.parts for name in (part.id, *part.aliases)]
-        new: dict[str, int] = {}
+        new: dict[str, tuple[Path, int]] = {}
         for name, line in names:
-            first = self.lines.get(name, new.get(name))
+            first = self.taken.get(name, new.get(name))
             if first is not None:
                 what = "claim id" if name == claim.id else "id"
-                self.errors.append(
-                    ArchiveError(self.path, f"{what} '{name}' is used twice (first on line {first})", line)
-                )
+                where = f"line {first[1]}" if first[0] == path else f"{first[0]}:{first[1]}"
+                self.errors.append(ArchiveError(path, f"{what} '{name}' is used twice (first on {where})", line))
                 return False
-            new[name] = line
-        self.lines.update(new)
+            new[name] = (path, line)
+        self.taken.update(new)
         return True
 
 

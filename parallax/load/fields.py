@@ -137,6 +137,12 @@ def web_address(value: Any) -> str:
     return address
 
 
+def site_address(value: Any) -> str:
+    """Where a site is published: pages' addresses are joined to it, so it ends with a slash."""
+    address = web_address(value)
+    return address if address.endswith("/") else address + "/"
+
+
 def text_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (text(value),)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ..cache import Cache
 from ..extract import Unit
-from ..model import Archive, Occurrence, SharedStatement
+from ..model import Occurrence, SharedStatement, Story
 from .fragments import with_fragments
 from .group import Groups, representatives, settle, unique_id
 from .index import Wording, all_units
@@ -31,7 +31,7 @@ from .spans import QUOTED, WORD, Place, fold
 
 
 def shared_statements(
-    archive: Archive, cache: Cache | None = None, progress=no_progress, jobs: int = 1
+    story: Story, cache: Cache | None = None, progress=no_progress, jobs: int = 1
 ) -> list[SharedStatement]:
     """Every statement found in two or more articles, curated claims first, then the rest.
 
@@ -40,11 +40,11 @@ def shared_statements(
     longest loop, to show a progress bar; `jobs` is how many processes may cut articles into units.
     """
     cache = cache or Cache()
-    texts = {article.id: article.text for article in archive.articles}
+    texts = {article.id: article.text for article in story.articles}
     items: list[Unit | Wording] = [
-        unit for article_units in all_units(archive.articles, cache, jobs) for unit in article_units
+        unit for article_units in all_units(story.articles, cache, jobs) for unit in article_units
     ]
-    items += [Wording(part, wording) for claim in archive.claims for part in claim.parts for wording in part.wordings]
+    items += [Wording(part, wording) for claim in story.claims for part in claim.parts for wording in part.wordings]
     links = item_links(items, cache, progress)
     places = {place for link in links for place in (link.a, link.b) if isinstance(place, Place)}
     links += same_place_links(places)
@@ -53,7 +53,7 @@ def shared_statements(
         links, key=lambda link: (not link.same_place, -link.strength, order_key(link.a), order_key(link.b))
     ):
         groups.join(link.a, link.b, link.score, same=link.same_place)
-    order = {article.id: index for index, article in enumerate(archive.articles)}
+    order = {article.id: index for index, article in enumerate(story.articles)}
     ranks: dict[Occurrence, int] = {}
     claimed, found = [], []
     for part, members in groups.groups():
@@ -66,7 +66,7 @@ def shared_statements(
     for group in found + [occurrences for _, occurrences in claimed]:
         group.sort(key=lambda item: (order[item.article], item.start))
     by_part = dict(claimed)
-    taken = {name for claim in archive.claims for name in claim.names}
+    taken = {name for claim in story.claims for name in claim.names}
     found.sort(key=lambda group: [(order[item.article], item.start) for item in group])
     uncovered = [
         SharedStatement(
@@ -92,11 +92,11 @@ def shared_statements(
                 *((discovered_id(by_part[part], ranks, taken),) if is_shared(by_part[part]) else ()),
             ),
         )
-        for claim in archive.claims
+        for claim in story.claims
         for part in claim.parts
         if part in by_part
     ]
-    return with_fragments(archive, claimed_statements + uncovered)
+    return with_fragments(story, claimed_statements + uncovered)
 
 
 def is_shared(group: list[Occurrence]) -> bool:

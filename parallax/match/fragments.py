@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 
 from ..extract import quotations, sentences
-from ..model import Archive, Article, Occurrence, Quotation, SharedStatement
+from ..model import Article, Occurrence, Quotation, SharedStatement, Story
 from .spans import WORD, fold
 from .thresholds import COMMON_WORD_SHARE, FRAGMENT_CONTEXT_WORDS, NAME_PREFIX, UNIT_MIN_WORDS
 
@@ -27,7 +27,7 @@ def words_of(text: str) -> list[str]:
     return WORD.findall(fold(text))
 
 
-def with_fragments(archive: Archive, statements: list[SharedStatement]) -> list[SharedStatement]:
+def with_fragments(story: Story, statements: list[SharedStatement]) -> list[SharedStatement]:
     """The statements, each with the fragments of it that articles quote.
 
     The cheap tests first: words of some statement, in its order, and not all common; the
@@ -39,7 +39,7 @@ def with_fragments(archive: Archive, statements: list[SharedStatement]) -> list[
             for word in text:
                 by_word[word].add(number)
     holding: list[tuple[Article, Quotation, list[str], list[int]]] = []
-    for article in archive.articles:
+    for article in story.articles:
         for quotation in quotations(article):
             words = words_of(quotation.text)
             if not 0 < len(words) < UNIT_MIN_WORDS or any(word not in by_word for word in words):
@@ -50,7 +50,7 @@ def with_fragments(archive: Archive, statements: list[SharedStatement]) -> list[
                 holding.append((article, quotation, words, found))
     if not holding:
         return statements
-    counts = WordCounts(archive, statements, {word for _, _, words, _ in holding for word in words})
+    counts = WordCounts(story, statements, {word for _, _, words, _ in holding for word in words})
     added: dict[int, list[Occurrence]] = defaultdict(list)
     for article, quotation, words, found in holding:
         rare = [n for n in found if not counts.common(words, n, article)]
@@ -60,7 +60,7 @@ def with_fragments(archive: Archive, statements: list[SharedStatement]) -> list[
         added[chosen].append(
             Occurrence(article.id, quotation.start, quotation.end, quotation.text, score=100.0, fragment=True)
         )
-    order = {article.id: index for index, article in enumerate(archive.articles)}
+    order = {article.id: index for index, article in enumerate(story.articles)}
     return [
         dataclasses.replace(
             statement,
@@ -138,15 +138,15 @@ class WordCounts:
     """In how many articles the words of fragments stand, outside the statements they may be
     fragments of; and where those statements stand already. Counted once for each."""
 
-    def __init__(self, archive: Archive, statements: list[SharedStatement], words: set[str]):
-        self.statements, self.articles = statements, len(archive.articles)
-        # One pass over the archive, by a pattern of these words alone: folding every article's
+    def __init__(self, story: Story, statements: list[SharedStatement], words: set[str]):
+        self.statements, self.articles = statements, len(story.articles)
+        # One pass over the story, by a pattern of these words alone: folding every article's
         # text would cost more than all the rest.
         pattern = re.compile(
             r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?!\w)"
         )
         self.having: dict[str, set[str]] = defaultdict(set)  # a word -> the articles that have it
-        for article in archive.articles:
+        for article in story.articles:
             for word in set(pattern.findall(article.text.lower())):
                 self.having[word].add(article.id)
         self.outside: dict[tuple[int, str], int] = {}  # (statement, word) -> articles outside it having the word

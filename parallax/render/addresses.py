@@ -7,6 +7,7 @@ the site's root: links and files can never disagree.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Claim, Occurrence, Part, SharedStatement
@@ -15,6 +16,8 @@ ARCHIVE_JSON = "data/archive.json"
 OCCURRENCES_JSONL = "data/occurrences.jsonl"
 CARD_IMAGE = "card.png"
 CLAIM_LIST = "claims/index.html"  # a host serves it at claims/, where readers look for it
+OUTLET_LIST = "outlets/index.html"
+SPEAKER_LIST = "speakers/index.html"
 
 
 def article_page(article_id: str) -> str:
@@ -36,6 +39,24 @@ def statement_page(statement: SharedStatement) -> str:
     return part_page(statement.claim, statement.part)
 
 
+def story_page(story_id: str) -> str:
+    """A story's overview, in an archive of many; in an archive of one, the overview is index.html."""
+    return f"stories/{story_id}.html"
+
+
+def outlet_page(slug: str) -> str:
+    return f"outlets/{slug}.html"
+
+
+def speaker_page(speaker_id: str) -> str:
+    return f"speakers/{speaker_id}.html"
+
+
+def front_page(number: int) -> str:
+    """The list of stories is cut into pages: index.html, stories-2.html, ..."""
+    return "index.html" if number == 1 else f"stories-{number}.html"
+
+
 def capture_file(article_id: str) -> str:
     return f"captures/{article_id}.txt"
 
@@ -46,15 +67,16 @@ def article_list_page(number: int) -> str:
 
 
 def section_of(path: str) -> str | None:
-    """Which part of the site a page belongs to, for the navigation: overview, articles or claims."""
-    if path == "index.html":
-        return "overview"
+    """Which part of the site a page belongs to, for the navigation."""
+    if path == "index.html" or path.startswith(("stories/", "stories-")):
+        return "stories"
     if path.startswith(("articles/", "articles.html", "articles-")):
         return "articles"
-    return "claims" if path.startswith("claims/") else None
+    return path.split("/")[0] if path.startswith(("claims/", "outlets/", "speakers/")) else None
 
 
 ARTICLES_PER_PAGE = 100
+STORIES_PER_PAGE = 25
 FEED_ENTRIES = 50  # the latest articles; a feed reader wants news, not the whole archive
 
 
@@ -64,10 +86,9 @@ class Pager:
 
     number: int  # from 1
     pages: int
-    first: int  # the number, from 1, of the first article on this page
+    first: int  # the number, from 1, of the first item on this page
     last: int
-
-    link = staticmethod(article_list_page)
+    link: Callable[[int], str]  # the address of a page by its number
 
     @property
     def nearby(self) -> list[int | None]:
@@ -81,10 +102,10 @@ class Pager:
         return with_gaps
 
 
-def pagers(count: int) -> list[Pager]:
-    pages = max(1, -(-count // ARTICLES_PER_PAGE))
+def pagers(count: int, per_page: int = ARTICLES_PER_PAGE, link=article_list_page) -> list[Pager]:
+    pages = max(1, -(-count // per_page))
     return [
-        Pager(number, pages, (number - 1) * ARTICLES_PER_PAGE + 1, min(count, number * ARTICLES_PER_PAGE))
+        Pager(number, pages, (number - 1) * per_page + 1, min(count, number * per_page), link)
         for number in range(1, pages + 1)
     ]
 

@@ -1,5 +1,6 @@
-"""The data researchers download: `data/archive.json`, everything in one document, and
-`data/occurrences.jsonl`, one occurrence a line, for loading in one line of pandas.
+"""The data researchers download: `data/archive.json`, everything in one document;
+`data/stories/<id>.json`, the same document for one story; and `data/occurrences.jsonl`, one
+occurrence a line, for loading in one line of pandas.
 
 Both are described by JSON Schemas shipped beside them (`data/*.schema.json`); the README
 documents every field. Spans count Unicode code points in the article's `text`.
@@ -14,35 +15,49 @@ from pathlib import Path
 
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
 from ..lineage import Descent
-from ..model import Archive, Article, Derivation, Occurrence, SharedStatement
+from ..model import Archive, Article, Derivation, Occurrence, SharedStatement, Speaker
 from .addresses import ARCHIVE_JSON, OCCURRENCES_JSONL, article_page, capture_file, claim_page, part_page
 
-FORMAT_VERSION = 2  # raised when a field is removed or changes meaning; new fields keep it
+FORMAT_VERSION = 3  # raised when a field is removed or changes meaning; new fields keep it
 SCHEMAS = Path(__file__).with_name("schemas")
 ARCHIVE_SCHEMA = "data/archive.schema.json"
 OCCURRENCE_SCHEMA = "data/occurrence.schema.json"
 OFFSETS = "start and end count Unicode code points (not bytes, not UTF-16 units) in the article's text"
 
 
+def story_json(story_id: str) -> str:
+    return f"data/stories/{story_id}.json"
+
+
 def put_data_files(
-    archive: Archive, comparison: Comparison, put: Callable[[str, bytes | bytearray], bool]
+    archive: Archive, comparisons: tuple[Comparison, ...], put: Callable[[str, bytes | bytearray], bool]
 ) -> list[bool]:
     """Hand the data files and their schemas to `put`, each made when the one before is written
-    and let go: the two largest files of a large archive are never held together."""
-    paragraphs = Paragraphs(archive)
-    return [
-        put(ARCHIVE_JSON, archive_json(archive, comparison, paragraphs)),
-        put(OCCURRENCES_JSONL, occurrence_lines(archive, comparison, paragraphs)),
+    and let go: the two largest files of a large archive are never held together. Each story's
+    entry is made once, for its own file and the archive's."""
+    written = []
+    entries = []
+    for comparison in comparisons:
+        paragraphs = Paragraphs(comparison.story.articles)
+        entry = one_line_json(story_entry(archive, comparison, paragraphs))[:-1]  # its newline cut
+        speakers = dict.fromkeys(archive.speaker(claim) for claim in comparison.story.claims)
+        written.append(put(story_json(comparison.story.id), document(archive, speakers, [entry])))
+        entries.append(entry)
+    written.append(put(ARCHIVE_JSON, document(archive, archive.speakers, entries)))
+    entries.clear()
+    written += [
+        put(OCCURRENCES_JSONL, b"".join(occurrence_lines(c, Paragraphs(c.story.articles)) for c in comparisons)),
         put(ARCHIVE_SCHEMA, (SCHEMAS / "archive.schema.json").read_bytes()),
         put(OCCURRENCE_SCHEMA, (SCHEMAS / "occurrence.schema.json").read_bytes()),
     ]
+    return written
 
 
 class Paragraphs:
     """Which paragraph (or subhead) of its article an occurrence starts in, numbered from 1."""
 
-    def __init__(self, archive: Archive):
-        self.starts = {article.id: [block.start for block in article.blocks] for article in archive.articles}
+    def __init__(self, articles: tuple[Article, ...]):
+        self.starts = {article.id: [block.start for block in article.blocks] for article in articles}
 
     def of(self, occurrence: Occurrence) -> int:
         return bisect.bisect_right(self.starts[occurrence.article], occurrence.start)
@@ -86,12 +101,13 @@ def occurrence_entries(
     return [occurrence_entry(o, paragraphs, descent, aligned) for o, descent in zip(statement.occurrences, descents)]
 
 
-def claim_entry(coverage: ClaimCoverage, comparison: Comparison, paragraphs: Paragraphs) -> dict:
+def claim_entry(archive: Archive, coverage: ClaimCoverage, comparison: Comparison, paragraphs: Paragraphs) -> dict:
     claim = coverage.claim
     return {
         "id": claim.id,
         "statement": claim.statement,
         "speaker": claim.speaker,
+        "speaker_id": archive.speaker(claim).id,
         "channel": claim.channel,
         "date": claim.date.isoformat() if claim.date else None,
         "kind": claim.kind,
@@ -163,20 +179,53 @@ def article_entry(summary: ArticleSummary) -> dict:
     }
 
 
-def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> bytearray:
-    data = {
+def document(archive: Archive, speakers, stories: list[bytearray]) -> bytearray:
+    """The export's document: the archive's settings, these speakers, and these stories' entries, made."""
+    settings = archive.settings
+    head = {
         "format": "parallax-archive",
         "version": FORMAT_VERSION,
         "schema": ARCHIVE_SCHEMA.removeprefix("data/"),
         "offsets": OFFSETS,
-        "story": {
-            "title": archive.story.title,
-            "summary": archive.story.summary,
-            "url": archive.story.url,
-            "licence": archive.story.licence,
+        "archive": {
+            "title": settings.title,
+            "description": settings.description,
+            "url": settings.url,
+            "licence": settings.licence,
         },
+        "speakers": [speaker_entry(speaker) for speaker in speakers],
+    }
+    out = one_line_json(head)[:-2]  # its closing brace and newline cut
+    out += b', "stories": [' + b", ".join(stories) + b"]}\n"
+    return out
+
+
+def speaker_entry(speaker: Speaker) -> dict:
+    return {
+        "id": speaker.id,
+        "name": speaker.name,
+        "names": list(speaker.names),
+        "roles": [
+            {
+                "role": role.title,
+                "from": role.since.isoformat() if role.since else None,
+                "until": role.until.isoformat() if role.until else None,
+            }
+            for role in speaker.roles
+        ],
+        "declared": speaker.line is not None,
+    }
+
+
+def story_entry(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> dict:
+    story = comparison.story
+    return {
+        "id": story.id,
+        "title": story.title,
+        "summary": story.summary,
+        "date": story.date.isoformat(),
         "articles": (article_entry(summary) for summary in comparison.summaries),
-        "claims": (claim_entry(coverage, comparison, paragraphs) for coverage in comparison.claims),
+        "claims": (claim_entry(archive, coverage, comparison, paragraphs) for coverage in comparison.claims),
         "shared": (
             {
                 "id": s.id,
@@ -190,7 +239,6 @@ def archive_json(archive: Archive, comparison: Comparison, paragraphs: Paragraph
             for s in statements
         ),
     }
-    return one_line_json(data)
 
 
 def one_line_json(document: dict) -> bytearray:
@@ -213,21 +261,22 @@ def one_line_json(document: dict) -> bytearray:
     return out
 
 
-def occurrence_lines(archive: Archive, comparison: Comparison, paragraphs: Paragraphs) -> bytearray:
-    """Every occurrence of every statement, claims found in one article only included, a line each."""
+def occurrence_lines(comparison: Comparison, paragraphs: Paragraphs) -> bytearray:
+    """Every occurrence of every statement of a story, claims found in one article only included, a line each."""
     out = bytearray()
     for aligned, statements in ((False, comparison.statements), (True, comparison.passages)):
         for statement in statements:
             for entry in occurrence_entries(statement, comparison, paragraphs, aligned):
-                out += (
-                    json.dumps(occurrence_line(statement, entry, archive), ensure_ascii=False).encode("utf-8") + b"\n"
+                line = occurrence_line(
+                    statement, entry, comparison.story.article(entry["article"]), comparison.story.id
                 )
+                out += json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n"
     return out
 
 
-def occurrence_line(statement: SharedStatement, entry: dict, archive: Archive) -> dict:
-    article = archive.article(entry["article"])
+def occurrence_line(statement: SharedStatement, entry: dict, article: Article, story_id: str) -> dict:
     return {
+        "story": story_id,
         "statement": statement.id,
         "claim": statement.claim.id if statement.claim else None,
         "kind": statement.kind,

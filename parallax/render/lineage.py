@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..compare import ClaimCoverage, Comparison
 from ..lineage import Descent, Lineage, publication_key
-from ..model import Archive, Article, Claim, Occurrence, SharedStatement
+from ..model import Article, Claim, Occurrence, SharedStatement, Story
 from .addresses import Places
 from .words import long_date, short, short_date
 
@@ -49,10 +49,10 @@ class Timeline:
     more: int  # articles left out
 
 
-def timeline(archive: Archive, comparison: Comparison, coverage: ClaimCoverage) -> Timeline:
+def timeline(story: Story, comparison: Comparison, coverage: ClaimCoverage) -> Timeline:
     carrying = sorted(
         (n for n, cells in enumerate(coverage.cells) if cells),
-        key=lambda n: (publication_key(archive.articles[n]), archive.articles[n].id),
+        key=lambda n: (publication_key(story.articles[n]), story.articles[n].id),
     )
     rows = []
     for n in carrying[:TIMELINE_ARTICLES]:
@@ -62,7 +62,7 @@ def timeline(archive: Archive, comparison: Comparison, coverage: ClaimCoverage) 
             cells.append(
                 (occurrence, comparison.lineage[row.part.id].by_occurrence[occurrence]) if occurrence else None
             )
-        rows.append(TimelineRow(archive.articles[n], tuple(cells)))
+        rows.append(TimelineRow(story.articles[n], tuple(cells)))
     return Timeline(tuple(rows), len(carrying) - len(rows))
 
 
@@ -76,15 +76,13 @@ EDIT_WORDS = {
 }
 
 
-def described(
-    archive: Archive, statement: SharedStatement, lineage: Lineage, descent: Descent, named: bool = True
-) -> str:
+def described(story: Story, statement: SharedStatement, lineage: Lineage, descent: Descent, named: bool = True) -> str:
     """Where one occurrence comes from, in a sentence; `named`: beginning with the article's
     outlet and date, else (beside them) with a capital."""
     if not named:
-        said = described(archive, statement, lineage, descent, named=True).split(": ", 1)[1]
+        said = described(story, statement, lineage, descent, named=True).split(": ", 1)[1]
         return said[0].upper() + said[1:]
-    article = archive.article(descent.occurrence.article)
+    article = story.article(descent.occurrence.article)
     who = f"{article.outlet} ({long_date(article.published)})"
     words = f"{descent.shared_words} of its {descent.words} words found there in order"
     edit = EDIT_WORDS.get(descent.edit or "", "")
@@ -98,9 +96,9 @@ def described(
     if descent.basis == "own words":
         return f"{who}: in its own words; nothing published before it, or the same day, holds half of them."
     if descent.basis == "copied" and descent.parent:
-        parent = archive.article(lineage.by_id[descent.parent].occurrence.article)
+        parent = story.article(lineage.by_id[descent.parent].occurrence.article)
         return f"{who}: most likely from {parent.outlet} ({long_date(parent.published)}), {edit}: {words}."
-    others = [archive.article(lineage.by_id[c].occurrence.article).outlet for c in descent.candidates]
+    others = [story.article(lineage.by_id[c].occurrence.article).outlet for c in descent.candidates]
     listed = ", ".join(others) + (f" and {descent.more_candidates} more" if descent.more_candidates else "")
     if descent.basis == "tie":
         return f"{who}: as close to {listed}, all published earlier: which it was taken from is not known."
@@ -139,13 +137,13 @@ class Diagram:
     node_height: int = NODE_HEIGHT
 
 
-def lineage_diagram(archive: Archive, statement: SharedStatement, lineage: Lineage, places: Places) -> Diagram:
+def lineage_diagram(story: Story, statement: SharedStatement, lineage: Lineage, places: Places) -> Diagram:
     """Sources on the left, then a column per publication date; a node per occurrence, joined to
     its parent (solid), to the source it was taken from (solid, from the left), or, where the
     parent is unsure, to each candidate (dashed)."""
     claim = statement.claim
     drawn = lineage.descents[:DIAGRAM_OCCURRENCES]
-    days = sorted({archive.article(d.occurrence.article).published for d in drawn})
+    days = sorted({story.article(d.occurrence.article).published for d in drawn})
     # The versions wordings were taken from, and those they were translated from, up the chain,
     # so that a retranslation shows where it comes from.
     shown: set[str] = set()
@@ -155,7 +153,7 @@ def lineage_diagram(archive: Archive, statement: SharedStatement, lineage: Linea
             shown.add(version_id)
             version_id = claim.version(version_id).translated_from if claim else None
     chain = [v for v in claim.versions if v.id in shown] if claim else []
-    descriptions = [described(archive, statement, lineage, descent) for descent in drawn]
+    descriptions = [described(story, statement, lineage, descent) for descent in drawn]
     # A row for each box, the versions' first: an elbow runs along its target's row only, so
     # no line crosses a box. Columns are publication dates, the sources' first.
     first_column = 1 if chain else 0
@@ -170,7 +168,7 @@ def lineage_diagram(archive: Archive, statement: SharedStatement, lineage: Linea
         nodes.append(Node(x, y, label, version.language or "", title, None, "version"))
         where["v:" + version.id] = (x, y)
     for descent, title in zip(drawn, descriptions):
-        article = archive.article(descent.occurrence.article)
+        article = story.article(descent.occurrence.article)
         x, y = MARGIN + column_of[article.published] * COLUMN_WIDTH, TOP + len(nodes) * ROW_HEIGHT
         letter = version_letter(claim, descent.version) if claim and descent.basis == "source" else ""
         detail = (f"{letter}: " if letter else "") + (descent.edit or descent.basis)
@@ -228,11 +226,11 @@ def elbow(start: tuple[int, int], end: tuple[int, int], kind: str, lane: int | N
     return Edge(f"M{x1 + NODE_WIDTH},{middle1} H{gap} V{middle2} H{x2}", kind)
 
 
-def version_carriers(archive: Archive, comparison: Comparison, coverage: ClaimCoverage, version_id: str) -> list[str]:
+def version_carriers(story: Story, comparison: Comparison, coverage: ClaimCoverage, version_id: str) -> list[str]:
     """The outlets that carry a claim (a part of it) in this version, in the order they first appear."""
     outlets: dict[str, None] = {}
     for row in coverage.rows:
         for variant in comparison.variants.get(row.part.id, ()):
             if variant.version == version_id:
-                outlets[archive.article(variant.occurrence.article).outlet] = None
+                outlets[story.article(variant.occurrence.article).outlet] = None
     return list(outlets)

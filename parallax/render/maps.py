@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..compare import Comparison, Variant
-from ..model import Archive
+from ..model import Story
 from .addresses import Places, article_page, part_page
 from .words import percent, short
 
@@ -92,7 +92,7 @@ def line(name: str, length: int, href: str | None = None) -> Line:
 FAINTEST = 0.25
 
 
-def coverage_map(archive: Archive, comparison: Comparison, places: Places) -> HeatMap:
+def coverage_map(story: Story, comparison: Comparison, places: Places) -> HeatMap:
     """Claims by outlets: a filled cell where the outlet carries the claim, darker the closer
     its wording is to the claim's. An outlet with many articles is one column: the label says
     in how many of them, and the cell leads to the first."""
@@ -111,7 +111,7 @@ def coverage_map(archive: Archive, comparison: Comparison, places: Places) -> He
             href = places.link(row.statement, found[0]) if row.statement else None
             cells.append(Cell(FAINTEST + (1 - FAINTEST) * close, label, value, href))
         rows.append(MapRow(line(row.part.statement, ROW_LABEL, part_page(row.claim, row.part)), tuple(cells)))
-    single = {a.outlet: a for a in archive.articles}
+    single = {a.outlet: a for a in story.articles}
     columns = tuple(
         line(outlet, COLUMN_LABEL, article_page(single[outlet].id) if total == 1 else None)
         for outlet, total in zip(comparison.outlets, comparison.articles_per_outlet)
@@ -136,7 +136,7 @@ FULL_SHARE = 1 / 3  # an outlet sharing this much of its text with another is sh
 
 
 def mapped_outlets(comparison: Comparison) -> list[int]:
-    """Which outlets (their indexes, in archive order) the similarity map shows."""
+    """Which outlets (their indexes, in story order) the similarity map shows."""
     busiest = sorted(range(len(comparison.outlets)), key=lambda i: -comparison.articles_per_outlet[i])
     return sorted(busiest[:MAPPED_OUTLETS])
 

@@ -8,24 +8,23 @@ import json
 from PIL import Image, ImageDraw, ImageFont
 
 from ..compare import ClaimCoverage
-from ..model import Archive, Article, Occurrence
+from ..model import Archive, Article, Occurrence, Story
 from .addresses import article_page, claim_page
 from .showcase import LISTED_AT_MOST, distinct_wordings
 
 
-def claim_json_ld(archive: Archive, coverage: ClaimCoverage) -> str:
+def claim_json_ld(site: str | None, story: Story, coverage: ClaimCoverage) -> str:
     """schema.org data for a claim page: a Claim and where it appears; Quotations where quoted.
 
     Not a ClaimReview: the archive compares renderings, it does not rate them.
     """
-    site = archive.story.url
     claim = coverage.claim
     occurrences = [o for row in coverage.rows if row.statement for o in row.statement.occurrences]
     by_article: dict[str, Occurrence] = {}
     for occurrence in occurrences:
         by_article.setdefault(occurrence.article, occurrence)
     # Search engines need a few appearances, not thousands: the export lists them all.
-    appearances = [news_article(archive.article(article_id), site) for article_id in list(by_article)[:LISTED_AT_MOST]]
+    appearances = [news_article(story.article(article_id), site) for article_id in list(by_article)[:LISTED_AT_MOST]]
     graph = {
         "@type": "Claim",
         "text": claim.statement,
@@ -37,8 +36,8 @@ def claim_json_ld(archive: Archive, coverage: ClaimCoverage) -> str:
     if site:
         graph["url"] = site + claim_page(claim.id)
     if appearances:
-        first = min(by_article, key=lambda article_id: (archive.article(article_id).published, article_id))
-        graph["firstAppearance"] = news_article(archive.article(first), site)
+        first = min(by_article, key=lambda article_id: (story.article(article_id).published, article_id))
+        graph["firstAppearance"] = news_article(story.article(first), site)
     items = [graph]
     if claim.kind == "quote":
         items += [
@@ -46,7 +45,7 @@ def claim_json_ld(archive: Archive, coverage: ClaimCoverage) -> str:
                 "@type": "Quotation",
                 "text": occurrence.text,
                 "spokenByCharacter": {"name": claim.speaker},
-                "isPartOf": news_article(archive.article(occurrence.article), site),
+                "isPartOf": news_article(story.article(occurrence.article), site),
             }
             for occurrence in distinct_wordings(occurrences)[:LISTED_AT_MOST]
         ]
@@ -73,7 +72,7 @@ def news_article(article: Article, site: str | None) -> dict:
 
 
 def card_image(archive: Archive) -> bytes:
-    """The picture a shared link shows: the site's name and the story's title, 1200 x 630."""
+    """The picture a shared link shows: the name Parallax and the archive's title, 1200 x 630."""
     image = Image.new("RGB", (1200, 630), "#fdfcf9")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 1200, 14), fill="#8a3b12")
@@ -83,7 +82,7 @@ def card_image(archive: Archive) -> bytes:
     draw.text((146, 88), "Parallax", fill="#8a3b12", font=ImageFont.load_default(size=44))
     title_font = ImageFont.load_default(size=64)
     lines, line = [], ""
-    for word in archive.story.title.split():
+    for word in archive.settings.title.split():
         candidate = f"{line} {word}".strip()
         if draw.textlength(candidate, font=title_font) > 1040 and line:
             lines.append(line)
@@ -93,7 +92,10 @@ def card_image(archive: Archive) -> bytes:
     lines.append(line)
     for number, text in enumerate(lines[:4]):
         draw.text((80, 200 + number * 84), text, fill="#1d1f23", font=title_font)
-    caption = f"{len(archive.articles)} articles, {len(archive.claims)} claims, compared statement by statement"
+    stories = f"{len(archive.stories)} stories, " if archive.many else ""
+    caption = (
+        f"{stories}{len(archive.articles)} articles, {len(archive.claims)} claims, compared statement by statement"
+    )
     draw.text((80, 540), caption, fill="#5b6170", font=ImageFont.load_default(size=30))
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ..compare import ClaimCoverage
 from ..lineage import word_keys
-from ..model import Archive, Article, Occurrence, SharedStatement
+from ..model import Article, Occurrence, SharedStatement, Story
 
 OTHERS_SHOWN = 6  # other outlets' wordings shown beside a paragraph; the claim page has them all
 
@@ -23,8 +23,9 @@ class Showcase:
 
     Most pages carrying a statement show the same wordings: each list is rendered once."""
 
-    def __init__(self, environment: jinja2.Environment):
+    def __init__(self, environment: jinja2.Environment, context: dict):
         self.environment = environment
+        self.context = context  # what the story's templates are rendered with
         self.chosen: dict[str, tuple[tuple[Occurrence, ...], Counter]] = {}
         self.rendered: dict[tuple, Markup] = {}
         self.first_in: dict[str, dict[str, Occurrence]] = {}  # statement id -> article id -> its first occurrence
@@ -38,7 +39,7 @@ class Showcase:
         return shown, rest - len(shown)
 
     def first_occurrences(self, statement: SharedStatement) -> dict[str, Occurrence]:
-        """Article id -> a statement's first occurrence there, in archive order."""
+        """Article id -> a statement's first occurrence there, in story order."""
         if statement.id not in self.first_in:
             first: dict[str, Occurrence] = {}
             for other in statement.occurrences:
@@ -70,7 +71,7 @@ class Showcase:
         key = (context["root"], statement.id, tuple(map(id, shown)), more)
         if key not in self.rendered:
             template = self.environment.get_template("_renderings.html")
-            html = template.render(root=context["root"], statement=statement, shown=shown, more=more)
+            html = template.render(**self.context, root=context["root"], statement=statement, shown=shown, more=more)
             self.rendered[key] = Markup(html)
         return self.rendered[key]
 
@@ -114,9 +115,9 @@ def by_outlet(articles) -> list[OutletList]:
     ]
 
 
-def not_carrying(archive: Archive, coverage: ClaimCoverage) -> list[OutletList]:
+def not_carrying(story: Story, coverage: ClaimCoverage) -> list[OutletList]:
     """The articles that carry no part of a claim, in no version, by outlet."""
-    return by_outlet(article for article, cells in zip(archive.articles, coverage.cells) if not cells)
+    return by_outlet(article for article, cells in zip(story.articles, coverage.cells) if not cells)
 
 
 def distinct_wordings(occurrences) -> list[Occurrence]:

@@ -2,7 +2,8 @@
 
 Links between pages are relative, so the site works from any host, under any sub-path, and
 straight from disk; the few addresses a standard wants absolute (canonical, share cards, sitemap,
-feed) come from the story's `url`.
+feed) come from the archive's `url`. A story's own pages are rendered with its comparison; the
+pages across stories (the front page, lists, outlets, speakers) with what `across` makes.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import jinja2
+from markupsafe import Markup
 
-from ..compare import ClaimCoverage, Comparison
-from ..model import Archive
+from ..across import Across, Said, across, outlet_slug
+from ..compare import ArticleSummary, ClaimCoverage, Comparison
+from ..model import Archive, Claim
 from ..parallel import map_numbers_meanwhile
 from .addresses import (
     ARCHIVE_JSON,
@@ -27,18 +30,25 @@ from .addresses import (
     CLAIM_LIST,
     FEED_ENTRIES,
     OCCURRENCES_JSONL,
+    OUTLET_LIST,
+    SPEAKER_LIST,
+    STORIES_PER_PAGE,
     Places,
     article_list_page,
     article_page,
     capture_file,
     claim_page,
+    front_page,
+    outlet_page,
     pagers,
     part_page,
     section_of,
+    speaker_page,
     statement_page,
+    story_page,
 )
 from .body import body_rows
-from .export import put_data_files
+from .export import put_data_files, story_json
 from .lineage import described, lineage_diagram, timeline, version_carriers, version_letter
 from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
@@ -56,8 +66,8 @@ from .words import clock_time, count, language_name, long_date, percent, plural,
 class Pages:
     """The site's templates, each rendered for the path it is written at."""
 
-    def __init__(self, templates: Path, archive: Archive, comparison: Comparison, places: Places):
-        self.environment = make_environment(templates, archive, comparison, places)
+    def __init__(self, templates: Path, archive: Archive, found: Across):
+        self.environment = make_environment(templates, archive, found)
 
     def render(self, path: str, template: str, root: str | None = None, **context) -> bytes:
         """`root` leads from the page back to the site's root: relative unless given."""
@@ -65,14 +75,72 @@ class Pages:
         return self.environment.get_template(template).render(root=root, path=path, **context).encode("utf-8")
 
 
+class StoryPages:
+    """A story's own pages (its overview, articles and claims), rendered with what only they
+    need besides the archive's: its comparison, and where each of its occurrences stands."""
+
+    def __init__(self, pages: Pages, archive: Archive, comparison: Comparison):
+        self.pages = pages
+        self.archive = archive
+        self.comparison = comparison
+        story = comparison.story
+        self.places = places = Places(comparison.statements_and_passages)
+        self.context: dict = {
+            "story": story,
+            "comparison": comparison,
+            "occurrence_link": places.link,
+            "anchor": places.anchor,
+            "timeline": functools.partial(timeline, story, comparison),
+            "lineage_diagram": lambda statement: lineage_diagram(
+                story, statement, comparison.lineage[statement.id], places
+            ),
+            "describe": lambda statement, descent, named=True: described(
+                story, statement, comparison.lineage[statement.id], descent, named
+            ),
+            "version_carriers": functools.partial(version_carriers, story, comparison),
+            "not_carrying": functools.partial(not_carrying, story),
+        }
+        showcase = Showcase(pages.environment, self.context)
+        self.context.update(
+            renderings=showcase.renderings, other_carriers=showcase.carriers, source_occurrence=showcase.source
+        )
+
+    def render(self, path: str, template: str, **context) -> bytes:
+        return self.pages.render(path, template, **self.context, **context)
+
+    def fragment(self, path: str, template: str, **context) -> Markup:
+        """A partial, as HTML for a page across stories (at `path`) to take in."""
+        return Markup(self.render(path, template, **context).decode("utf-8"))
+
+    def overview(self, path: str) -> bytes:
+        comparison = self.comparison
+        return self.render(
+            path,
+            "story.html",
+            coverage_map=coverage_map(comparison.story, comparison, self.places),
+            similarity_map=similarity_map(comparison),
+            summaries=comparison.summaries[:ARTICLES_PER_PAGE],
+            # the list's second page, where the story has more (in an archive of one, the story's own)
+            more_articles=article_list_page(2) if len(comparison.summaries) > ARTICLES_PER_PAGE else None,
+        )
+
+
 class Written(NamedTuple):
     files: int  # how many files the site has
     written: int  # how many of them were written anew
 
 
+class ArticleAt(NamedTuple):
+    """Where an article's page is made from: its story's pages, and its place in the story."""
+
+    story: StoryPages
+    position: int  # in the story's comparison's summaries
+    listed_on: str  # the page of the archive's list of articles that names it
+
+
 def render_site(
     archive: Archive,
-    comparison: Comparison,
+    comparisons: tuple[Comparison, ...],
     templates: Path,
     put: Callable[[str, bytes | bytearray], bool],
     jobs: int = 1,
@@ -82,40 +150,67 @@ def render_site(
 
     `jobs`: how many processes may render the article pages, each handing its pages to `put` as
     it makes them, so that no process holds them all; this one renders the rest meanwhile."""
-    places = Places(comparison.statements_and_passages)
-    pages = Pages(templates, archive, comparison, places)
-    task = functools.partial(put_article_page, pages, comparison, places, put)
+    found = across(archive, comparisons)
+    pages = Pages(templates, archive, found)
+    stories = [StoryPages(pages, archive, comparison) for comparison in comparisons]
+    by_id = {story.comparison.story.id: story for story in stories}
+
+    @jinja2.pass_context
+    def said_wordings(context, said: Said) -> Markup:
+        """How the outlets rendered a claim, on a speaker's page: rendered with its story's own."""
+        return by_id[said.comparison.story.id].fragment(context["path"], "_said.html", coverage=said.coverage)
+
+    pages.environment.globals["said_wordings"] = said_wordings
+    listed = {article.id: number // ARTICLES_PER_PAGE + 1 for number, article in enumerate(archive.articles)}
+    articles = [
+        ArticleAt(story, position, article_list_page(listed[summary.article.id]))
+        for story in stories
+        for position, summary in enumerate(story.comparison.summaries)
+    ]
+    task = functools.partial(put_article_page, articles, put)
 
     def meanwhile() -> tuple[dict[str, bytes], list[bool]]:
         """The other pages; and the data files, each written as soon as it is made."""
-        return other_files(pages, archive, comparison, places, templates), put_data_files(archive, comparison, put)
+        return other_files(pages, archive, stories, found, templates), put_data_files(archive, comparisons, put)
 
-    articles_written, (files, exported) = map_numbers_meanwhile(task, len(comparison.summaries), jobs, meanwhile)
-    for summary in comparison.summaries:
-        if summary.article.capture:
-            files[capture_file(summary.article.id)] = summary.article.capture.read_bytes()
-    if archive.story.url:
-        article_pages = [article_page(summary.article.id) for summary in comparison.summaries]
-        unlisted = UNLISTED | {claim_page(name) for c in comparison.claims for name, _ in former_addresses(c)}
-        listed = sorted([*article_pages, *(path for path in files if path.endswith(".html") and path not in unlisted)])
-        files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed)
-        files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=comparison.summaries[-FEED_ENTRIES:])
+    articles_written, (files, exported) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
+    for article in archive.articles:
+        if article.capture:
+            files[capture_file(article.id)] = article.capture.read_bytes()
+    if archive.settings.url:
+        article_pages = [article_page(article.id) for article in archive.articles]
+        unlisted = UNLISTED | {
+            claim_page(name) for s in stories for c in s.comparison.claims for name, _ in former_addresses(c)
+        }
+        listed_pages = sorted(
+            [*article_pages, *(path for path in files if path.endswith(".html") and path not in unlisted)]
+        )
+        files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
+        files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
     written = sum(articles_written) + sum(exported) + sum(put(path, content) for path, content in sorted(files.items()))
     return Written(len(articles_written) + len(exported) + len(files), written)
 
 
-def put_article_page(
-    pages: Pages, comparison: Comparison, places: Places, put: Callable[[str, bytes | bytearray], bool], position: int
-) -> bool:
-    """Render the article page at this position in the archive, and hand it to `put`."""
-    summary = comparison.summaries[position]
-    html = pages.render(
+def newest_summaries(stories: list[StoryPages]) -> list[ArticleSummary]:
+    """The latest articles across stories, oldest first, for the feed."""
+    summaries = sorted(
+        (summary for story in stories for summary in story.comparison.summaries),
+        key=lambda summary: (summary.article.published, summary.article.id),
+    )
+    return summaries[-FEED_ENTRIES:]
+
+
+def put_article_page(articles: list[ArticleAt], put: Callable[[str, bytes | bytearray], bool], number: int) -> bool:
+    """Render the article page at this number in the archive, and hand it to `put`."""
+    story, position, listed_on = articles[number]
+    summary = story.comparison.summaries[position]
+    html = story.render(
         article_page(summary.article.id),
         "article.html",
         summary=summary,
         article=summary.article,
-        rows=body_rows(summary, places),
-        listed_on=article_list_page(position // ARTICLES_PER_PAGE + 1),
+        rows=body_rows(summary, story.places),
+        listed_on=listed_on,
     )
     return put(article_page(summary.article.id), html)
 
@@ -125,54 +220,52 @@ UNLISTED = {"404.html", ARTICLES_FOLDER}  # pages a search engine has no use for
 
 
 def other_files(
-    pages: Pages, archive: Archive, comparison: Comparison, places: Places, templates: Path
+    pages: Pages, archive: Archive, stories: list[StoryPages], found: Across, templates: Path
 ) -> dict[str, bytes]:
     """Every file but the article pages, the captures and the data files."""
     files: dict[str, bytes] = {}
-    listing = pagers(len(comparison.summaries))
+    summaries = sorted(
+        (summary for story in stories for summary in story.comparison.summaries),
+        key=lambda summary: (summary.article.published, summary.article.id),
+    )
+    listing = pagers(len(summaries))
     for pager in listing:
-        summaries = comparison.summaries[pager.first - 1 : pager.last]
         path = article_list_page(pager.number)
-        files[path] = pages.render(path, "articles.html", summaries=summaries, pager=pager)
+        files[path] = pages.render(
+            path, "articles.html", summaries=summaries[pager.first - 1 : pager.last], pager=pager
+        )
     # The first page of the list again at articles/, where readers look for it; its canonical address is the list's.
     files[ARTICLES_FOLDER] = pages.render(
         ARTICLES_FOLDER,
         "articles.html",
-        summaries=comparison.summaries[: listing[0].last],
+        summaries=summaries[: listing[0].last],
         pager=listing[0],
         canonical=article_list_page(1),
     )
-    files["index.html"] = pages.render(
-        "index.html",
-        "index.html",
-        coverage_map=coverage_map(archive, comparison, places),
-        similarity_map=similarity_map(comparison),
-        summaries=comparison.summaries[:ARTICLES_PER_PAGE],
-        pager=listing[0],
-    )
-    files[CLAIM_LIST] = pages.render(CLAIM_LIST, "claims.html")
-    for coverage in comparison.claims:
-        claim = coverage.claim
-        path = claim_page(claim.id)
-        files[path] = pages.render(
-            path,
-            "claim.html",
-            coverage=coverage,
-            claim=claim,
-            structured_data=claim_json_ld(archive, coverage),
-        )
-        # The addresses it had before (a claim merged into this one as a part) lead to it.
-        for name, target in former_addresses(coverage):
-            files[claim_page(name)] = pages.render(
-                claim_page(name), "redirect.html", target=target, title=short(claim.statement, 90)
-            )
+    if archive.many:
+        for pager in pagers(len(stories), STORIES_PER_PAGE, front_page):
+            path = front_page(pager.number)
+            shown = stories[pager.first - 1 : pager.last]
+            files[path] = pages.render(path, "index.html", comparisons=[s.comparison for s in shown], pager=pager)
+    for story in stories:
+        path = story_page(story.comparison.story.id) if archive.many else "index.html"
+        files[path] = story.overview(path)
+        files.update(claim_pages(story))
+    files[CLAIM_LIST] = pages.render(CLAIM_LIST, "claims.html", comparisons=[s.comparison for s in stories])
+    files[OUTLET_LIST] = pages.render(OUTLET_LIST, "outlets.html")
+    for outlet in found.outlets:
+        files[outlet_page(outlet.slug)] = pages.render(outlet_page(outlet.slug), "outlet.html", outlet=outlet)
+    files[SPEAKER_LIST] = pages.render(SPEAKER_LIST, "speakers.html")
+    for record in found.speakers:
+        path = speaker_page(record.speaker.id)
+        files[path] = pages.render(path, "speaker.html", record=record)
     # Hosts serve the 404 page at any missing address, however deep: it links from the site's
     # address (or the host's root, if none is set) and carries its styles, allowed by their hash.
     style = (templates / "static" / "style.css").read_text(encoding="utf-8")
     files["404.html"] = pages.render(
         "404.html",
         "404.html",
-        root=archive.story.url or "/",
+        root=archive.settings.url or "/",
         inline_style=style,
         style_source=f"'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'",
     )
@@ -181,6 +274,27 @@ def other_files(
         if asset.is_file():
             files[asset.relative_to(static).as_posix()] = asset.read_bytes()
     files[CARD_IMAGE] = card_image(archive)
+    return files
+
+
+def claim_pages(story: StoryPages) -> dict[str, bytes]:
+    """A page per claim of the story, and one at each address it had before, leading to it."""
+    files = {}
+    for coverage in story.comparison.claims:
+        claim = coverage.claim
+        path = claim_page(claim.id)
+        files[path] = story.render(
+            path,
+            "claim.html",
+            coverage=coverage,
+            claim=claim,
+            structured_data=claim_json_ld(story.archive.settings.url, story.comparison.story, coverage),
+        )
+        # The addresses it had before (a claim merged into this one as a part) lead to it.
+        for name, target in former_addresses(coverage):
+            files[claim_page(name)] = story.render(
+                claim_page(name), "redirect.html", target=target, title=short(claim.statement, 90)
+            )
     return files
 
 
@@ -194,7 +308,7 @@ def former_addresses(coverage: ClaimCoverage) -> list[tuple[str, str]]:
     return found
 
 
-def make_environment(templates: Path, archive: Archive, comparison: Comparison, places: Places) -> jinja2.Environment:
+def make_environment(templates: Path, archive: Archive, found: Across) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
@@ -206,7 +320,8 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
     )
     environment.globals.update(
         archive=archive,
-        comparison=comparison,
+        site=archive.settings,
+        across=found,
         url=url,
         absolute=absolute,
         article_page=article_page,
@@ -214,33 +329,29 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         claim_page=claim_page,
         statement_page=statement_page,
         part_page=part_page,
+        story_page=lambda story: story_page(story.id) if archive.many else "index.html",
+        outlet_page=lambda name: outlet_page(outlet_slug(name)),
+        speaker_page=lambda claim: speaker_page(archive.speaker(claim).id),
+        speaker_of=archive.speaker,
+        said_by=functools.partial(said_by, archive),
+        story_of_article={article.id: story for story in archive.stories for article in story.articles},
         version_letter=version_letter,
-        timeline=functools.partial(timeline, archive, comparison),
-        lineage_diagram=lambda statement: lineage_diagram(archive, statement, comparison.lineage[statement.id], places),
-        describe=lambda statement, descent, named=True: described(
-            archive, statement, comparison.lineage[statement.id], descent, named
-        ),
-        version_carriers=functools.partial(version_carriers, archive, comparison),
         claim_list=CLAIM_LIST,
+        outlet_list=OUTLET_LIST,
+        speaker_list=SPEAKER_LIST,
         section_of=section_of,
         capture_file=capture_file,
-        occurrence_link=places.link,
         wordings=wordings,
-        not_carrying=functools.partial(not_carrying, archive),
         listed_at_most=LISTED_AT_MOST,
         listed_sources=LISTED_SOURCES,
         uncovered_shown=UNCOVERED_SHOWN,
         mapped_outlets=MAPPED_OUTLETS,
-        anchor=places.anchor,
         archive_json=ARCHIVE_JSON,
         occurrences_jsonl=OCCURRENCES_JSONL,
+        story_json=story_json,
         card_image=CARD_IMAGE,
         favicon=favicon(templates),
         latest=max(article.published for article in archive.articles),
-    )
-    showcase = Showcase(environment)
-    environment.globals.update(
-        renderings=showcase.renderings, other_carriers=showcase.carriers, source_occurrence=showcase.source
     )
     environment.filters.update(
         long_date=long_date,
@@ -251,6 +362,12 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         clock_time=clock_time,
     )
     return environment
+
+
+def said_by(archive: Archive, claim: Claim) -> str:
+    """Who made a claim, as pages name them: as the claim words it, or the speaker's name where it gives an id."""
+    speaker = archive.speaker(claim)
+    return speaker.name if claim.speaker == speaker.id else claim.speaker
 
 
 def favicon(templates: Path) -> str:
@@ -270,4 +387,4 @@ def url(context, path: str) -> str:
 @jinja2.pass_context
 def absolute(context, path: str) -> str:
     """The absolute address of `path` on the published site."""
-    return context["archive"].story.url + ("" if path == "index.html" else path)
+    return context["site"].url + ("" if path == "index.html" else path)

@@ -37,9 +37,10 @@ def count(value: int) -> str:
     return f"{value:,}"
 
 
-def plural(value: int, noun: str) -> str:
-    """(1, 'statement') -> '1 statement'; (1200, 'statement') -> '1,200 statements'."""
-    return f"{count(value)} {noun}{'' if value == 1 else 's'}"
+def plural(value: int, noun: str, nouns: str | None = None) -> str:
+    """(1, 'statement') -> '1 statement'; (1200, 'statement') -> '1,200 statements'; `nouns`
+    where the plural is not the noun and an s: (2, 'story', 'stories') -> '2 stories'."""
+    return f"{count(value)} {noun if value == 1 else nouns or noun + 's'}"
 
 
 def percent(value: float) -> str:

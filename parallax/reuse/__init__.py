@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ..match.group import unique_id
 from ..match.spans import WORD, fold
-from ..model import Archive, ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement
+from ..model import ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement, Story
 from ..parallel import Other, map_numbers_meanwhile
 from .align import Passage, Tokens, Vocabulary, align, derivation, positions
 from .group import Stretch, occurrences, passage_groups
@@ -40,22 +40,22 @@ class Alignments:
     passages: list[list[list]]  # for each article, for each of its sources, its passages as rows (passage_row)
 
 
-def aligned_articles(archive: Archive, jobs: int, meanwhile: Callable[[], Other]) -> tuple[Alignments, Other]:
+def aligned_articles(story: Story, jobs: int, meanwhile: Callable[[], Other]) -> tuple[Alignments, Other]:
     """Each article aligned with its sources, by `jobs` processes, while this one does `meanwhile()`."""
     vocabulary = Vocabulary()
-    tokens = {article.id: vocabulary.tokens(article.text) for article in archive.articles}
-    keys = [tokens[article.id].words for article in archive.articles]
+    tokens = {article.id: vocabulary.tokens(article.text) for article in story.articles}
+    keys = [tokens[article.id].words for article in story.articles]
     sources = source_candidates(keys)
     task = functools.partial(aligned_with_sources, keys, sources)
     passages, other = map_numbers_meanwhile(task, len(keys), jobs, meanwhile)
     return Alignments(tokens, sources, passages), other
 
 
-def reused_copy(archive: Archive, alignments: Alignments, taken: set[str]) -> Reuse:
+def reused_copy(story: Story, alignments: Alignments, taken: set[str]) -> Reuse:
     """The passages articles reuse from each other, grouped, and what each article reuses.
 
     `taken`: the ids already given (claims, statements); passages get others."""
-    articles, spans = archive.articles, alignments.tokens
+    articles, spans = story.articles, alignments.tokens
     stretches: list[tuple[Stretch, Stretch]] = []
     derivations: dict[str, list[Derivation]] = defaultdict(list)
     for number, article in enumerate(articles):
@@ -74,7 +74,7 @@ def reused_copy(archive: Archive, alignments: Alignments, taken: set[str]) -> Re
             if same_day:
                 flipped = [p.flipped() for p in passages]
                 derivations[origin.id].append(derivation(article.id, source_words, words, flipped))
-    return Reuse(grouped(stretches, archive, spans, taken), article_reuse(archive, stretches, derivations, spans))
+    return Reuse(grouped(stretches, story, spans, taken), article_reuse(story, stretches, derivations, spans))
 
 
 def aligned_with_sources(keys: list[array], sources: list[tuple[int, ...]], number: int) -> list[list]:
@@ -84,11 +84,11 @@ def aligned_with_sources(keys: list[array], sources: list[tuple[int, ...]], numb
 
 
 def grouped(
-    stretches: list[tuple[Stretch, Stretch]], archive: Archive, spans: dict[str, Tokens], taken: set[str]
+    stretches: list[tuple[Stretch, Stretch]], story: Story, spans: dict[str, Tokens], taken: set[str]
 ) -> tuple[SharedStatement, ...]:
-    """The passages as shared entries, one per group, in archive order."""
-    order = {article.id: number for number, article in enumerate(archive.articles)}
-    texts = {article.id: article.text for article in archive.articles}
+    """The passages as shared entries, one per group, in story order."""
+    order = {article.id: number for number, article in enumerate(story.articles)}
+    texts = {article.id: article.text for article in story.articles}
     found = []
     for group in passage_groups(stretches, order):
         places = sorted(occurrences(group, texts, spans), key=lambda o: (order[o.article], o.start))
@@ -115,7 +115,7 @@ def stretch(article: str, passage: Passage, spans: dict[str, Tokens], source: st
 
 
 def article_reuse(
-    archive: Archive,
+    story: Story,
     stretches: list[tuple[Stretch, Stretch]],
     derivations: dict[str, list[Derivation]],
     spans: dict[str, Tokens],
@@ -127,7 +127,7 @@ def article_reuse(
             if side.source is not None:
                 sides[side.article].append(side)
     found = {}
-    for article in archive.articles:
+    for article in story.articles:
         total = max(1, len(spans[article.id].words))
         verbatim = positions(run for side in sides[article.id] for run in side.verbatim)
         reused = verbatim | positions(run for side in sides[article.id] for run in side.rewritten)

@@ -94,7 +94,7 @@ class Vocabulary:
 
     def tokens(self, text: str) -> Tokens:
         """The words of a text: what stands between spaces, from its first letter or digit to its
-        last (the punctuation at its edges left out). Kept compactly: an archive has millions."""
+        last (the punctuation at its edges left out). Kept compactly: a story has millions."""
         found = Tokens(array("I"), array("I"), array("I"))
         for match in WORD.finditer(text):
             token = match.group()

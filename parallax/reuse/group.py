@@ -49,7 +49,7 @@ class Joined:
 
 def passage_groups(stretches: list[tuple[Stretch, Stretch]], order: dict[str, int]) -> list[list[Stretch]]:
     """Stretches joined: the two sides of each passage, and stretches of one article that are one
-    place (overlapping SAME_PASSAGE_SHARE of their union). In archive order of their first stretch."""
+    place (overlapping SAME_PASSAGE_SHARE of their union). In story order of their first stretch."""
     joined = Joined()
     by_place: dict[Place, list[Stretch]] = defaultdict(list)
     for one, other in stretches:

@@ -12,7 +12,7 @@ from .thresholds import CONSIDERED_SOURCES, MAX_SOURCES, SOURCE_CARRIERS, SOURCE
 
 
 def source_candidates(keys: Sequence[Sequence[int]]) -> list[tuple[int, ...]]:
-    """For each article, in archive order, the earlier ones it is to be aligned with: at most
+    """For each article, in story order, the earlier ones it is to be aligned with: at most
     MAX_SOURCES, chosen one by one as the article that shares most of the runs of
     SOURCE_GRAM_WORDS words the ones chosen before do not (so a paper made of two wire stories
     is aligned with both, not twice with the longer).

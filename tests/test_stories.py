@@ -1,0 +1,427 @@
+"""An archive of many stories: its layout, ids across stories, matching per story, the pages
+across stories (front page, outlets, speakers) and the export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from parallax.cli import main
+
+from conftest import MINISTRY, REPO
+
+FRONT = """\
+---
+outlet: {outlet}
+title: {title}
+published: {published}
+language: en
+---
+
+{body}
+"""
+
+GENEVA_CLAIMS = """\
+story:
+  title: Talks in Geneva
+  summary: The talks collapse, and the ministry rejects the blame.
+claims:
+  - id: ministry-rejects-blame
+    statement: "We will not accept any attempt to blame us for the failure of the talks in Geneva."
+    speaker: Ministry of Foreign Affairs
+    channel: statement
+    date: 2024-03-01
+    kind: quote
+  - id: talks-ended-friday
+    statement: The delegations flew home on Friday after the talks ended.
+    speaker: The Daily
+    channel: report
+    kind: passage
+"""
+
+VIENNA_CLAIMS = """\
+story:
+  title: Talks in Vienna
+claims:
+  - id: ministry-rejects-blame-again
+    statement: "We will not accept any attempt to blame us for the failure of the talks in Geneva."
+    speaker: foreign-ministry
+    channel: briefing
+    date: 2024-09-10
+    kind: quote
+"""
+
+SPEAKERS = """\
+speakers:
+  - id: foreign-ministry
+    name: Ministry of Foreign Affairs
+    names: [the foreign ministry]
+    roles:
+      - role: the government's voice abroad
+        from: 2020-01-01
+"""
+
+
+class Stories:
+    """An archive of two stories in a temporary folder, with the repository's templates."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copytree(REPO / "templates", root / "templates")
+        (root / "archive.yaml").write_text("title: Talks, compared\ndescription: Two rounds of talks.\n")
+        (root / "speakers.yaml").write_text(SPEAKERS)
+        self.story("geneva", GENEVA_CLAIMS)
+        self.article(
+            "geneva",
+            "daily-geneva",
+            "The Daily",
+            "Talks collapse",
+            "2024-03-01",
+            f"The ministry said: “{MINISTRY}.”\n\nThe delegations flew home on Friday after the talks ended.",
+        )
+        self.article(
+            "geneva",
+            "herald-geneva",
+            "The Herald",
+            "Geneva talks end",
+            "2024-03-02",
+            f"“{MINISTRY},” a spokesman said.\n\nNegotiators left the city.",
+        )
+        self.story("vienna", VIENNA_CLAIMS)
+        self.article(
+            "vienna",
+            "daily-vienna",
+            "The Daily",
+            "Talks fail again",
+            "2024-09-10",
+            f"Months later the ministry repeated: “{MINISTRY}.”",
+        )
+        self.article(
+            "vienna",
+            "courier-vienna",
+            "The Courier",
+            "Vienna round ends",
+            "2024-09-11",
+            f"“{MINISTRY},” the ministry said once more.\n\nThe delegations flew home on Friday after the talks ended.",
+        )
+
+    def story(self, story_id: str, claims: str) -> None:
+        (self.root / "stories" / story_id / "articles").mkdir(parents=True)
+        (self.root / "stories" / story_id / "claims.yaml").write_text(claims)
+
+    def article(self, story_id: str, slug: str, outlet: str, title: str, published: str, body: str) -> Path:
+        path = self.root / "stories" / story_id / "articles" / f"{slug}.md"
+        path.write_text(FRONT.format(outlet=outlet, title=title, published=published, body=body), encoding="utf-8")
+        return path
+
+    def build(self, capsys=None) -> int:
+        return main(["build", "--source", str(self.root), "--output", str(self.site)])
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def page(self, path: str) -> str:
+        return (self.site / path).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def stories(tmp_path) -> Stories:
+    return Stories(tmp_path / "archive")
+
+
+@pytest.fixture
+def built(stories) -> Stories:
+    assert stories.build() == 0
+    return stories
+
+
+def test_each_story_and_page_across_stories_is_written(built):
+    for path in (
+        "index.html",
+        "stories/geneva.html",
+        "stories/vienna.html",
+        "articles/daily-geneva.html",
+        "articles/courier-vienna.html",
+        "claims/ministry-rejects-blame.html",
+        "claims/ministry-rejects-blame-again.html",
+        "outlets/index.html",
+        "outlets/the-daily.html",
+        "speakers/index.html",
+        "speakers/foreign-ministry.html",
+        "data/stories/geneva.json",
+        "data/stories/vienna.json",
+    ):
+        assert (built.site / path).is_file(), path
+
+
+def test_the_front_page_lists_stories_newest_first_with_totals(built):
+    front = built.page("index.html")
+    assert "<h1>Talks, compared</h1>" in front
+    assert front.index("Talks in Vienna") < front.index("Talks in Geneva")
+    assert 'href="stories/vienna.html"' in front
+    assert "<dt>Stories</dt><dd>2</dd>" in front
+    assert '<dt>Articles</dt><dd><a href="articles.html">4</a></dd>' in front
+    assert "The Courier" in front.split("Talks in Geneva")[0]  # the Vienna story names its outlets
+
+
+def test_the_front_page_is_cut_into_pages(stories):
+    for number in range(26):
+        story_id = f"round-{number:02d}"
+        stories.story(story_id, f"story:\n  title: Round {number}\nclaims: []\n")
+        stories.article(
+            story_id,
+            f"note-{number:02d}",
+            "The Daily",
+            f"Round {number}",
+            f"2023-01-{number + 1:02d}",
+            "A meeting was held.",
+        )
+    assert stories.build() == 0
+    first, second = stories.page("index.html"), stories.page("stories-2.html")
+    assert 'rel="next" href="stories-2.html"' in first
+    assert "Round 0</a>" not in first and "Round 0</a>" in second  # the oldest story is on the last page
+    assert 'rel="prev" href="index.html"' in second
+
+
+def test_articles_of_different_stories_are_never_compared(built):
+    """The same quotation in both stories: each story's page of it names only its own articles."""
+    export = json.loads((built.site / "data" / "archive.json").read_text(encoding="utf-8"))
+    for story in export["stories"]:
+        own = {article["id"] for article in story["articles"]}
+        for shared in story["shared"]:
+            assert {o["article"] for o in shared["occurrences"]} <= own
+    geneva = built.page("claims/ministry-rejects-blame.html")
+    assert "articles/daily-geneva.html" in geneva and "articles/daily-vienna.html" not in geneva
+
+
+def test_a_statement_that_recurs_in_another_story_is_linked_from_both_claim_pages(built):
+    geneva = built.page("claims/ministry-rejects-blame.html")
+    vienna = built.page("claims/ministry-rejects-blame-again.html")
+    assert "The same words in other stories" in geneva and "The same words in other stories" in vienna
+    assert 'href="../claims/ministry-rejects-blame-again.html"' in geneva
+    assert 'href="../claims/ministry-rejects-blame.html"' in vienna
+    assert 'href="../stories/vienna.html">Talks in Vienna</a>' in geneva
+
+
+def test_an_outlet_page_shows_every_story_it_covered_and_the_claims_it_left_out(built):
+    daily = built.page("outlets/the-daily.html")
+    assert "Talks in Geneva" in daily and "Talks in Vienna" in daily
+    assert 'href="../articles/daily-geneva.html"' in daily and 'href="../articles/daily-vienna.html"' in daily
+    herald = built.page("outlets/the-herald.html")
+    carried, left_out = herald.split("<h3>Left out")
+    assert "ministry-rejects-blame.html" in carried  # the Herald quotes the ministry
+    assert "talks-ended-friday.html" in left_out  # but not the Daily's report
+    assert "Talks in Vienna" not in herald
+
+
+def test_reused_copy_is_traced_within_its_story_only(built):
+    """The Courier's last paragraph is the Daily's Geneva sentence word for word; but that is
+    another story: the Courier's copy comes from the Daily's Vienna article, the quotation they share."""
+    export = json.loads((built.site / "data" / "archive.json").read_text(encoding="utf-8"))
+    (vienna,) = [story for story in export["stories"] if story["id"] == "vienna"]
+    (courier,) = [article for article in vienna["articles"] if article["id"] == "courier-vienna"]
+    assert [source["source"] for source in courier["reuse"]["sources"]] == ["daily-vienna"]
+    assert courier["reuse"]["share"] < 0.6  # its last paragraph is its own, within its story
+    page = built.page("outlets/the-courier.html")
+    assert "from The Daily (53%)" in page
+
+
+def test_a_speaker_page_gathers_its_statements_across_stories_with_their_roles(built):
+    page = built.page("speakers/foreign-ministry.html")
+    assert "<h1>Ministry of Foreign Affairs</h1>" in page
+    assert page.index("ministry-rejects-blame-again.html") < page.index("ministry-rejects-blame.html")  # newest first
+    assert "as the government&#39;s voice abroad" in page
+    assert "The Herald" in page and "The Courier" in page  # how outlets rendered each
+    # A claim naming a speaker nobody declared has one too, by its name's slug.
+    assert "<h1>The Daily</h1>" in built.page("speakers/the-daily.html")
+    claim = built.page("claims/ministry-rejects-blame.html")
+    assert 'href="../speakers/foreign-ministry.html"' in claim
+
+
+def test_the_export_covers_every_story_and_one_file_each(built):
+    export = json.loads((built.site / "data" / "archive.json").read_text(encoding="utf-8"))
+    schema = json.loads((built.site / "data" / "archive.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(export, schema)
+    assert [story["id"] for story in export["stories"]] == ["vienna", "geneva"]
+    assert export["archive"]["title"] == "Talks, compared"
+    assert [speaker["id"] for speaker in export["speakers"]] == ["foreign-ministry", "the-daily"]  # declared first
+    vienna = json.loads((built.site / "data" / "stories" / "vienna.json").read_text(encoding="utf-8"))
+    jsonschema.validate(vienna, schema)
+    assert vienna["stories"] == [export["stories"][0]]
+    claim = vienna["stories"][0]["claims"][0]
+    assert claim["speaker_id"] == "foreign-ministry"
+    lines = (built.site / "data" / "occurrences.jsonl").read_text(encoding="utf-8").splitlines()
+    assert {json.loads(line)["story"] for line in lines} == {"geneva", "vienna"}
+
+
+def test_a_story_moves_out_to_an_archive_of_its_own_and_back_keeping_its_addresses(built, tmp_path):
+    alone = tmp_path / "alone"
+    shutil.move(built.root / "stories" / "vienna", alone)
+    shutil.copytree(REPO / "templates", alone / "templates")
+    assert main(["build", "--source", str(alone), "--output", str(alone / "site")]) == 0
+    for path in ("articles/daily-vienna.html", "claims/ministry-rejects-blame-again.html"):
+        assert (alone / "site" / path).is_file()
+    assert '<h1 dir="auto">Talks in Vienna</h1>' in (alone / "site" / "index.html").read_text(encoding="utf-8")
+    # Without it, the other story builds on its own; and moved back, it is there again.
+    assert built.build() == 0
+    assert not (built.site / "stories" / "vienna.html").exists()
+    shutil.rmtree(alone / "templates")
+    shutil.rmtree(alone / "site")
+    shutil.move(alone, built.root / "stories" / "vienna")
+    assert built.build() == 0
+    assert (built.site / "articles" / "daily-vienna.html").is_file()
+
+
+def test_an_archive_of_one_story_moves_in_as_a_story(tmp_path):
+    root = tmp_path / "archive"
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "stories").mkdir()
+    shutil.copytree(REPO / "articles", root / "stories" / "moscow-2023" / "articles")
+    shutil.copy(REPO / "claims.yaml", root / "stories" / "moscow-2023" / "claims.yaml")
+    assert main(["build", "--source", str(root), "--output", str(root / "site")]) == 0
+    assert (root / "site" / "stories" / "moscow-2023.html").is_file()
+    assert (root / "site" / "claims" / "israel-foreign-ministry-statement.html").is_file()
+
+
+def errors_of(stories: Stories, capsys) -> list[str]:
+    assert stories.build() != 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return [line.replace(str(stories.root) + "/", "") for line in err.splitlines() if line.startswith("error")]
+
+
+def test_an_article_id_used_in_two_stories_is_an_error_naming_both(stories, capsys):
+    stories.article("vienna", "daily-geneva", "The Daily", "Same name", "2024-09-12", "Another text.")
+    assert errors_of(stories, capsys) == [
+        "error: stories/vienna/articles/daily-geneva.md: article id 'daily-geneva' is taken by "
+        "stories/geneva/articles/daily-geneva.md: rename one of them"
+    ]
+
+
+def test_a_claim_id_used_in_two_stories_is_an_error_with_both_places(stories, capsys):
+    (stories.root / "stories" / "vienna" / "claims.yaml").write_text(
+        VIENNA_CLAIMS.replace("ministry-rejects-blame-again", "ministry-rejects-blame")
+    )
+    assert errors_of(stories, capsys) == [
+        "error: stories/vienna/claims.yaml:4: claim id 'ministry-rejects-blame' is used twice "
+        "(first on stories/geneva/claims.yaml:5)"
+    ]
+
+
+def test_a_story_folder_must_be_named_as_an_address(stories, capsys):
+    shutil.move(stories.root / "stories" / "vienna", stories.root / "stories" / "Vienna Talks")
+    (error,) = errors_of(stories, capsys)
+    assert error.startswith("error: stories/Vienna Talks: a story's folder is its address")
+    assert "e.g. vienna-talks" in error
+
+
+def test_articles_beside_stories_are_an_error(stories, capsys):
+    (stories.root / "articles").mkdir()
+    (error,) = errors_of(stories, capsys)
+    assert error.startswith("error: articles: an archive with stories/ keeps its stories there")
+
+
+@pytest.mark.parametrize(
+    ("speakers", "expected"),
+    [
+        ("speakers:\n  - id: x\n", "error: speakers.yaml:2: speaker has no 'name'"),
+        (
+            "speakers:\n  - id: x\n    name: X\n    roles:\n      - role: envoy\n        from: 2024-05-01\n        until: 2024-01-01\n",
+            "error: speakers.yaml:5: a role held until 2024-01-01, before it began (2024-05-01)",
+        ),
+        (
+            "speakers:\n  - id: x\n    name: X\n  - id: y\n    name: X\n",
+            "error: speakers.yaml:4: 'X' names two speakers (first on line 2)",
+        ),
+        (
+            "speakers:\n  - id: x\n    name: X\n    title: Dr\n",
+            "error: speakers.yaml:4: unknown field 'title' in speaker (fields: id, name, names, roles)",
+        ),
+    ],
+)
+def test_mistakes_in_speakers_yaml_are_one_line_each(stories, capsys, speakers, expected):
+    (stories.root / "speakers.yaml").write_text(speakers)
+    assert errors_of(stories, capsys) == [expected]
+
+
+def test_archive_yaml_sets_the_address_and_its_mistakes_are_errors(stories, capsys):
+    (stories.root / "archive.yaml").write_text("title: Talks\nurl: https://talks.test/archive\n")
+    assert stories.build() == 0
+    assert '<link rel="canonical" href="https://talks.test/archive/stories/vienna.html">' in stories.page(
+        "stories/vienna.html"
+    )
+    (stories.root / "archive.yaml").write_text("title: Talks\nadress: https://talks.test/\n")
+    (error,) = errors_of(stories, capsys)
+    assert error.startswith("error: archive.yaml:2: unknown field 'adress'")
+
+
+def test_add_puts_an_article_in_the_story_named(stories, tmp_path, capsys):
+    capture = tmp_path / "capture.txt"
+    capture.write_text(f"“{MINISTRY},” the ministry said in Vienna.\n", encoding="utf-8")
+    common = ["add", str(capture), "--source", str(stories.root), "--outlet", "The Post", "--published", "2024-09-12"]
+    assert main(common) != 0
+    assert "this archive has many stories: name one with --story (geneva, vienna)" in capsys.readouterr().err
+    assert main([*common, "--story", "vienna"]) == 0
+    assert "claim ministry-rejects-blame-again" in capsys.readouterr().out
+    assert list((stories.root / "stories" / "vienna" / "articles").glob("the-post-*.md"))
+
+
+def test_a_one_story_archive_keeps_its_addresses_and_has_outlet_and_speaker_pages(site):
+    for path in ("index.html", "articles.html", "claims/index.html", "claims/israel-foreign-ministry-statement.html"):
+        assert (site / path).is_file()
+    assert not (site / "stories").exists()
+    outlets = (site / "outlets" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../outlets/mixed-times.html"' in outlets
+    speaker = (site / "speakers" / "israeli-ministry-of-foreign-affairs.html").read_text(encoding="utf-8")
+    assert "claims/israel-foreign-ministry-statement.html" in speaker
+
+
+def test_outlet_names_in_any_script_make_ascii_addresses():
+    from parallax.across import outlet_slug
+
+    assert outlet_slug("The Daily Telegraph") == "the-daily-telegraph"
+    assert outlet_slug("РИА Новости") == "ria-novosti"
+    assert outlet_slug("Le Monde: « Paix »") == "le-monde-paix"
+    assert outlet_slug("Index") == "outlet-index"  # not the list's own address
+
+
+def test_two_builds_of_many_stories_give_the_same_bytes(built, tmp_path):
+    again = tmp_path / "again"
+    assert main(["build", "--source", str(built.root), "--output", str(again), "--no-cache", "--jobs", "1"]) == 0
+    first = {
+        p.relative_to(built.site): p.read_bytes()
+        for p in built.site.rglob("*")
+        if p.is_file() and ".parallax-cache" not in p.parts
+    }
+    second = {
+        p.relative_to(again): p.read_bytes()
+        for p in again.rglob("*")
+        if p.is_file() and ".parallax-cache" not in p.parts
+    }
+    assert first.keys() == second.keys()
+    assert [path for path in first if first[path] != second[path]] == []
+
+
+def test_settings_default_from_the_one_story(tmp_path):
+    root = tmp_path / "archive"
+    shutil.copytree(REPO / "articles", root / "articles")
+    (root / "claims.yaml").write_text(
+        textwrap.dedent(
+            """\
+            story:
+              title: One story
+              url: https://one.test/
+            claims: []
+            """
+        )
+    )
+    shutil.copytree(REPO / "templates", root / "templates")
+    assert main(["build", "--source", str(root), "--output", str(root / "site")]) == 0
+    export = json.loads((root / "site" / "data" / "archive.json").read_text(encoding="utf-8"))
+    assert export["archive"] == {"title": "One story", "description": None, "url": "https://one.test/", "licence": None}
