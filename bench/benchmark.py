@@ -17,6 +17,7 @@ import itertools
 import json
 import math
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -289,6 +290,20 @@ def against_targets(rows: list[dict]) -> list[str]:
     return lines
 
 
+def write_section(path: Path, heading: str, body: str) -> None:
+    """Put `body` under `heading` in `path`, in place of what was under it, or at the end: a run
+    of one kind of archive leaves the other kinds' figures as they were."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    sections = [section.rstrip("\n") for section in re.split(r"(?m)^(?=## )", text) if section.strip()]
+    new = f"{heading}\n\n{body.strip()}"
+    at = next((i for i, section in enumerate(sections) if section.splitlines()[0].strip() == heading), None)
+    if at is None:
+        sections.append(new)
+    else:
+        sections[at] = new
+    path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
+
+
 def plot(rows: list[dict], path: Path) -> None:
     import matplotlib
 
@@ -321,7 +336,7 @@ def main() -> None:
         print(table(rows[-1:]).splitlines()[-1], flush=True)
     report = table(rows) + "\n\n" + "\n".join(f"- {line}" for line in against_targets(rows))
     print(report)
-    (REPO / "bench" / "results.md").write_text(report + "\n")
+    write_section(REPO / "bench" / "results.md", "## One story", report)
     plot(rows, REPO / "bench" / "results.png")
 
 
