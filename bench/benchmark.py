@@ -205,8 +205,11 @@ def parallax_build(source: Path, cached: bool) -> dict:
     start and imports included), with its peak memory and the time each stage took."""
     program = MEASURE.format(repo=str(REPO), source=str(source), cached=cached)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        # The build's own message, not the measuring program's text.
+        raise SystemExit(f"the build of {source} failed:\n" + "\n".join(done.stderr.splitlines()[-20:]))
     return json.loads(done.stdout.strip().splitlines()[-1]) | {"seconds": seconds}
 
 
