@@ -1,27 +1,41 @@
 """Benchmark Parallax at scale, side by side with Pelican and Hugo on the same articles.
 
     .venv/bin/pip install -e '.[bench]'; apt-get install hugo
-    .venv/bin/python bench/benchmark.py [--sizes 100 1000 2000 5000 10000] [--work DIR]
+    .venv/bin/python bench/benchmark.py [--sizes 100 1000 2000 5000 10000] [--stories 100x100,1000x10] [--work DIR]
 
-For each N it makes a synthetic archive from the five real articles (paragraphs shuffled and
-mixed, quotations reworded, numbers and punctuation varied, unrelated text added; the real
-claims), then measures: a full Parallax build (wall time, peak memory, time per stage), a rebuild
-after adding one article, Pelican and Hugo rendering the same articles as plain pages. It prints
-a table and writes bench/results.md and bench/results.png (time against N for the three).
+For each N of --sizes it makes a synthetic one-story archive from the five real articles
+(paragraphs shuffled and mixed, quotations reworded, numbers and punctuation varied, unrelated
+text added; the real claims), then measures: a full Parallax build (wall time, peak memory, time
+per stage), a rebuild after adding one article, Pelican and Hugo rendering the same articles as
+plain pages. It prints a table and writes its section of bench/results.md, and bench/results.png
+(time against N for the three).
+
+For each S x A of --stories it makes a many-story archive of S stories of A articles each
+(`archive.yaml`, `stories/<id>/articles/*.md`, `stories/<id>/claims.yaml`), each story made as a
+one-story archive is but from its own share of the real paragraphs, and measures a full Parallax
+build, a rebuild after adding one article to one story, and Pelican rendering the same articles
+(one site, a category per story). It prints a table and writes its own section of
+bench/results.md. With --stories alone, no one-story archive is measured; with neither option,
+the sizes above are.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import math
 import random
+import re
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -74,11 +88,22 @@ def filler(chance: random.Random) -> str:
     return " ".join(sentences)
 
 
-def synthetic_articles(count: int, seed: int = 7) -> list[dict]:
-    """`count` articles made from the real ones, the same for the same count and seed."""
-    chance = random.Random(seed)
+@functools.cache
+def real_paragraphs() -> tuple[str, ...]:
     archive = load_archive(REPO)
-    paragraphs = [a.text[b.start : b.end] for a in archive.articles for b in a.blocks if b.kind == "p"]
+    return tuple(a.text[b.start : b.end] for a in archive.articles for b in a.blocks if b.kind == "p")
+
+
+def synthetic_articles(count: int, seed: int | str = 7, story: str | None = None) -> list[dict]:
+    """`count` articles made from the real ones, the same for the same count, seed and story.
+
+    A story's articles are made from its own two thirds of the real paragraphs, so that stories
+    differ in what they share, and their ids start with the story's, so that they are unique
+    across the archive. The first articles of a larger count are those of a smaller one."""
+    chance = random.Random(seed)
+    paragraphs = list(real_paragraphs())
+    if story is not None:
+        paragraphs = chance.sample(paragraphs, k=len(paragraphs) * 2 // 3)
     made = []
     for number in range(count):
         body = [vary(chance.choice(paragraphs), chance) for _ in range(chance.randint(5, 12))]
@@ -86,11 +111,12 @@ def synthetic_articles(count: int, seed: int = 7) -> list[dict]:
         chance.shuffle(body)
         made.append(
             {
-                "id": f"article-{number:05d}",
+                "id": f"{story}-article-{number:05d}" if story else f"article-{number:05d}",
                 "outlet": chance.choice(OUTLETS),
-                "title": f"Report {number} on the delegation in Moscow",
+                "title": f"Report {number} on the delegation in Moscow" + (f" ({story})" if story else ""),
                 "published": f"2023-{10 + number % 3:02d}-{1 + number % 28:02d}",
                 "body": "\n\n".join(body),
+                "story": story,
             }
         )
     return made
@@ -100,17 +126,69 @@ def escaped(text: str) -> str:
     return text.replace("<", "&lt;")
 
 
+# Every story has the real claims, with their ids suffixed by the story's (their parts' ids and
+# aliases too: ids are one set across the archive). Each story is then what the one-story
+# benchmark makes of A articles, claim matching and claim pages included (a claim whose
+# paragraphs fell outside the story's share is found in none of its articles, a warning), and an
+# archive of S stories has S times the claims, as one curated throughout would; giving claims to
+# some stories only would spare the others that work and flatter the build.
+@functools.cache
+def real_claims() -> tuple[dict, ...]:
+    return tuple(yaml.safe_load((REPO / "claims.yaml").read_text(encoding="utf-8"))["claims"])
+
+
+def story_claims(story: str, size: int) -> str:
+    """The claims.yaml of a story: its title and summary, and the real claims under its own ids."""
+
+    def suffixed(entry: dict) -> dict:
+        entry = dict(entry, id=f"{entry['id']}-{story}")
+        if "aliases" in entry:
+            entry["aliases"] = [f"{alias}-{story}" for alias in entry["aliases"]]
+        if "parts" in entry:
+            entry["parts"] = [suffixed(part) for part in entry["parts"]]
+        return entry
+
+    document = {
+        "story": {
+            "title": f"The delegation in Moscow, retold ({story})",
+            "summary": f"{size} synthetic articles made from two thirds of the paragraphs of the five real ones.",
+        },
+        "claims": [suffixed(claim) for claim in real_claims()],
+    }
+    # libyaml's writer where PyYAML has it: a thousand stories are a thousand files.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(document, Dumper=dumper, allow_unicode=True, sort_keys=False, width=120)
+
+
 def write_parallax(articles: list[dict], root: Path) -> None:
-    (root / "articles").mkdir(parents=True)
+    """A one-story archive: `articles/` and `claims.yaml` at the top."""
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copy(REPO / "claims.yaml", root / "claims.yaml")
+    write_parallax_articles(articles, root / "articles")
+
+
+def write_parallax_stories(stories: dict[str, list[dict]], root: Path) -> None:
+    """A many-story archive: `archive.yaml`, and each story's `articles/` and `claims.yaml` in
+    `stories/<id>/`."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    size = len(next(iter(stories.values())))
+    (root / "archive.yaml").write_text(
+        f'title: "Benchmark"\ndescription: "{len(stories)} synthetic stories of {size} articles each."\n'
+    )
+    for story, articles in stories.items():
+        write_parallax_articles(articles, root / "stories" / story / "articles")
+        (root / "stories" / story / "claims.yaml").write_text(story_claims(story, len(articles)), encoding="utf-8")
+
+
+def write_parallax_articles(articles: list[dict], folder: Path) -> None:
+    folder.mkdir(parents=True)
     for article in articles:
-        write_parallax_article(article, root)
+        write_parallax_article(article, folder)
 
 
-def write_parallax_article(article: dict, root: Path) -> None:
+def write_parallax_article(article: dict, folder: Path) -> None:
     front = f'---\noutlet: {article["outlet"]}\ntitle: "{article["title"]}"\npublished: {article["published"]}\nlanguage: en\n---\n\n'
-    (root / "articles" / f"{article['id']}.md").write_text(front + escaped(article["body"]) + "\n", encoding="utf-8")
+    (folder / f"{article['id']}.md").write_text(front + escaped(article["body"]) + "\n", encoding="utf-8")
 
 
 def write_pelican(articles: list[dict], root: Path) -> None:
@@ -121,7 +199,10 @@ def write_pelican(articles: list[dict], root: Path) -> None:
         "DEFAULT_PAGINATION = 20\nCACHE_CONTENT = False\n"
     )
     for article in articles:
-        header = f"Title: {article['title']}\nDate: {article['published']}\nAuthor: {article['outlet']}\nSlug: {article['id']}\n\n"
+        header = f"Title: {article['title']}\nDate: {article['published']}\nAuthor: {article['outlet']}\nSlug: {article['id']}\n"
+        if article.get("story"):
+            header += f"Category: {article['story']}\n"
+        header += "\n"
         (root / "content" / f"{article['id']}.md").write_text(
             header + escaped(article["body"]) + "\n", encoding="utf-8"
         )
@@ -192,10 +273,12 @@ done.set(); sampler.join()
 # peak and the largest worker's counts shared pages twice and leaves the other workers out. The
 # total of every process's proportional size, sampled, counts each page once and every process.
 upper = sum(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+# A build of many stories may keep no single comparison: then the counts are left out.
+comparison = getattr(result, "comparison", None)
 print(json.dumps({{"stages": result.stages, "peak_mb": peak_total / 1024, "upper_mb": upper / 1024,
                   "written": result.written, "files": result.files,
-                  "shared": sum(s.is_shared for s in result.comparison.statements),
-                  "passages": len(result.comparison.passages)}}))
+                  "shared": sum(s.is_shared for s in comparison.statements) if comparison else None,
+                  "passages": len(comparison.passages) if comparison else None}}))
 """
 
 
@@ -204,8 +287,11 @@ def parallax_build(source: Path, cached: bool) -> dict:
     start and imports included), with its peak memory and the time each stage took."""
     program = MEASURE.format(repo=str(REPO), source=str(source), cached=cached)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        # The build's own message, not the measuring program's text.
+        raise SystemExit(f"the build of {source} failed:\n" + "\n".join(done.stderr.splitlines()[-20:]))
     return json.loads(done.stdout.strip().splitlines()[-1]) | {"seconds": seconds}
 
 
@@ -215,16 +301,17 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def measure(count: int, work: Path) -> dict:
-    articles = synthetic_articles(count + 1)
-    extra, articles = articles[-1], articles[:-1]
-    folder = work / str(count)
+def emptied(folder: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
-    write_parallax(articles, folder / "parallax")
+    return folder
+
+
+def measure_builds(folder: Path, articles: list[dict], add_one: Callable[[], None]) -> dict:
+    """What every archive is measured by, its Parallax archive written in folder/parallax: a full
+    build, a rebuild after add_one() adds an article, and Pelican rendering the same articles."""
     write_pelican(articles, folder / "pelican")
-    write_hugo(articles, folder / "hugo")
     full = parallax_build(folder / "parallax", cached=False)
-    write_parallax_article(extra, folder / "parallax")
+    add_one()
     again = parallax_build(folder / "parallax", cached=True)
     pelican = timed(
         [
@@ -239,8 +326,45 @@ def measure(count: int, work: Path) -> dict:
             "-q",
         ]
     )
+    return {"parallax": full, "rebuild": again, "pelican": pelican}
+
+
+def measure(count: int, work: Path) -> dict:
+    """A one-story archive of `count` articles, measured, and Hugo rendering the same articles."""
+    articles = synthetic_articles(count + 1)
+    extra, articles = articles[-1], articles[:-1]
+    folder = emptied(work / str(count))
+    write_parallax(articles, folder / "parallax")
+    write_hugo(articles, folder / "hugo")
+    row = {"n": count} | measure_builds(
+        folder, articles, lambda: write_parallax_article(extra, folder / "parallax" / "articles")
+    )
     hugo = timed(["hugo", "--quiet", "-s", str(folder / "hugo"), "-d", str(folder / "hugo" / "public")])
-    return {"n": count, "parallax": full, "rebuild": again, "pelican": pelican, "hugo": hugo}
+    return row | {"hugo": hugo}
+
+
+def make_stories(count: int, size: int) -> tuple[dict[str, list[dict]], dict]:
+    """`count` stories of `size` articles each, by story id, and one more article for the first."""
+    width = max(4, len(str(count)))
+    made = {
+        story: synthetic_articles(size + 1, seed=f"7/{story}", story=story)
+        for story in (f"story-{number:0{width}d}" for number in range(1, count + 1))
+    }
+    extra = next(iter(made.values()))[-1]
+    return {story: articles[:-1] for story, articles in made.items()}, extra
+
+
+def measure_stories(count: int, size: int, work: Path) -> dict:
+    """A many-story archive of `count` stories of `size` articles each, measured; the rebuild adds
+    an article to the first story."""
+    stories, extra = make_stories(count, size)
+    folder = emptied(work / f"{count}x{size}")
+    write_parallax_stories(stories, folder / "parallax")
+    added_to = folder / "parallax" / "stories" / extra["story"] / "articles"
+    articles = [article for story in stories.values() for article in story]
+    return {"stories": count, "size": size} | measure_builds(
+        folder, articles, lambda: write_parallax_article(extra, added_to)
+    )
 
 
 def table(rows: list[dict]) -> str:
@@ -258,6 +382,24 @@ def table(rows: list[dict]) -> str:
             f"({row['parallax']['upper_mb']:.0f} MB) | {stages} s "
             f"| {row['parallax']['shared']:,} / {row['parallax']['passages']:,} | {row['rebuild']['seconds']:.1f} s ({row['rebuild']['written']:,} files written) "
             f"| {row['pelican']:.1f} s | {row['hugo']:.1f} s |"
+        )
+    return "\n".join(lines)
+
+
+def stories_table(rows: list[dict]) -> str:
+    lines = [
+        "| stories x articles | articles | Parallax full build | peak memory of all processes (in brackets: the main one's and its largest worker's own peaks, added) | stages, as the build reports them | shared statements / passages "
+        "| rebuild after adding 1 to one story | Pelican |",
+        "| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        full, rebuild = row["parallax"], row["rebuild"]
+        stages = " / ".join(f"{name} {seconds:.1f}" for name, seconds in full["stages"].items())
+        counts = "n/a" if full["shared"] is None else f"{full['shared']:,} / {full['passages']:,}"
+        lines.append(
+            f"| {row['stories']:,} x {row['size']:,} | {row['stories'] * row['size']:,} | {full['seconds']:.1f} s "
+            f"| {full['peak_mb']:.0f} MB ({full['upper_mb']:.0f} MB) | {stages} s | {counts} "
+            f"| {rebuild['seconds']:.1f} s ({rebuild['written']:,} files written) | {row['pelican']:.1f} s |"
         )
     return "\n".join(lines)
 
@@ -289,6 +431,34 @@ def against_targets(rows: list[dict]) -> list[str]:
     return lines
 
 
+def against_stories_targets(rows: list[dict]) -> list[str]:
+    """The run's figures against the targets for archives of many stories."""
+    lines = []
+    for row in rows:
+        shape = f"{row['stories']:,} x {row['size']:,}"
+        full, rebuild = row["parallax"]["seconds"], row["rebuild"]["seconds"]
+        lines.append(f"{shape}: full build {full:.1f} s against Pelican's {row['pelican']:.1f} s (target: no slower)")
+        lines.append(
+            f"{shape}: rebuild after adding one article to one story {rebuild:.1f} s, {rebuild / full:.2f} of the "
+            f"full build (target: a fifth at most, {full / 5:.1f} s)"
+        )
+    return lines
+
+
+def write_section(path: Path, heading: str, body: str) -> None:
+    """Put `body` under `heading` in `path`, in place of what was under it, or at the end: a run
+    of one kind of archive leaves the other kinds' figures as they were."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    sections = [section.rstrip("\n") for section in re.split(r"(?m)^(?=## )", text) if section.strip()]
+    new = f"{heading}\n\n{body.strip()}"
+    at = next((i for i, section in enumerate(sections) if section.splitlines()[0].strip() == heading), None)
+    if at is None:
+        sections.append(new)
+    else:
+        sections[at] = new
+    path.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
+
+
 def plot(rows: list[dict], path: Path) -> None:
     import matplotlib
 
@@ -310,19 +480,42 @@ def plot(rows: list[dict], path: Path) -> None:
     figure.savefig(path)
 
 
+def shapes(text: str) -> list[tuple[int, int]]:
+    """`100x100,1000x10` as [(100, 100), (1000, 10)]: S stories of A articles each."""
+    found = []
+    for shape in text.split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*x\s*(\d+)\s*", shape)
+        if not match or int(match[1]) < 1 or int(match[2]) < 1:
+            raise argparse.ArgumentTypeError(f"{shape!r}: expected S x A, such as 100x100, each at least 1")
+        found.append((int(match[1]), int(match[2])))
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 2000, 5000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", help="one-story archives of N articles each")
+    parser.add_argument("--stories", type=shapes, help="many-story archives, S x A each: 100x100,1000x10")
     parser.add_argument("--work", type=Path, default=Path("/tmp/parallax-bench"))
     arguments = parser.parse_args()
-    rows = []
-    for count in arguments.sizes:
-        rows.append(measure(count, arguments.work))
-        print(table(rows[-1:]).splitlines()[-1], flush=True)
-    report = table(rows) + "\n\n" + "\n".join(f"- {line}" for line in against_targets(rows))
-    print(report)
-    (REPO / "bench" / "results.md").write_text(report + "\n")
-    plot(rows, REPO / "bench" / "results.png")
+    sizes = arguments.sizes or ([] if arguments.stories else [100, 1000, 2000, 5000, 10000])
+    results = REPO / "bench" / "results.md"
+    if sizes:
+        rows = []
+        for count in sizes:
+            rows.append(measure(count, arguments.work))
+            print(table(rows[-1:]).splitlines()[-1], flush=True)
+        report = table(rows) + "\n\n" + "\n".join(f"- {line}" for line in against_targets(rows))
+        print(report)
+        write_section(results, "## One story", report)
+        plot(rows, REPO / "bench" / "results.png")
+    if arguments.stories:
+        rows = []
+        for count, size in arguments.stories:
+            rows.append(measure_stories(count, size, arguments.work))
+            print(stories_table(rows[-1:]).splitlines()[-1], flush=True)
+        report = stories_table(rows) + "\n\n" + "\n".join(f"- {line}" for line in against_stories_targets(rows))
+        print(report)
+        write_section(results, "## Many stories", report)
 
 
 if __name__ == "__main__":
