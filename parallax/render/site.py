@@ -18,7 +18,7 @@ from typing import NamedTuple
 import jinja2
 
 from ..compare import ClaimCoverage, Comparison
-from ..model import Archive
+from ..model import Archive, Article
 from ..parallel import map_numbers_meanwhile
 from .addresses import (
     ARCHIVE_JSON,
@@ -194,6 +194,11 @@ def former_addresses(coverage: ClaimCoverage) -> list[tuple[str, str]]:
     return found
 
 
+def carrying_articles(archive: Archive, coverage: ClaimCoverage) -> list[Article]:
+    """The articles that carry the claim, or a part of it, in archive order."""
+    return [archive.article(cells[0].article) for cells in coverage.cells if cells]
+
+
 def make_environment(templates: Path, archive: Archive, comparison: Comparison, places: Places) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -221,6 +226,7 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
             archive, statement, comparison.lineage[statement.id], descent, named
         ),
         version_carriers=functools.partial(version_carriers, archive, comparison),
+        carrying_articles=functools.partial(carrying_articles, archive),
         claim_list=CLAIM_LIST,
         section_of=section_of,
         capture_file=capture_file,
