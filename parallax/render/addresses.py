@@ -15,6 +15,7 @@ ARCHIVE_JSON = "data/archive.json"
 OCCURRENCES_JSONL = "data/occurrences.jsonl"
 CARD_IMAGE = "card.png"
 CLAIM_LIST = "claims/index.html"  # a host serves it at claims/, where readers look for it
+SEARCH_PAGE = "search.html"
 
 
 def article_page(article_id: str) -> str:
@@ -46,9 +47,11 @@ def article_list_page(number: int) -> str:
 
 
 def section_of(path: str) -> str | None:
-    """Which part of the site a page belongs to, for the navigation: overview, articles or claims."""
+    """Which part of the site a page belongs to, for the navigation: overview, articles, claims or search."""
     if path == "index.html":
         return "overview"
+    if path == SEARCH_PAGE:
+        return "search"
     if path.startswith(("articles/", "articles.html", "articles-")):
         return "articles"
     return "claims" if path.startswith("claims/") else None

@@ -27,6 +27,7 @@ from .addresses import (
     CLAIM_LIST,
     FEED_ENTRIES,
     OCCURRENCES_JSONL,
+    SEARCH_PAGE,
     Places,
     article_list_page,
     article_page,
@@ -121,7 +122,9 @@ def put_article_page(
 
 
 ARTICLES_FOLDER = "articles/index.html"  # leads to the list of articles, for readers who look for it at articles/
-UNLISTED = {"404.html", ARTICLES_FOLDER}  # pages a search engine has no use for, with the former addresses
+# Pages a search engine has no use for, with the former addresses; the search page shows nothing
+# until someone types in it.
+UNLISTED = {"404.html", ARTICLES_FOLDER, SEARCH_PAGE}
 
 
 def other_files(
@@ -151,6 +154,7 @@ def other_files(
         pager=listing[0],
     )
     files[CLAIM_LIST] = pages.render(CLAIM_LIST, "claims.html")
+    files[SEARCH_PAGE] = pages.render(SEARCH_PAGE, "search.html")
     for coverage in comparison.claims:
         claim = coverage.claim
         path = claim_page(claim.id)
@@ -228,6 +232,7 @@ def make_environment(templates: Path, archive: Archive, comparison: Comparison, 
         version_carriers=functools.partial(version_carriers, archive, comparison),
         carrying_articles=functools.partial(carrying_articles, archive),
         claim_list=CLAIM_LIST,
+        search_page=SEARCH_PAGE,
         section_of=section_of,
         capture_file=capture_file,
         occurrence_link=places.link,
