@@ -9,40 +9,10 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
-from conftest import ADDRESS, REPO
+from conftest import ADDRESS, REPO, QuietHandler
 
-CHROMIUM = "/usr/bin/chromium"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    """The site served over HTTP on 127.0.0.1, under a sub-path (/site/), as a static host would."""
-    handler = functools.partial(QuietHandler, directory=str(site.parent))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/{site.name}/"
-    httpd.shutdown()
-    thread.join()
 
 
 class Visit:
@@ -248,24 +218,32 @@ def test_no_serious_accessibility_violation(browser, site, scheme):
     ]
     for path in pages:
         visit = Visit(browser, (site / path).as_uri(), color_scheme=scheme)
-        results = axe.run(visit.page)
-        serious = [
-            f"{violation['id']}: {violation['help']}"
-            for violation in results.response["violations"]
-            if violation["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], path
+        assert serious_violations(axe, visit.page) == [], path
         visit.close()
 
 
-def test_every_page_is_valid_html_css_and_svg(site):
-    files = [str(p) for p in sorted(site.rglob("*")) if p.suffix in (".html", ".css", ".svg")]
+def serious_violations(axe: Axe, page) -> list[str]:
+    """What axe-core finds on the page as it stands, serious or critical."""
+    return [
+        f"{violation['id']}: {violation['help']}"
+        for violation in axe.run(page).response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def nu_errors(files: list[Path]) -> list[dict]:
+    """What the Nu HTML checker finds wrong in these HTML, CSS and SVG files."""
     result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--also-check-css", "--also-check-svg", "--format", "json", *files],
+        ["java", "-jar", str(VNU), "--errors-only", "--also-check-css", "--also-check-svg", "--format", "json"]
+        + [str(file) for file in files],
         capture_output=True,
         text=True,
     )
-    messages = json.loads(result.stderr or "{}").get("messages", [])
+    return json.loads(result.stderr or "{}").get("messages", [])
+
+
+def test_every_page_is_valid_html_css_and_svg(site):
+    messages = nu_errors([p for p in sorted(site.rglob("*")) if p.suffix in (".html", ".css", ".svg")])
     assert messages == [], messages[:5]
 
 
