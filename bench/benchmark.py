@@ -273,12 +273,10 @@ done.set(); sampler.join()
 # peak and the largest worker's counts shared pages twice and leaves the other workers out. The
 # total of every process's proportional size, sampled, counts each page once and every process.
 upper = sum(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-# A build of many stories may keep no single comparison: then the counts are left out.
-comparison = getattr(result, "comparison", None)
 print(json.dumps({{"stages": result.stages, "peak_mb": peak_total / 1024, "upper_mb": upper / 1024,
                   "written": result.written, "files": result.files,
-                  "shared": sum(s.is_shared for s in comparison.statements) if comparison else None,
-                  "passages": len(comparison.passages) if comparison else None}}))
+                  "shared": sum(len(comparison.shared) for comparison in result.comparisons),
+                  "passages": sum(len(comparison.passages) for comparison in result.comparisons)}}))
 """
 
 
@@ -395,7 +393,7 @@ def stories_table(rows: list[dict]) -> str:
     for row in rows:
         full, rebuild = row["parallax"], row["rebuild"]
         stages = " / ".join(f"{name} {seconds:.1f}" for name, seconds in full["stages"].items())
-        counts = "n/a" if full["shared"] is None else f"{full['shared']:,} / {full['passages']:,}"
+        counts = f"{full['shared']:,} / {full['passages']:,}"
         lines.append(
             f"| {row['stories']:,} x {row['size']:,} | {row['stories'] * row['size']:,} | {full['seconds']:.1f} s "
             f"| {full['peak_mb']:.0f} MB ({full['upper_mb']:.0f} MB) | {stages} s | {counts} "

@@ -1,5 +1,5 @@
 """The whole build, top to bottom: load and check; for each story, match, find reused copy and
-compare; render, write.
+compare; render, index for search, write.
 
 `check` stops before rendering; `build` goes on to write the site. Both report warnings: a claim
 found in fewer than two articles, or in fewer articles than at the previous build.
@@ -25,6 +25,7 @@ from .match import shared_statements
 from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
 from .render import ARCHIVE_JSON, render_site
 from .reuse import Alignments, aligned_articles, outside_passages, reused_copy
+from .search import index_site
 from .write import Staging
 
 
@@ -160,10 +161,15 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
         # process makes them; the new site replaces the old only once it is whole.
         with Staging(output) as staging:
             made = render_site(result.archive, result.comparisons, templates, staging.put, jobs)
-            result.written = made.written + staging.put(CACHE_FILE, saved_cache)
-            result.files = made.files + 1
+            indexing = time.perf_counter()
+            # The search index is made from the finished pages, before the new site is swapped in.
+            indexed = index_site(staging)
+            result.written = made.written + indexed.written + staging.put(CACHE_FILE, saved_cache)
+            result.files = made.files + indexed.files + 1
             writing = time.perf_counter()
-        result.stages.update(render=writing - rendering, write=time.perf_counter() - writing)
+        result.stages.update(
+            render=indexing - rendering, search=writing - indexing, write=time.perf_counter() - writing
+        )
         result.seconds = time.perf_counter() - started
         return result
 

@@ -224,15 +224,21 @@ def made_by_build(path: Path, output: Path) -> bool:
     return top == output.name or top.startswith(staging_prefix(output))
 
 
+RUNS_SCRIPTS = re.compile(rb'http-equiv="Content-Security-Policy" content="[^"]*script-src')
+
+
 def with_reload(page: bytes) -> bytes:
-    """A page that loads the reload script, its content security policy opened for it."""
-    page = page.replace(b"default-src 'none';", b"default-src 'none'; script-src 'self'; connect-src 'self';", 1)
+    """A page that loads the reload script, its content security policy opened for it unless it
+    runs scripts of its own (the search page), whose policy already allows it."""
+    if not RUNS_SCRIPTS.search(page):
+        page = page.replace(b"default-src 'none';", b"default-src 'none'; script-src 'self'; connect-src 'self';", 1)
     return page.replace(b"</body>", b'<script src="' + PREFIX.encode() + b'reload.js"></script>\n</body>', 1)
 
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
     ".json": "application/json",
     ".xml": "application/xml",
     ".svg": "image/svg+xml",

@@ -24,6 +24,7 @@ def main() -> None:
         "article": sorted((site / "articles").glob("*.html"))[-1],
         "claims": site / "claims" / "index.html",
         "claim": sorted((site / "claims").glob("*.html"))[0],
+        "search": site / "search.html",  # from disk, it says search needs the site served
         "404": site / "404.html",
     }
     with sync_playwright() as playwright:

@@ -1,14 +1,19 @@
-"""Shared fixtures: the real archive of this repository, and small archives written per test."""
+"""Shared fixtures: the real archive of this repository, and small archives written per test; the
+built site served over HTTP, and the browser that opens it."""
 
 from __future__ import annotations
 
 import datetime
+import functools
+import http.server
 import json
 import shutil
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from parallax.cli import main
 from parallax.load import BodyConverter, load_archive
@@ -174,3 +179,34 @@ class SmallArchive:
 @pytest.fixture
 def small(tmp_path) -> SmallArchive:
     return SmallArchive(tmp_path / "archive")
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The site served over HTTP on 127.0.0.1, under a sub-path (/site/), as a static host would."""
+    handler = functools.partial(QuietHandler, directory=str(site.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}/{site.name}/"
+    httpd.shutdown()
+    thread.join()

@@ -9,41 +9,11 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 from test_stories import Stories
 
-from conftest import ADDRESS, REPO
+from conftest import ADDRESS, REPO, QuietHandler
 
-CHROMIUM = "/usr/bin/chromium"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    """The site served over HTTP on 127.0.0.1, under a sub-path (/site/), as a static host would."""
-    handler = functools.partial(QuietHandler, directory=str(site.parent))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/{site.name}/"
-    httpd.shutdown()
-    thread.join()
 
 
 class Visit:
@@ -253,14 +223,28 @@ def test_no_serious_accessibility_violation(browser, site, scheme):
     ]
     for path in pages:
         visit = Visit(browser, (site / path).as_uri(), color_scheme=scheme)
-        results = axe.run(visit.page)
-        serious = [
-            f"{violation['id']}: {violation['help']}"
-            for violation in results.response["violations"]
-            if violation["impact"] in ("serious", "critical")
-        ]
-        assert serious == [], path
+        assert serious_violations(axe, visit.page) == [], path
         visit.close()
+
+
+def serious_violations(axe: Axe, page) -> list[str]:
+    """What axe-core finds on the page as it stands, serious or critical."""
+    return [
+        f"{violation['id']}: {violation['help']}"
+        for violation in axe.run(page).response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def nu_errors(files: list[Path]) -> list[dict]:
+    """What the Nu HTML checker finds wrong in these HTML, CSS and SVG files."""
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--also-check-css", "--also-check-svg", "--format", "json"]
+        + [str(file) for file in files],
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stderr or "{}").get("messages", [])
 
 
 @pytest.fixture(scope="module")
@@ -283,10 +267,7 @@ def test_every_page_of_many_stories_loads_with_no_error_and_passes_axe(browser, 
             visit = Visit(browser, base + path)
             assert visit.problems == [], path
             assert all(request.startswith((base, "data:")) for request in visit.requests), (path, visit.requests)
-            serious = [
-                v["id"] for v in axe.run(visit.page).response["violations"] if v["impact"] in ("serious", "critical")
-            ]
-            assert serious == [], path
+            assert serious_violations(axe, visit.page) == [], path
             visit.close()
     finally:
         httpd.shutdown()
@@ -308,14 +289,8 @@ def test_from_the_front_page_a_reader_reaches_a_story_an_outlet_and_a_speaker(br
 
 @pytest.mark.parametrize("which", ["one story", "many stories"])
 def test_every_page_is_valid_html_css_and_svg(site, many_site, which):
-    site = site if which == "one story" else many_site
-    files = [str(p) for p in sorted(site.rglob("*")) if p.suffix in (".html", ".css", ".svg")]
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--also-check-css", "--also-check-svg", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-    )
-    messages = json.loads(result.stderr or "{}").get("messages", [])
+    built = site if which == "one story" else many_site
+    messages = nu_errors([p for p in sorted(built.rglob("*")) if p.suffix in (".html", ".css", ".svg")])
     assert messages == [], messages[:5]
 
 

@@ -18,6 +18,7 @@ CARD_IMAGE = "card.png"
 CLAIM_LIST = "claims/index.html"  # a host serves it at claims/, where readers look for it
 OUTLET_LIST = "outlets/index.html"
 SPEAKER_LIST = "speakers/index.html"
+SEARCH_PAGE = "search.html"
 
 
 def article_page(article_id: str) -> str:
@@ -70,6 +71,8 @@ def section_of(path: str) -> str | None:
     """Which part of the site a page belongs to, for the navigation."""
     if path == "index.html" or path.startswith(("stories/", "stories-")):
         return "stories"
+    if path == SEARCH_PAGE:
+        return "search"
     if path.startswith(("articles/", "articles.html", "articles-")):
         return "articles"
     return path.split("/")[0] if path.startswith(("claims/", "outlets/", "speakers/")) else None

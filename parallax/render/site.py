@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..across import Across, Said, across, outlet_slug
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
-from ..model import Archive, Claim
+from ..model import Archive, Article, Claim
 from ..parallel import map_numbers_meanwhile
 from .addresses import (
     ARCHIVE_JSON,
@@ -31,6 +31,7 @@ from .addresses import (
     FEED_ENTRIES,
     OCCURRENCES_JSONL,
     OUTLET_LIST,
+    SEARCH_PAGE,
     SPEAKER_LIST,
     STORIES_PER_PAGE,
     Places,
@@ -216,7 +217,9 @@ def put_article_page(articles: list[ArticleAt], put: Callable[[str, bytes | byte
 
 
 ARTICLES_FOLDER = "articles/index.html"  # leads to the list of articles, for readers who look for it at articles/
-UNLISTED = {"404.html", ARTICLES_FOLDER}  # pages a search engine has no use for, with the former addresses
+# Pages a search engine has no use for, with the former addresses; the search page shows nothing
+# until someone types in it.
+UNLISTED = {"404.html", ARTICLES_FOLDER, SEARCH_PAGE}
 
 
 def other_files(
@@ -259,6 +262,7 @@ def other_files(
     for record in found.speakers:
         path = speaker_page(record.speaker.id)
         files[path] = pages.render(path, "speaker.html", record=record)
+    files[SEARCH_PAGE] = pages.render(SEARCH_PAGE, "search.html")
     # Hosts serve the 404 page at any missing address, however deep: it links from the site's
     # address (or the host's root, if none is set) and carries its styles, allowed by their hash.
     style = (templates / "static" / "style.css").read_text(encoding="utf-8")
@@ -308,6 +312,11 @@ def former_addresses(coverage: ClaimCoverage) -> list[tuple[str, str]]:
     return found
 
 
+def carrying_articles(archive: Archive, coverage: ClaimCoverage) -> list[Article]:
+    """The articles that carry the claim, or a part of it, in story order."""
+    return [archive.article(cells[0].article) for cells in coverage.cells if cells]
+
+
 def make_environment(templates: Path, archive: Archive, found: Across) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
@@ -336,9 +345,11 @@ def make_environment(templates: Path, archive: Archive, found: Across) -> jinja2
         said_by=functools.partial(said_by, archive),
         story_of_article={article.id: story for story in archive.stories for article in story.articles},
         version_letter=version_letter,
+        carrying_articles=functools.partial(carrying_articles, archive),
         claim_list=CLAIM_LIST,
         outlet_list=OUTLET_LIST,
         speaker_list=SPEAKER_LIST,
+        search_page=SEARCH_PAGE,
         section_of=section_of,
         capture_file=capture_file,
         wordings=wordings,

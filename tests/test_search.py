@@ -1,0 +1,234 @@
+"""Search: the index Pagefind makes of the built site, and the search page that reads it, in
+chromium over HTTP and from disk."""
+
+import json
+import re
+from pathlib import Path
+
+import pagefind_bin
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from parallax.cli import main
+from parallax.search import INDEX_FOLDER, unpacked
+from parallax.serve import content_type, with_reload
+
+from conftest import ADDRESS, REPO
+from test_browser import Visit, all_pages, nu_errors, serious_violations
+
+ARTICLE = "articles/jpost-russia-rejects-terror-accusation.html"
+
+
+def index_files(site: Path) -> dict[str, bytes]:
+    index = site / INDEX_FOLDER
+    return {path.relative_to(index).as_posix(): path.read_bytes() for path in index.rglob("*") if path.is_file()}
+
+
+def policy(page: str) -> str:
+    return re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+
+
+def test_the_site_has_a_search_page_and_an_index_of_its_articles_and_claims(site, archive):
+    assert (site / "search.html").is_file() and (site / "search.js").is_file()
+    entry = json.loads((site / INDEX_FOLDER / "pagefind-entry.json").read_text(encoding="utf-8"))
+    # Only the pages marked for it (articles, claims, outlets, speakers): no list, no overview,
+    # no 404 page, no former address.
+    outlets = {article.outlet for article in archive.articles}
+    speakers = {claim.speaker for claim in archive.claims}
+    assert [about["page_count"] for about in entry["languages"].values()] == [
+        len(archive.articles) + len(archive.claims) + len(outlets) + len(speakers)
+    ]
+    assert {"pagefind.js", "pagefind-worker.js"} <= set(index_files(site))
+    # Pagefind's ready-made interfaces are left out: the page has its own.
+    assert not any(name.startswith("pagefind-ui") for name in index_files(site))
+
+
+def test_only_the_search_page_runs_a_script_and_every_page_links_to_it(site):
+    for path in all_pages(site):
+        page = (site / path).read_text(encoding="utf-8")
+        assert re.search(r'<a href="[./]*search\.html"( aria-current="page")?>Search</a>', page), path
+        if path == "search.html":
+            assert "script-src 'self' 'wasm-unsafe-eval'; connect-src 'self';" in policy(page)
+        else:
+            assert "script-src" not in policy(page) and "<script src" not in page, path
+
+
+def test_the_search_page_is_left_out_of_the_sitemap(published_site):
+    sitemap = (published_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{ADDRESS}claims/index.html</loc>" in sitemap and "search.html" not in sitemap
+
+
+def test_two_builds_give_the_same_index_and_a_third_writes_none_of_it(site, tmp_path, capsys):
+    again = tmp_path / "site"
+    assert main(["build", "--source", str(REPO), "--output", str(again), "--jobs", "1", "--no-cache"]) == 0
+    assert index_files(again) == index_files(site)
+    assert (again / "search.html").read_bytes() == (site / "search.html").read_bytes()
+    inodes = {path: path.stat().st_ino for path in (again / INDEX_FOLDER).rglob("*") if path.is_file()}
+    capsys.readouterr()
+    assert main(["build", "--source", str(REPO), "--output", str(again)]) == 0
+    assert " 0 of " in capsys.readouterr().out
+    # Unchanged files are the old ones, linked into the new site.
+    assert {path: path.stat().st_ino for path in (again / INDEX_FOLDER).rglob("*") if path.is_file()} == inodes
+
+
+def test_filters_are_listed_in_order_whatever_order_pagefind_found_them_in(site):
+    index = site / INDEX_FOLDER
+    meta = next(index.glob("*.pf_meta"))
+    filters = unpacked(meta)[3]
+    assert [name for name, _ in filters] == ["kind", "language", "outlet", "story"]
+    for name, hashed in filters:
+        listed, values = unpacked(index / "filter" / f"{hashed}.pf_filter")
+        assert listed == name and [value for value, _ in values] == sorted(value for value, _ in values)
+
+
+def not_installed() -> Path:
+    raise FileNotFoundError("no pagefind binary")
+
+
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        (lambda: Path("/bin/false"), "Pagefind could not index the site: it stopped with status 1"),
+        (not_installed, "Pagefind is not installed: pip install 'pagefind[bin]'"),
+    ],
+)
+def test_a_failed_index_is_one_line_and_leaves_the_previous_site(small, monkeypatch, capsys, broken, message):
+    output = small.root / "site"
+    assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
+    before = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
+    monkeypatch.setattr(pagefind_bin, "get_executable", broken)
+    capsys.readouterr()
+    assert main(["build", "--source", str(small.root), "--output", str(output)]) == 1
+    assert capsys.readouterr().err == f"error: {output}: {message}\n"
+    assert {path: path.read_bytes() for path in output.rglob("*") if path.is_file()} == before
+    assert not list(small.root.glob(".site-*"))
+
+
+def results(page):
+    return page.locator("#search-results > li")
+
+
+def test_words_of_one_article_find_its_page(browser, server):
+    visit = Visit(browser, server + "search.html")
+    page = visit.page
+    page.locator("#search-words").fill("229 captives")
+    expect(results(page)).to_have_count(1)
+    expect(page.locator("#search-status")).to_have_text("1 page found.")
+    link = results(page).locator("h2 a")
+    expect(link).to_have_text("Russia: Unacceptable to accuse us of supporting terror after Hamas visit")
+    assert {"229", "captives"} <= {mark.lower() for mark in results(page).locator("mark").all_inner_texts()}
+    link.click()
+    expect(page).to_have_url(server + ARTICLE)
+    assert visit.problems == []
+    assert all(request.startswith(server) for request in visit.requests), visit.requests
+    visit.close()
+
+
+def test_a_speaker_and_an_outlet_are_found_by_name_and_kind(browser, server):
+    visit = Visit(browser, server + "search.html")
+    page = visit.page
+    page.locator("#search-words").fill("Peskov")
+    page.locator("#search-kind").select_option("speaker")
+    expect(results(page)).to_have_count(1)
+    expect(results(page).locator("h2 a")).to_have_text("Dmitry Peskov")
+    page.locator("#search-words").fill("Mixed Times")
+    page.locator("#search-kind").select_option("outlet")
+    expect(results(page)).to_have_count(1)
+    results(page).locator("h2 a").click()
+    expect(page).to_have_url(server + "outlets/mixed-times.html")
+    assert visit.problems == []
+    visit.close()
+
+
+def test_filtering_by_outlet_narrows_the_results_and_the_address_keeps_them(browser, server):
+    visit = Visit(browser, server + "search.html")
+    page = visit.page
+    status = page.locator("#search-status")
+    page.locator("#search-words").fill("Moscow")
+    expect(status).to_have_text(re.compile(r"^\d+ pages found\.$"))
+    everywhere = int(status.inner_text().split()[0])
+    page.locator("#search-outlet").select_option("Mixed Times")
+    expect(status).not_to_have_text(f"{everywhere} pages found.")
+    narrowed = int(status.inner_text().split()[0])
+    assert 0 < narrowed < everywhere
+    expect(results(page)).to_have_count(narrowed)
+    for about in results(page).locator("p.muted").all_inner_texts():
+        assert "Mixed Times" in about
+    expect(page).to_have_url(server + "search.html?q=Moscow&outlet=Mixed+Times")
+    # The story and language filters hold what the pages say: one story, in English.
+    page.locator("#search-story").select_option("A Hamas delegation in Moscow, 26 October 2023")
+    page.locator("#search-language").select_option("English")
+    expect(page).to_have_url(re.compile(r"&story=A\+Hamas.*&language=English$"))
+    expect(status).to_have_text(f"{narrowed} {'page' if narrowed == 1 else 'pages'} found.")
+    # The same address, opened again, runs the same search.
+    visit.page.reload()
+    expect(page.locator("#search-words")).to_have_value("Moscow")
+    expect(page.locator("#search-outlet")).to_have_value("Mixed Times")
+    expect(results(page)).to_have_count(narrowed)
+    assert visit.problems == []
+    visit.close()
+
+
+def test_a_claim_is_found_by_the_words_of_its_statement(browser, server):
+    visit = Visit(browser, server + "search.html")
+    page = visit.page
+    page.locator("#search-kind").select_option("claim")
+    page.locator("#search-words").fill("continue our dialogue with Israel")
+    expect(results(page).first.locator("h2 a")).to_have_attribute(
+        "href", re.compile(r"/claims/peskov-contacts-with-all-parties\.html$")
+    )
+    for about in results(page).locator("p.muted").all_inner_texts():
+        assert about.startswith("Claim · carried by ")
+    assert visit.problems == []
+    visit.close()
+
+
+def test_from_disk_the_search_page_says_it_needs_http_and_the_others_work(browser, site):
+    visit = Visit(browser, (site / "search.html").as_uri())
+    notice = visit.page.locator("#search-from-file")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Search works when the site is served over HTTP: run python build.py serve")
+    expect(visit.page.locator("#search-form")).to_be_hidden()
+    assert visit.problems == []
+    assert not any(INDEX_FOLDER in request for request in visit.requests)  # it does not even try
+    visit.close()
+    for path in ("index.html", "articles.html", ARTICLE, "claims/peskov-contacts-with-all-parties.html"):
+        visit = Visit(browser, (site / path).as_uri())
+        expect(visit.page.locator("h1")).to_be_visible()
+        assert visit.problems == [], path
+        visit.close()
+
+
+def test_without_javascript_the_search_page_says_search_needs_it(browser, server):
+    page = browser.new_page(java_script_enabled=False)
+    page.goto(server + "search.html")
+    expect(page.locator("noscript p")).to_contain_text("Search needs JavaScript")
+    expect(page.locator("#search-form")).to_be_hidden()
+    page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_page_with_results_has_no_serious_accessibility_violation(browser, server, scheme):
+    visit = Visit(browser, server + "search.html?q=Hamas", color_scheme=scheme)
+    expect(results(visit.page).first).to_be_visible()
+    assert serious_violations(Axe(), visit.page) == []
+    visit.close()
+
+
+def test_the_search_page_is_valid_html_as_written_and_with_results(browser, site, server, tmp_path):
+    visit = Visit(browser, server + "search.html?q=Hamas")
+    expect(results(visit.page).first).to_be_visible()
+    shown = tmp_path / "search-with-results.html"
+    shown.write_text(visit.page.content(), encoding="utf-8")  # with its doctype
+    visit.close()
+    messages = nu_errors([site / "search.html", site / "style.css", shown])
+    assert messages == [], messages[:5]
+
+
+def test_serve_keeps_the_search_page_policy_and_serves_its_script_as_javascript(site):
+    page = with_reload((site / "search.html").read_bytes()).decode()
+    assert policy(page).count("script-src") == 1 and "'wasm-unsafe-eval'" in policy(page)
+    article = with_reload((site / ARTICLE).read_bytes()).decode()
+    assert policy(article).count("script-src") == 1
+    assert content_type(site / "search.js").startswith("text/javascript")
