@@ -160,7 +160,7 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
         # Pages are written into a new site beside the output as they are made, by whichever
         # process makes them; the new site replaces the old only once it is whole.
         with Staging(output) as staging:
-            made = render_site(result.archive, result.comparisons, templates, staging.put, jobs)
+            made = render_site(result.archive, result.comparisons, templates, staging, jobs)
             indexing = time.perf_counter()
             # The search index is made from the finished pages, before the new site is swapped in.
             indexed = index_site(staging)

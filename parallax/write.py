@@ -42,6 +42,27 @@ class Staging:
         target.write_bytes(content)
         return True
 
+    def keep(self, paths: list[str]) -> bool:
+        """Link these files of the old site into the new one, unchanged, if the old site has them
+        all; else link none and say so (they are to be made again)."""
+        if not all((self.output / path).is_file() for path in paths):
+            return False
+        for path in paths:
+            target = self.folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self.output / path, target)
+            except OSError:  # a file system without hard links
+                shutil.copy2(self.output / path, target)
+        return True
+
+    def old(self, path: str) -> bytes | None:
+        """A file of the old site, if it has it."""
+        try:
+            return (self.output / path).read_bytes()
+        except OSError:
+            return None
+
     def __enter__(self) -> Staging:
         return self
 

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from parallax.cli import main
+from parallax.render.site import StoryPages
 
 from conftest import MINISTRY, REPO
 
@@ -425,3 +426,78 @@ def test_settings_default_from_the_one_story(tmp_path):
     assert main(["build", "--source", str(root), "--output", str(root / "site")]) == 0
     export = json.loads((root / "site" / "data" / "archive.json").read_text(encoding="utf-8"))
     assert export["archive"] == {"title": "One story", "description": None, "url": "https://one.test/", "licence": None}
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and ".parallax-cache" not in p.parts
+    }
+
+
+def test_a_rebuild_keeps_unchanged_stories_pages_and_gives_what_a_clean_build_gives(built, tmp_path, capsys):
+    """After each change, the site built on the last one is the site built afresh, file for file;
+    and a change to one story leaves the other story's pages as they were."""
+    root = built.root
+    changes = [
+        (
+            "an article added to one story",
+            lambda: built.article(
+                "vienna",
+                "post-vienna",
+                "The Post",
+                "Vienna again",
+                "2024-09-12",
+                "The delegations flew home on Friday after the talks ended.",
+            ),
+        ),
+        (
+            "a claim edited",
+            lambda: (root / "stories" / "vienna" / "claims.yaml").write_text(
+                VIENNA_CLAIMS.replace("channel: briefing", "channel: press briefing")
+            ),
+        ),
+        (
+            "a claim's words changed, so that it recurs no more",
+            lambda: (root / "stories" / "vienna" / "claims.yaml").write_text(
+                VIENNA_CLAIMS.replace("in Geneva.", "in Vienna, again.")
+            ),
+        ),
+        (
+            "a speaker's role changed",
+            lambda: (root / "speakers.yaml").write_text(SPEAKERS.replace("voice abroad", "voice in the world")),
+        ),
+        (
+            "a template changed",
+            lambda: (root / "templates" / "_crumbs.html").write_text(
+                (root / "templates" / "_crumbs.html").read_text() + "\n"
+            ),
+        ),
+        ("an article removed", lambda: (root / "stories" / "vienna" / "articles" / "post-vienna.md").unlink()),
+        ("the archive's title changed", lambda: (root / "archive.yaml").write_text("title: Talks\n")),
+    ]
+    for change, make in changes:
+        geneva_before = (built.site / "articles" / "daily-geneva.html").stat().st_mtime_ns
+        make()
+        assert built.build() == 0, change
+        clean = tmp_path / f"clean-{len(change)}"
+        assert main(["build", "--source", str(root), "--output", str(clean), "--no-cache"]) == 0
+        mine, afresh = site_files(built.site), site_files(clean)
+        assert sorted(mine) == sorted(afresh), change
+        assert [path for path in mine if mine[path] != afresh[path]] == [], change
+        geneva_kept = (built.site / "articles" / "daily-geneva.html").stat().st_mtime_ns == geneva_before
+        assert geneva_kept == (change not in ("a template changed", "the archive's title changed")), change
+    capsys.readouterr()
+
+
+def test_a_rebuild_makes_again_only_the_pages_of_the_story_that_changed(built, monkeypatch):
+    made: list[str] = []
+    overview = StoryPages.overview
+    monkeypatch.setattr(StoryPages, "overview", lambda self, path: made.append(path) or overview(self, path))
+    built.article("vienna", "post-vienna", "The Post", "Vienna again", "2024-09-12", "Talks ended.")
+    assert built.build() == 0
+    assert made == ["stories/vienna.html"]
+    made.clear()
+    assert built.build() == 0
+    assert made == []

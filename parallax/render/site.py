@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import json
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..across import Across, Said, across, outlet_slug
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
 from ..model import Archive, Article, Claim
 from ..parallel import map_numbers_meanwhile
+from ..write import Staging
 from .addresses import (
     ARCHIVE_JSON,
     ARTICLES_PER_PAGE,
@@ -31,6 +33,7 @@ from .addresses import (
     FEED_ENTRIES,
     OCCURRENCES_JSONL,
     OUTLET_LIST,
+    PAGES_FILE,
     SEARCH_PAGE,
     SPEAKER_LIST,
     STORIES_PER_PAGE,
@@ -113,6 +116,40 @@ class StoryPages:
         """A partial, as HTML for a page across stories (at `path`) to take in."""
         return Markup(self.render(path, template, **context).decode("utf-8"))
 
+    @property
+    def page(self) -> str:
+        """Its overview's address: the site's front page, in an archive of one story."""
+        return story_page(self.comparison.story.id) if self.archive.many else "index.html"
+
+    def listed_on(self, position: int) -> str:
+        """The list that names the article at this position: the story's overview, in an archive
+        of many (the archive's list of articles changes with every story); else the list's page."""
+        return self.page if self.archive.many else article_list_page(position // ARTICLES_PER_PAGE + 1)
+
+    def inputs(self, code: str, found: Across) -> str:
+        """A fingerprint of everything its pages show: the story, the archive's settings, its
+        claims' speakers and their words in other stories; and the code and templates (`code`)."""
+        story = self.comparison.story
+        shown = (
+            story,
+            self.archive.settings,
+            self.archive.many,
+            [self.archive.speaker(claim) for claim in story.claims],
+            [found.recurrences.get(claim.id) for claim in story.claims],
+        )
+        return hashlib.blake2b(f"{code}\x1f{shown!r}".encode(), digest_size=16).hexdigest()
+
+    def paths(self) -> list[str]:
+        """The paths of its pages, made or kept: its overview, its articles' and its claims' (at every address)."""
+        story = self.comparison.story
+        claims = [claim_page(c.claim.id) for c in self.comparison.claims]
+        former = [claim_page(name) for c in self.comparison.claims for name, _ in former_addresses(c)]
+        return sorted([self.page, *(article_page(a.id) for a in story.articles), *claims, *former])
+
+    def own_files(self) -> dict[str, bytes]:
+        """Its overview and its claims' pages (its articles' are made apart, by several processes)."""
+        return {self.page: self.overview(self.page), **claim_pages(self)}
+
     def overview(self, path: str) -> bytes:
         comparison = self.comparison
         return self.render(
@@ -136,21 +173,20 @@ class ArticleAt(NamedTuple):
 
     story: StoryPages
     position: int  # in the story's comparison's summaries
-    listed_on: str  # the page of the archive's list of articles that names it
 
 
 def render_site(
-    archive: Archive,
-    comparisons: tuple[Comparison, ...],
-    templates: Path,
-    put: Callable[[str, bytes | bytearray], bool],
-    jobs: int = 1,
+    archive: Archive, comparisons: tuple[Comparison, ...], templates: Path, staging: Staging, jobs: int = 1
 ) -> Written:
-    """Every file of the site, each handed to `put` with its path relative to the site root;
-    `put` writes it, and says whether it was written anew (see write.Staging).
+    """Every file of the site, each handed to `staging.put` with its path relative to the site
+    root, which writes it and says whether it was written anew (see write.Staging).
+
+    A story's own pages (its overview, articles and claims) are not made again where nothing
+    they show has changed since the last build: the old site's files are kept (see `StoryPages.inputs`).
 
     `jobs`: how many processes may render the article pages, each handing its pages to `put` as
     it makes them, so that no process holds them all; this one renders the rest meanwhile."""
+    put = staging.put
     found = across(archive, comparisons)
     pages = Pages(templates, archive, found)
     stories = [StoryPages(pages, archive, comparison) for comparison in comparisons]
@@ -162,34 +198,45 @@ def render_site(
         return by_id[said.comparison.story.id].fragment(context["path"], "_said.html", coverage=said.coverage)
 
     pages.environment.globals["said_wordings"] = said_wordings
-    listed = {article.id: number // ARTICLES_PER_PAGE + 1 for number, article in enumerate(archive.articles)}
-    articles = [
-        ArticleAt(story, position, article_list_page(listed[summary.article.id]))
-        for story in stories
-        for position, summary in enumerate(story.comparison.summaries)
-    ]
+    code = page_code(templates)
+    before = json.loads(staging.old(PAGES_FILE) or b"{}")
+    made = {story.inputs(code, found): story for story in stories}
+    fresh = [story for key, story in made.items() if key not in before or not staging.keep(before[key])]
+    articles = [ArticleAt(story, position) for story in fresh for position in range(len(story.comparison.summaries))]
     task = functools.partial(put_article_page, articles, put)
 
     def meanwhile() -> tuple[dict[str, bytes], list[bool]]:
         """The other pages; and the data files, each written as soon as it is made."""
-        return other_files(pages, archive, stories, found, templates), put_data_files(archive, comparisons, put)
+        files = other_files(pages, archive, stories, found, templates)
+        for story in fresh:
+            files.update(story.own_files())
+        return files, put_data_files(archive, comparisons, put)
 
     articles_written, (files, exported) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
     for article in archive.articles:
         if article.capture:
             files[capture_file(article.id)] = article.capture.read_bytes()
+    own = {key: story.paths() for key, story in made.items()}
     if archive.settings.url:
-        article_pages = [article_page(article.id) for article in archive.articles]
         unlisted = UNLISTED | {
             claim_page(name) for s in stories for c in s.comparison.claims for name, _ in former_addresses(c)
         }
-        listed_pages = sorted(
-            [*article_pages, *(path for path in files if path.endswith(".html") and path not in unlisted)]
-        )
+        every = [*files, *(path for paths in own.values() for path in paths)]
+        listed_pages = sorted({path for path in every if path.endswith(".html") and path not in unlisted})
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
+    files[PAGES_FILE] = json.dumps(own, sort_keys=True).encode("utf-8")
+    kept = sum(map(len, own.values())) - sum(len(story.paths()) for story in fresh)
     written = sum(articles_written) + sum(exported) + sum(put(path, content) for path, content in sorted(files.items()))
-    return Written(len(articles_written) + len(exported) + len(files), written)
+    return Written(kept + len(articles_written) + len(exported) + len(files), written)
+
+
+def page_code(templates: Path) -> str:
+    """A fingerprint of what makes pages from their inputs: this package's code and the templates."""
+    package = Path(__file__).parent.parent
+    parts = [path.read_bytes() for path in sorted(package.rglob("*.py"))]
+    parts += [path.read_bytes() for path in sorted(templates.rglob("*")) if path.is_file()]
+    return hashlib.blake2b(b"\x00".join(parts), digest_size=16).hexdigest()
 
 
 def newest_summaries(stories: list[StoryPages]) -> list[ArticleSummary]:
@@ -203,7 +250,7 @@ def newest_summaries(stories: list[StoryPages]) -> list[ArticleSummary]:
 
 def put_article_page(articles: list[ArticleAt], put: Callable[[str, bytes | bytearray], bool], number: int) -> bool:
     """Render the article page at this number in the archive, and hand it to `put`."""
-    story, position, listed_on = articles[number]
+    story, position = articles[number]
     summary = story.comparison.summaries[position]
     html = story.render(
         article_page(summary.article.id),
@@ -211,7 +258,7 @@ def put_article_page(articles: list[ArticleAt], put: Callable[[str, bytes | byte
         summary=summary,
         article=summary.article,
         rows=body_rows(summary, story.places),
-        listed_on=listed_on,
+        listed_on=story.listed_on(position),
     )
     return put(article_page(summary.article.id), html)
 
@@ -250,10 +297,6 @@ def other_files(
             path = front_page(pager.number)
             shown = stories[pager.first - 1 : pager.last]
             files[path] = pages.render(path, "index.html", comparisons=[s.comparison for s in shown], pager=pager)
-    for story in stories:
-        path = story_page(story.comparison.story.id) if archive.many else "index.html"
-        files[path] = story.overview(path)
-        files.update(claim_pages(story))
     files[CLAIM_LIST] = pages.render(CLAIM_LIST, "claims.html", comparisons=[s.comparison for s in stories])
     files[OUTLET_LIST] = pages.render(OUTLET_LIST, "outlets.html")
     for outlet in found.outlets:
