@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import sqlite3
 import unicodedata
 from collections.abc import Callable
@@ -58,6 +57,7 @@ class Cache:
                 pass  # damaged, or from a version that kept no stories: start afresh
             database.close()
         self.hits = self.misses = 0
+        self.added: dict[str, str] = {}  # what this process computed: a worker hands it back
 
     @classmethod
     def of_site(cls, output: Path) -> Cache:
@@ -83,19 +83,25 @@ class Cache:
 
     def keep(self, kind: str, inputs: tuple, value: Any) -> None:
         """Keep a result computed elsewhere: by a worker process, whose cache is its own."""
-        self.results[self.key(kind, inputs)] = json.dumps(value)
+        key = self.key(kind, inputs)
+        self.results[key] = self.added[key] = json.dumps(value)
 
-    def story(self, story: Any, compare: Callable[[], Any]) -> Any:
-        """The comparison of a story as it was at the last build, if neither it nor the code has
-        changed since; else compare() made and kept. Kept pickled: it is this package's own
-        objects, and the cache is the site's own file, written by this code only."""
-        key = hashlib.blake2b(f"{self.comparing}\x1f{story!r}".encode(), digest_size=16).hexdigest()
+    def story_key(self, story: Any) -> str:
+        return hashlib.blake2b(f"{self.comparing}\x1f{story!r}".encode(), digest_size=16).hexdigest()
+
+    def kept_story(self, story: Any) -> bytes | None:
+        """The comparison of a story as it was at the last build, pickled, if neither it nor the
+        code has changed since. Pickled: it is this package's own objects, and the cache is the
+        site's own file, written by this code only."""
+        key = self.story_key(story)
         if key in self.kept_stories:
             self.stories[key] = self.kept_stories[key]
-            return pickle.loads(self.kept_stories[key])
-        comparison = compare()
-        self.stories[key] = pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL)
-        return comparison
+        return self.stories.get(key)
+
+    def keep_story(self, story: Any, comparison: bytes, added: dict[str, str]) -> None:
+        """Keep a story's comparison, pickled, and the results its making added (in a worker process)."""
+        self.stories[self.story_key(story)] = comparison
+        self.results.update(added)
 
     def released(self) -> bytes:
         """Everything kept, as saved(); the cache is empty after."""

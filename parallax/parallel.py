@@ -31,17 +31,22 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_numbers(task: Callable[[int], Result], count: int, jobs: int) -> list[Result]:
-    """[task(0), task(1), ..., task(count - 1)], in order, over `jobs` processes if it pays."""
-    return map_numbers_meanwhile(task, count, jobs, lambda: None)[0]
+def map_numbers(task: Callable[[int], Result], count: int, jobs: int, worth: int = WORTH_FORKING) -> list[Result]:
+    """[task(0), task(1), ..., task(count - 1)], in order, over `jobs` processes if it pays: if
+    there are `worth` items or more (fewer, where each is much work)."""
+    return map_numbers_meanwhile(task, count, jobs, lambda: None, worth)[0]
 
 
 def map_numbers_meanwhile(
-    task: Callable[[int], Result], count: int, jobs: int, meanwhile: Callable[[], Other]
+    task: Callable[[int], Result],
+    count: int,
+    jobs: int,
+    meanwhile: Callable[[], Other],
+    worth: int = WORTH_FORKING,
 ) -> tuple[list[Result], Other]:
     """map_numbers(task, count, jobs), and meanwhile() done in this process while the workers work."""
     global _task
-    if jobs <= 1 or count < WORTH_FORKING or not sys.platform.startswith("linux"):
+    if jobs <= 1 or count < worth or not sys.platform.startswith("linux"):
         return [task(number) for number in range(count)], meanwhile()
     size = -(-count // (jobs * CHUNKS_PER_WORKER))
     chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]

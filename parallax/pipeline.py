@@ -8,9 +8,9 @@ found in fewer than two articles, or in fewer articles than at the previous buil
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import json
+import pickle
 import sys
 import time
 from dataclasses import dataclass, field
@@ -23,6 +23,7 @@ from .compare import Comparison, compare
 from .load import load_archive
 from .match import shared_statements
 from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
+from .parallel import map_numbers
 from .render import ARCHIVE_JSON, render_site
 from .reuse import Alignments, aligned_articles, outside_passages, reused_copy
 from .search import index_site
@@ -87,11 +88,7 @@ def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Resul
     started = time.perf_counter()
     archive = load_archive(source, jobs)
     stages = {"load": time.perf_counter() - started, "match": 0.0, "reuse": 0.0, "compare": 0.0}
-    # Stories are matched one by one: articles of different stories are never compared; a story
-    # unchanged since the last build keeps its comparison.
-    comparisons = tuple(
-        cache.story(story, functools.partial(compared, story, cache, jobs, stages)) for story in archive.stories
-    )
+    comparisons = compared_stories(archive, cache, jobs, stages)
     result = Result(archive, comparisons, stages=stages)
     result.warnings.extend(archive.warnings)
     before = claims_found_before(output) if output else {}
@@ -99,6 +96,29 @@ def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Resul
         result.warnings.extend(coverage_warnings(comparison, before))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str, float]) -> tuple[Comparison, ...]:
+    """Each story's comparison. Stories are matched on their own (articles of different stories
+    are never compared), each unchanged since the last build taken from the cache; where several
+    changed, each is matched by one process, which hands back its comparison and what it added
+    to the cache; where one did, it is matched with every process's help."""
+    found = {story.id: pickle.loads(kept) for story in archive.stories if (kept := cache.kept_story(story))}
+    changed = [story for story in archive.stories if story.id not in found]
+    workers = min(jobs, len(changed)) if len(changed) > 1 else 1
+
+    def compare_one(number: int) -> tuple[Comparison, dict[str, str], dict[str, float]]:
+        cache.added, took = {}, dict.fromkeys(stages, 0.0)
+        return compared(changed[number], cache, jobs if workers == 1 else 1, took), cache.added, took
+
+    for story, (comparison, added, took) in zip(
+        changed, map_numbers(compare_one, len(changed), workers, worth=2), strict=True
+    ):
+        cache.keep_story(story, pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL), added)
+        found[story.id] = comparison
+        for stage, seconds in took.items():
+            stages[stage] += seconds / workers  # the workers' seconds, as time passed
+    return tuple(found[story.id] for story in archive.stories)
 
 
 def compared(

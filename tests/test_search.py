@@ -1,20 +1,24 @@
 """Search: the index Pagefind makes of the built site, and the search page that reads it, in
 chromium over HTTP and from disk."""
 
+import functools
+import http.server
 import json
 import re
+import threading
 from pathlib import Path
 
 import pagefind_bin
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from test_stories import Stories
 
 from parallax.cli import main
 from parallax.search import INDEX_FOLDER, unpacked
 from parallax.serve import content_type, with_reload
 
-from conftest import ADDRESS, REPO
+from conftest import ADDRESS, REPO, QuietHandler
 from test_browser import Visit, all_pages, nu_errors, serious_violations
 
 ARTICLE = "articles/jpost-russia-rejects-terror-accusation.html"
@@ -232,3 +236,27 @@ def test_serve_keeps_the_search_page_policy_and_serves_its_script_as_javascript(
     article = with_reload((site / ARTICLE).read_bytes()).decode()
     assert policy(article).count("script-src") == 1
     assert content_type(site / "search.js").startswith("text/javascript")
+
+
+def test_in_an_archive_of_many_stories_search_narrows_to_a_story(browser, tmp_path):
+    stories = Stories(tmp_path / "archive")
+    assert stories.build() == 0
+    handler = functools.partial(QuietHandler, directory=str(stories.root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        visit = Visit(browser, f"http://127.0.0.1:{httpd.server_port}/site/search.html")
+        page = visit.page
+        page.locator("#search-words").fill("blame")
+        expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ pages found\.$"))
+        everywhere = results(page).count()
+        page.locator("#search-story").select_option("Talks in Vienna")
+        expect(results(page)).not_to_have_count(everywhere)
+        hrefs = results(page).locator("h2 a").evaluate_all("links => links.map(link => link.href)")
+        assert hrefs, "nothing found in the story"
+        vienna = ("vienna.html", "ministry-rejects-blame-again.html", "foreign-ministry.html")
+        assert all(href.endswith(vienna) for href in hrefs), hrefs
+        assert visit.problems == []
+        visit.close()
+    finally:
+        httpd.shutdown()
