@@ -3,7 +3,7 @@
 A static site has no server to search on, so the index is made at build time: Pagefind reads the
 pages as a browser would, and writes an index cut into small files that the search page's
 script fetches as needed, with the scripts that read it. Pages marked `data-pagefind-body`
-(articles and claims) are indexed; the others are not.
+(articles, claims, outlets and speakers) are indexed; the others are not.
 
 The binary is the one the `pagefind_bin` package ships, never another found on the machine: the
 build needs no network. The same pages must give the same index files byte for byte, so that
@@ -30,6 +30,9 @@ from .render.site import Written
 from .write import Staging
 
 INDEX_FOLDER = "pagefind"  # where the index stands in the site; search.js loads it from there
+# The folders of the pages search indexes: Pagefind need not read the others (overviews and
+# lists, large in a large archive) only to find them unmarked.
+INDEXED = "{articles,claims,outlets,speakers}/*.html"
 # Pagefind's ready-made interfaces and highlighter, which the site leaves out: the search page has
 # its own few lines (static/search.js), in the site's style.
 NOT_USED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
@@ -49,7 +52,7 @@ def index_site(staging: Staging) -> Written:
     with tempfile.TemporaryDirectory(prefix="parallax-search-") as folder:
         try:
             finished = subprocess.run(
-                [pagefind, "--site", site, "--output-path", folder, "--silent"],
+                [pagefind, "--site", site, "--glob", INDEXED, "--output-path", folder, "--silent"],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,

@@ -171,10 +171,16 @@ def test_the_front_page_lists_stories_newest_first_with_totals(built):
     assert "The Courier" in front.split("Talks in Geneva")[0]  # the Vienna story names its outlets
 
 
-def test_the_front_page_is_cut_into_pages(stories):
+def test_lists_that_grow_with_the_archive_are_cut_into_pages(stories, capsys):
+    """The front page, the list of claims, an outlet's page and a speaker's: 25 stories or
+    statements a page, each page linked to the next and the one before."""
     for number in range(26):
         story_id = f"round-{number:02d}"
-        stories.story(story_id, f"story:\n  title: Round {number}\nclaims: []\n")
+        claim = (
+            f"  - id: pledge-{number}\n    statement: We pledge to meet again, in round {number}, whatever is said.\n"
+            f"    speaker: foreign-ministry\n    channel: statement\n    date: 2023-01-{number + 1:02d}\n    kind: quote\n"
+        )
+        stories.story(story_id, f"story:\n  title: Round {number}\nclaims:\n{claim}")
         stories.article(
             story_id,
             f"note-{number:02d}",
@@ -184,10 +190,21 @@ def test_the_front_page_is_cut_into_pages(stories):
             "A meeting was held.",
         )
     assert stories.build() == 0
+    capsys.readouterr()
     first, second = stories.page("index.html"), stories.page("stories-2.html")
     assert 'rel="next" href="stories-2.html"' in first
     assert "Round 0</a>" not in first and "Round 0</a>" in second  # the oldest story is on the last page
     assert 'rel="prev" href="index.html"' in second
+    for pages in (
+        ["claims/index.html", "claims/index--2.html"],
+        ["outlets/the-daily.html", "outlets/the-daily--2.html"],
+        ["speakers/foreign-ministry.html", "speakers/foreign-ministry--2.html"],
+    ):
+        one, two = (stories.page(path) for path in pages)
+        assert f'rel="next" href="../{pages[1]}"' in one and f'rel="prev" href="../{pages[0]}"' in two, pages
+    # Statements newest first: the oldest on the second page of the speaker's.
+    assert "pledge-0.html" in stories.page("speakers/foreign-ministry--2.html")
+    assert "pledge-0.html" not in stories.page("speakers/foreign-ministry.html")
 
 
 def test_articles_of_different_stories_are_never_compared(built):

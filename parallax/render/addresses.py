@@ -46,12 +46,22 @@ def story_page(story_id: str) -> str:
     return f"stories/{story_id}.html"
 
 
-def outlet_page(slug: str) -> str:
-    return f"outlets/{slug}.html"
+def numbered(path: str, number: int) -> str:
+    """A page of a list cut into pages: the first at `path`, the others at `<path>--<number>`, an
+    address no id can take (ids never hold two hyphens running)."""
+    return path if number == 1 else path.replace(".html", f"--{number}.html")
 
 
-def speaker_page(speaker_id: str) -> str:
-    return f"speakers/{speaker_id}.html"
+def claim_list_page(number: int) -> str:
+    return numbered(CLAIM_LIST, number)
+
+
+def outlet_page(slug: str, number: int = 1) -> str:
+    return numbered(f"outlets/{slug}.html", number)
+
+
+def speaker_page(speaker_id: str, number: int = 1) -> str:
+    return numbered(f"speakers/{speaker_id}.html", number)
 
 
 def front_page(number: int) -> str:
@@ -80,7 +90,8 @@ def section_of(path: str) -> str | None:
 
 
 ARTICLES_PER_PAGE = 100
-STORIES_PER_PAGE = 25
+STORIES_PER_PAGE = 25  # on the front page, the list of claims, and an outlet's page
+STATEMENTS_PER_PAGE = 25  # on a speaker's page
 FEED_ENTRIES = 50  # the latest articles; a feed reader wants news, not the whole archive
 
 

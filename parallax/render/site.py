@@ -36,11 +36,13 @@ from .addresses import (
     PAGES_FILE,
     SEARCH_PAGE,
     SPEAKER_LIST,
+    STATEMENTS_PER_PAGE,
     STORIES_PER_PAGE,
     Places,
     article_list_page,
     article_page,
     capture_file,
+    claim_list_page,
     claim_page,
     front_page,
     outlet_page,
@@ -295,16 +297,26 @@ def other_files(
     if archive.many:
         for pager in pagers(len(stories), STORIES_PER_PAGE, front_page):
             path = front_page(pager.number)
-            shown = stories[pager.first - 1 : pager.last]
-            files[path] = pages.render(path, "index.html", comparisons=[s.comparison for s in shown], pager=pager)
-    files[CLAIM_LIST] = pages.render(CLAIM_LIST, "claims.html", comparisons=[s.comparison for s in stories])
+            newest = [story.comparison for story in stories[pager.first - 1 : pager.last]]
+            files[path] = pages.render(path, "index.html", comparisons=newest, pager=pager)
+    # Lists that grow with the archive are cut into pages, so that no page does.
+    claimed = [s.comparison for s in stories if s.comparison.claims]
+    for pager in pagers(len(claimed), STORIES_PER_PAGE, claim_list_page):
+        path = claim_list_page(pager.number)
+        files[path] = pages.render(path, "claims.html", comparisons=claimed[pager.first - 1 : pager.last], pager=pager)
     files[OUTLET_LIST] = pages.render(OUTLET_LIST, "outlets.html")
     for outlet in found.outlets:
-        files[outlet_page(outlet.slug)] = pages.render(outlet_page(outlet.slug), "outlet.html", outlet=outlet)
+        for pager in pagers(len(outlet.stories), STORIES_PER_PAGE, functools.partial(outlet_page, outlet.slug)):
+            path = outlet_page(outlet.slug, pager.number)
+            covered = outlet.stories[pager.first - 1 : pager.last]
+            files[path] = pages.render(path, "outlet.html", outlet=outlet, shown=covered, pager=pager)
     files[SPEAKER_LIST] = pages.render(SPEAKER_LIST, "speakers.html")
     for record in found.speakers:
-        path = speaker_page(record.speaker.id)
-        files[path] = pages.render(path, "speaker.html", record=record)
+        for pager in pagers(len(record.said), STATEMENTS_PER_PAGE, functools.partial(speaker_page, record.speaker.id)):
+            path = speaker_page(record.speaker.id, pager.number)
+            files[path] = pages.render(
+                path, "speaker.html", record=record, shown=record.said[pager.first - 1 : pager.last], pager=pager
+            )
     files[SEARCH_PAGE] = pages.render(SEARCH_PAGE, "search.html")
     # Hosts serve the 404 page at any missing address, however deep: it links from the site's
     # address (or the host's root, if none is set) and carries its styles, allowed by their hash.
