@@ -115,12 +115,12 @@ def outlets(comparisons: tuple[Comparison, ...]) -> tuple[Outlet, ...]:
 
 
 def outlet_story(comparison: Comparison, summaries: list[ArticleSummary]) -> OutletStory:
-    positions = {summary.article.id for summary in summaries}
+    theirs = {summary.article.id for summary in summaries}
     carried: list[ClaimCoverage] = []
     left_out: list[ClaimCoverage] = []
     for coverage in comparison.claims:
         carries = any(
-            cells for summary, cells in zip(comparison.summaries, coverage.cells) if summary.article.id in positions
+            cells for summary, cells in zip(comparison.summaries, coverage.cells) if summary.article.id in theirs
         )
         (carried if carries else left_out).append(coverage)
     words = sum(len(summary.article.text) for summary in summaries)
