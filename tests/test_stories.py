@@ -518,3 +518,9 @@ def test_a_rebuild_makes_again_only_the_pages_of_the_story_that_changed(built, m
     made.clear()
     assert built.build() == 0
     assert made == []
+
+
+def test_an_article_page_leads_back_to_its_story(built):
+    crumbs = built.page("articles/daily-vienna.html").split('<nav class="crumbs"')[1].split("</nav>")[0]
+    assert '<a href="../stories/vienna.html">Talks in Vienna</a>' in crumbs
+    assert "articles.html" not in crumbs  # the list of every article changes with every story
