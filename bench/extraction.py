@@ -11,7 +11,8 @@ nothing of their text is printed or written: only figures.
 The body is scored as the Zyte benchmark scores it: words (`\\w+`, case kept) cut into bags of
 word 4-grams; per page, precision is the share of the extracted 4-grams in the labelled bag
 (multiset intersection), recall the share of the labelled 4-grams in the extracted bag, F1 their
-harmonic mean. The headline figure is the harmonic mean of the mean precision and the mean
+harmonic mean; "verbatim" is the share of the extracted paragraphs found word for word in the
+page's text, whitespace ignored, as the archive checks a body against its capture. The headline figure is the harmonic mean of the mean precision and the mean
 recall; the mean of per-page F1 is given too. Titles and authors are compared without case or
 spacing differences (authors as a set of names), dates by day.
 
@@ -35,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from parallax.capture import FAVOR, TABLES, read_page, warc_pages  # noqa: E402
+from parallax.capture import FAVOR, TABLES, page_text, read_page, warc_pages  # noqa: E402
 
 WORD = re.compile(r"\w+")
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|\by\b|\be\b|&|/|、|，)\s*", re.IGNORECASE)
@@ -64,6 +65,7 @@ class Score:
     recall: float
     f1: float
     seconds: float
+    verbatim: float  # the share of extracted blocks that stand in the page's text, whitespace ignored
     checks: dict[str, bool] = field(default_factory=dict)
     found: dict[str, str | None] = field(default_factory=dict)
 
@@ -157,6 +159,10 @@ def body_score(found: str, labelled: str) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 def same_text(a: str | None, b: str | None) -> bool:
     def norm(value):
         return " ".join((value or "").casefold().split())
@@ -181,7 +187,9 @@ def score(sample: Sample, favor: str, tables: bool) -> Score:
     page = read_page(sample.data, sample.address, charset=sample.charset, favor=favor, tables=tables)
     seconds = time.perf_counter() - start
     precision, recall, f1 = body_score(page.text, sample.body)
-    result = Score(sample, precision, recall, f1, seconds)
+    whole = squeeze(page_text(sample.data, sample.charset))
+    verbatim = sum(squeeze(text) in whole for _, text in page.blocks) / len(page.blocks) if page.blocks else 1.0
+    result = Score(sample, precision, recall, f1, seconds, verbatim)
     if sample.labelled_metadata:
         result.checks = {
             "title": same_text(page.title, sample.title),
@@ -202,6 +210,7 @@ def summary(scores: list[Score]) -> dict[str, float]:
         "recall": recall,
         "headline": headline,
         "mean_f1": statistics.mean(s.f1 for s in scores),
+        "verbatim": statistics.mean(s.verbatim for s in scores),
     }
 
 
@@ -228,8 +237,8 @@ def report(scores: list[Score], favor: str, tables: bool, command: str, comparis
         "",
         f"    {command}",
         "",
-        "| set | pages | mean precision | mean recall | headline F1 (of mean P and mean R) | mean per-page F1 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| set | pages | mean precision | mean recall | headline F1 (of mean P and mean R) | mean per-page F1 | blocks verbatim in the page |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     groups = {
         "zyte": [s for s in scores if s.sample.set == "zyte"],
@@ -241,7 +250,7 @@ def report(scores: list[Score], favor: str, tables: bool, command: str, comparis
         if group:
             f = summary(group)
             lines.append(
-                f"| {name} | {f['pages']} | {f['precision']:.3f} | {f['recall']:.3f} | {f['headline']:.3f} | {f['mean_f1']:.3f} |"
+                f"| {name} | {f['pages']} | {f['precision']:.3f} | {f['recall']:.3f} | {f['headline']:.3f} | {f['mean_f1']:.3f} | {f['verbatim']:.3f} |"
             )
     metadata = [s for s in scores if s.checks and s.sample.set == "fundus"]
     if metadata:
@@ -259,8 +268,8 @@ def report(scores: list[Score], favor: str, tables: bool, command: str, comparis
         lines += comparison
     lines += ["", "Per page:", ""]
     lines += [
-        "| set | page | precision | recall | F1 | title | author | date | seconds |",
-        "| --- | --- | ---: | ---: | ---: | --- | --- | --- | ---: |",
+        "| set | page | precision | recall | F1 | verbatim | title | author | date | seconds |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |",
     ]
     for s in scores:
 
@@ -268,7 +277,7 @@ def report(scores: list[Score], favor: str, tables: bool, command: str, comparis
             return ("yes" if s.checks[key] else "**no**") if s.checks else "–"
 
         lines.append(
-            f"| {s.sample.set} | {s.sample.name} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} "
+            f"| {s.sample.set} | {s.sample.name} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} | {s.verbatim:.2f} "
             f"| {mark('title')} | {mark('author')} | {mark('date')} | {s.seconds:.2f} |"
         )
     worst = sorted((s for s in scores if s.sample.set != "warc"), key=lambda s: s.f1)[:6]

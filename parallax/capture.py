@@ -115,6 +115,19 @@ def read_page(
     )
 
 
+def page_text(data: bytes, charset: str | None = None) -> str:
+    """All the text a saved page holds, decoded as `read_page` decodes it, entities resolved and
+    tags dropped, without scripts and styles: what a body taken from the page must stand in.
+
+    Elements are joined with a newline; the archive compares texts ignoring whitespace.
+    """
+    tree = parse(decode(decompress(data), charset))
+    if tree is None:
+        return ""
+    etree.strip_elements(tree, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
+    return "\n".join(text for text in tree.itertext() if text.strip())
+
+
 def decompress(data: bytes) -> bytes:
     """The bytes themselves, whether or not they were saved gzip-compressed (as many archives keep pages)."""
     while data[:2] == GZIP_MAGIC:

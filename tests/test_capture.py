@@ -14,7 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from parallax.capture import Page, decode, language_tag, read_page, warc_pages
+from parallax.capture import Page, decode, language_tag, page_text, read_page, warc_pages
 
 PARAGRAPHS = [
     "The harbour authority said on Tuesday that the eastern pier would stay closed until engineers "
@@ -272,3 +272,27 @@ def test_a_gzip_encoded_chunked_response_gives_the_page_itself():
     )
     [(_, _, _, found)] = warc_pages(out.getvalue())
     assert found == payload
+
+
+# -- the page's text, which a body taken from it must stand in -----------------------------------
+
+
+def test_every_block_stands_in_the_pages_text_and_scripts_do_not():
+    scripts = "<script>var hidden = 'ScriptTextMustNotAppear';</script><style>p{}</style>"
+    body = [
+        *PARAGRAPHS[:2],
+        "Prices rose by 5 &amp; 6 per cent, &ldquo;sharply&rdquo;, <em>said</em> the <a href='/x'>board</a>.",
+    ]
+    data = page(body, head=scripts, extra=scripts).encode("utf-8")
+    whole = "".join(page_text(data).split())
+    blocks = read_page(data, None).blocks
+    assert any("5 & 6 per cent, “sharply”, said the board." in text for _, text in blocks)
+    for _, text in blocks:
+        assert "".join(text.split()) in whole
+    assert "ScriptTextMustNotAppear" not in whole
+
+
+def test_the_pages_text_is_decoded_as_the_page_is():
+    data = gzip.compress(page(RUSSIAN, head='<meta charset="windows-1251">').encode("windows-1251"))
+    assert RUSSIAN[2] in page_text(data)
+    assert page_text(b"") == ""
