@@ -25,6 +25,8 @@ FAVOR = "precision"  # "precision", "recall" or "balanced" (neither): precision 
 TABLES = True  # no difference measured; a table in an article is part of its text
 
 GZIP_MAGIC = b"\x1f\x8b"
+# A news page is rarely more than a few megabytes; a small file that unpacks to more is a gzip bomb.
+MAX_PAGE = 64 * 2**20
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # A page declares its encoding in its first 1024 bytes (the HTML standard's prescan); some declare it later.
 PRESCAN = 4096
@@ -132,9 +134,12 @@ def decompress(data: bytes) -> bytes:
     """The bytes themselves, whether or not they were saved gzip-compressed (as many archives keep pages)."""
     while data[:2] == GZIP_MAGIC:
         try:
-            data = gzip.decompress(data)
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as file:
+                data = file.read(MAX_PAGE + 1)
         except (OSError, EOFError) as error:
             raise ValueError(f"a gzip-compressed page that cannot be read: {error}") from error
+        if len(data) > MAX_PAGE:
+            raise ValueError(f"a gzip-compressed page of more than {MAX_PAGE // 2**20} MB uncompressed")
     return data
 
 

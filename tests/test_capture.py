@@ -177,6 +177,12 @@ def test_a_truncated_gzip_file_is_said_to_be_unreadable():
         read_page(gzip.compress(page().encode("utf-8"))[:100], None)
 
 
+def test_a_gzip_bomb_is_refused_before_it_is_unpacked_whole(monkeypatch):
+    monkeypatch.setattr("parallax.capture.MAX_PAGE", 1000)
+    with pytest.raises(ValueError, match="more than"):
+        read_page(gzip.compress(b" " * 5000), None)
+
+
 @pytest.mark.parametrize(
     ("written", "tag"),
     [
