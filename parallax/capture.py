@@ -13,6 +13,7 @@ import gzip
 import io
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import trafilatura
 from charset_normalizer import from_bytes
@@ -91,6 +92,8 @@ def read_page(
         return Page("", [], None, None, None, None, None, None)
     language = page_language(tree)
     has_title = bool(tree.xpath(TITLE_SOURCES))
+    has_url = bool(tree.xpath(URL_SOURCES))
+    has_site_name = bool(tree.xpath(SITE_NAME_SOURCES))
     document = trafilatura.bare_extraction(
         tree,
         url=address,
@@ -105,15 +108,16 @@ def read_page(
     if not isinstance(document, Document):
         return Page("", [], None, None, None, None, language, None)
     blocks = body_blocks(document.body)
+    outlet = site_name(clean(document.sitename), address, has_site_name)
     return Page(
         text="\n\n".join(block for _, block in blocks),
         blocks=blocks,
-        title=without_outlet(clean(document.title), clean(document.sitename)) if has_title else None,
+        title=without_outlet(clean(document.title), outlet) if has_title else None,
         author=clean(document.author),
         date=clean(document.date),
-        outlet=clean(document.sitename),
+        outlet=outlet,
         language=language,
-        url=clean(document.url),
+        url=clean(document.url) if has_url else None,
     )
 
 
@@ -269,7 +273,25 @@ TITLE_SOURCES = (
     "//title | //h1 | //meta[@property='og:title' or @name='title' or @name='twitter:title' or @property='twitter:title']"
     " | //script[@type='application/ld+json']"
 )
+# Where a page declares its address. Without them trafilatura gives back the address it was given.
+URL_SOURCES = "//link[@rel='canonical'] | //meta[@property='og:url' or @name='twitter:url']"
+# Where a page names its site. Without them trafilatura takes the address's host, or a copyright line.
+SITE_NAME_SOURCES = (
+    "//meta[@property='og:site_name' or @name='application-name' or @name='publisher' or @name='copyright']"
+    " | //script[@type='application/ld+json']"
+)
+COPYRIGHT = re.compile(r"copyright|©|\(c\)|版权|all rights reserved", re.IGNORECASE)
 TITLE_SEPARATOR = r"\s*[-|–—:：·•»]\s*"
+
+
+def site_name(name: str | None, address: str | None, declared: bool) -> str | None:
+    """The site's name as the page gives it: not a copyright line, nor the host of the address it was found at."""
+    if not name or COPYRIGHT.search(name):
+        return None
+    host = urlsplit(address).hostname if address else None
+    if not declared and host and name.lower() in (host, host.removeprefix("www.")):
+        return None
+    return name
 
 
 def without_outlet(title: str | None, outlet: str | None) -> str | None:

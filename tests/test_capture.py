@@ -14,7 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from parallax.capture import Page, decode, language_tag, page_text, read_page, warc_pages
+from parallax.capture import Page, decode, language_tag, page_text, read_page, site_name, warc_pages
 
 PARAGRAPHS = [
     "The harbour authority said on Tuesday that the eastern pier would stay closed until engineers "
@@ -159,8 +159,9 @@ def test_script_and_style_text_never_reach_the_body():
         assert marker not in result.text
 
 
-def test_a_page_without_metadata_leaves_every_field_none():
-    result = read_page(page(metadata=False, lang=None).encode("utf-8"), None)
+@pytest.mark.parametrize("address", [None, "https://gazette.example/news/pier-closed?from=feed"])
+def test_a_page_without_metadata_leaves_every_field_none(address):
+    result = read_page(page(metadata=False, lang=None).encode("utf-8"), address)
     assert PARAGRAPHS[0] in result.text
     assert (result.title, result.author, result.date, result.outlet, result.language, result.url) == (None,) * 6
 
@@ -302,3 +303,18 @@ def test_the_pages_text_is_decoded_as_the_page_is():
     data = gzip.compress(page(RUSSIAN, head='<meta charset="windows-1251">').encode("windows-1251"))
     assert RUSSIAN[2] in page_text(data)
     assert page_text(b"") == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "declared", "outlet"),
+    [
+        ("The Harbour Gazette", True, "The Harbour Gazette"),
+        ("gazette.example", False, None),  # only the address's host: not a name the page gives
+        ("gazette.example", True, "gazette.example"),
+        ("Copyright 2014", False, None),
+        ("人民网版权所有", False, None),
+        (None, True, None),
+    ],
+)
+def test_a_site_name_is_the_pages_own(name, declared, outlet):
+    assert site_name(name, "https://www.gazette.example/a", declared) == outlet
