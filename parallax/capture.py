@@ -23,6 +23,7 @@ from trafilatura.utils import load_html
 
 # What trafilatura is asked for, as measured on 40 labelled pages (bench/extraction.py).
 FAVOR = "precision"  # "precision", "recall" or "balanced" (neither): precision measured best
+FAVORS = ("precision", "recall", "balanced")
 TABLES = True  # no difference measured; a table in an article is part of its text
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -86,6 +87,8 @@ def read_page(
     the page's own declaration, as browsers do (see `decode` for the order). Unreadable gzip is a
     ValueError; bytes that are no page give an empty Page.
     """
+    if favor not in FAVORS:
+        raise ValueError(f"favor must be one of {', '.join(FAVORS)}, not {favor!r}")
     text = decode(decompress(data), charset)
     tree = parse(text)
     if tree is None:

@@ -173,6 +173,11 @@ def test_nothing_to_read_gives_an_empty_page(data):
     assert result.blocks == []
 
 
+def test_an_unknown_setting_is_refused_not_ignored():
+    with pytest.raises(ValueError, match="favor"):
+        read_page(page().encode("utf-8"), None, favor="precise")
+
+
 def test_a_truncated_gzip_file_is_said_to_be_unreadable():
     with pytest.raises(ValueError, match="gzip"):
         read_page(gzip.compress(page().encode("utf-8"))[:100], None)
