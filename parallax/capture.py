@@ -314,27 +314,73 @@ def clean(value: str | None) -> str | None:
     return value or None
 
 
-def warc_pages(data: bytes) -> list[tuple[str, str, bytes, bytes]]:
+@dataclass(frozen=True)
+class WarcPage:
+    """One HTML response of a WARC file: its target URI, its WARC-Date, the record as stored in
+    the file (its gzip member, in a compressed WARC), the page itself, and the charset its HTTP
+    Content-Type declares (None if none)."""
+
+    uri: str
+    date: str
+    record: bytes
+    payload: bytes
+    charset: str | None
+
+
+def warc_responses(data: bytes) -> list[WarcPage]:
     """Every HTML response of a WARC file, gzip-compressed or not, in the file's order.
 
-    Each is (target URI, WARC-Date, the record as stored, the HTTP payload): the stored record is
-    the record's own bytes in the file (its gzip member, in a compressed WARC), to be kept byte for
-    byte; the payload is the page itself, with any chunked or content encoding undone.
+    The stored record is the record's own bytes in the file, to be kept byte for byte; the payload
+    is the page itself, with any chunked or content encoding undone. Bytes that are no WARC are a ValueError.
     """
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
 
     pages = []
-    records = ArchiveIterator(io.BytesIO(data))
-    for record in records:
-        if record.rec_type != "response" or not is_html(record):
-            continue
-        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-        date = record.rec_headers.get_header("WARC-Date") or ""
-        payload = record.content_stream().read()
-        records.read_to_end(record)
-        start, length = records.get_record_offset(), records.get_record_length()
-        pages.append((uri, date, data[start : start + length], payload))
+    try:
+        records = ArchiveIterator(io.BytesIO(data))
+        for record in records:
+            if record.rec_type != "response" or not is_html(record):
+                continue
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            date = record.rec_headers.get_header("WARC-Date") or ""
+            payload = record.content_stream().read()
+            content_type = record.http_headers.get_header("Content-Type") or ""
+            records.read_to_end(record)
+            start, length = records.get_record_offset(), records.get_record_length()
+            pages.append(WarcPage(uri, date, data[start : start + length], payload, header_charset(content_type)))
+    except ArchiveLoadFailed as error:
+        raise ValueError(f"not a WARC file that can be read: {' '.join(str(error).split())}") from error
     return pages
+
+
+def warc_pages(data: bytes) -> list[tuple[str, str, bytes, bytes]]:
+    """Every HTML response of a WARC file as (target URI, WARC-Date, the record as stored, the payload)."""
+    return [(page.uri, page.date, page.record, page.payload) for page in warc_responses(data)]
+
+
+def header_charset(content_type: str) -> str | None:
+    """The charset an HTTP Content-Type header declares: `text/html; charset=utf-8` gives utf-8."""
+    match = re.search(r"charset\s*=\s*[\"']?([-\w.:]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def is_warc(name: str) -> bool:
+    return name.lower().endswith((".warc", ".warc.gz"))
+
+
+def is_page(name: str) -> bool:
+    return name.lower().endswith((".html", ".htm", ".html.gz", ".htm.gz"))
+
+
+def capture_text(data: bytes, name: str) -> str | None:
+    """The text a capture named `name` holds, for checking a body against it: a saved page's
+    `page_text`, every HTML response's in a WARC file; None for a capture that is text itself."""
+    if is_warc(name):
+        return "\n".join(page_text(page.payload, page.charset) for page in warc_responses(data))
+    if is_page(name):
+        return page_text(data)
+    return None
 
 
 def is_html(record) -> bool:
