@@ -176,7 +176,8 @@ def response_source(where: Path | str, record: bytes, suffix: str, response) -> 
     if source.found["url"] is None:
         source.found["url"] = web
     source.found["captured_from"] = web
-    source.found["captured_at"] = response.date or None
+    # WARC 1.1 may give fractions of a second, which the front matter does not keep.
+    source.found["captured_at"] = re.sub(r"\.\d+(?=Z|[+-]\d\d:?\d\d$)", "", response.date) or None
     return source
 
 
