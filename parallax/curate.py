@@ -218,8 +218,9 @@ def fetched(address: str) -> Source:
     request = urllib.request.Request(address, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-            payload = response.read()
+            payload = response.read(pages.MAX_PAGE + 1)
             status, reason = response.status, response.reason
+            target = response.geturl() or address  # where a redirect led: the address of what was kept
             headers = list(response.headers.items())
             when = datetime.datetime.now(datetime.UTC)
     except urllib.error.HTTPError as error:
@@ -228,7 +229,9 @@ def fetched(address: str) -> Source:
         raise AddressError(address, f"could not fetch it: {error.reason}") from None
     except (OSError, ValueError) as error:
         raise AddressError(address, f"could not fetch it: {error}") from None
-    record = warc_record(address, status, reason, headers, payload, when)
+    if len(payload) > pages.MAX_PAGE:
+        raise AddressError(address, f"is more than {pages.MAX_PAGE // 2**20} MB, far more than a news page")
+    record = warc_record(target, status, reason, headers, payload, when)
     responses = pages.warc_responses(record)
     if not responses:
         content_type = {k.lower(): v for k, v in headers}.get("content-type", "no Content-Type")

@@ -177,6 +177,12 @@ def test_url_picks_one_response_of_a_warc(small, downloads):
 
 class Pages(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        if self.path == "/old":
+            self.send_response(301)
+            self.send_header("Location", "/geneva")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path != "/geneva":
             self.send_error(404)
             return
@@ -283,3 +289,9 @@ def test_a_text_capture_still_needs_its_outlet_and_date(small, downloads, capsys
     saved.write_text("The talks ended in Geneva on Saturday.\n", encoding="utf-8")
     assert add(small, saved, "--published", "2024-03-04") == 1
     assert capsys.readouterr().err.strip() == f"error: {saved}: no outlet: give one with --outlet NAME"
+
+
+def test_a_redirect_is_kept_as_the_response_it_led_to(small, server):
+    assert add(small, f"{server}/old") == 0
+    article = small.root / "articles" / "the-tribune-geneva-talks-end-without-a-deal.md"
+    assert front_matter(article)["captured_from"] == f"{server}/geneva"
