@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import itertools
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from .load import ARTICLE_SCHEMA, ID_PATTERN, Mapping, read_fields, read_text, s
 from .model import ArchiveError, ArchiveErrors, Article, SharedStatement
 
 SLUG_WORDS = 8
+SLUG_LENGTH = 60  # characters
 
 
 class AddressError(ArchiveError):
@@ -85,9 +87,12 @@ def add_articles(
                 what = missing if item.found else f"no {name}"
                 raise problem(capture, f"{what}: give one with {option}")
         stem = capture.stem if isinstance(capture, Path) else "page"
-        name = slug or slugify(f"{fields['outlet']} {fields.get('title') or stem}", SLUG_WORDS)
+        # Scripts written without spaces transliterate into one long word: ids are cut to a file name's length.
+        name = slug or slugify(f"{fields['outlet']} {fields.get('title') or stem}", SLUG_WORDS)[:SLUG_LENGTH].strip("-")
         if not ID_PATTERN.match(name):
             raise problem(capture, f"cannot make an id from '{name}': give one with --slug")
+        if not slug:  # an id made here gives way to one taken, as an outlet's untitled pages would collide
+            name = free_name(name, articles, item.suffix, planned)
         article_path = articles / f"{name}.md"
         kept = articles / "captures" / f"{name}{item.suffix}"
         for path in (article_path, kept):
@@ -355,3 +360,14 @@ def suggestion(statement: SharedStatement, articles: dict[str, Article], taken: 
     }
     text = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=100)
     return textwrap.indent(f"# Speaker and channel are guesses from the articles: check them.\n{text}", CLAIM_INDENT)
+
+
+def free_name(name: str, articles: Path, suffix: str, planned: list) -> str:
+    """`name`, or `name-2`, `name-3`, ...: the first whose article and capture are not taken."""
+    taken = {path for paths in planned for path in paths[:2]}
+    for number in itertools.count(1):
+        candidate = name if number == 1 else f"{name}-{number}"
+        paths = (articles / f"{candidate}.md", articles / "captures" / f"{candidate}{suffix}")
+        if not any(path.exists() or path in taken for path in paths):
+            return candidate
+    raise AssertionError("unreachable")

@@ -295,3 +295,26 @@ def test_a_redirect_is_kept_as_the_response_it_led_to(small, server):
     assert add(small, f"{server}/old") == 0
     article = small.root / "articles" / "the-tribune-geneva-talks-end-without-a-deal.md"
     assert front_matter(article)["captured_from"] == f"{server}/geneva"
+
+
+def test_ids_are_made_from_any_script_and_never_collide(small, downloads):
+    """Pages whose outlet and headline are in other scripts get ids transliterated, cut to a file
+    name's length; two pages that would take one id take it and the next."""
+    saved = downloads / "crawl.warc"
+    saved.write_bytes(
+        warc(
+            ("https://ria.example/1", page("Переговоры в Женеве завершились").replace("The Tribune", "РИА Новости")),
+            ("https://ria.example/2", page("Переговоры в Женеве завершились").replace("The Tribune", "РИА Новости")),
+            (
+                "https://people.example/3",
+                page("中国航天技术更好惠及人民习近平主席向首届中国拉美和加勒比国家航天合作论坛致贺信"),
+            ),
+        )
+    )
+    before = set(articles_of(small))
+    assert add(small, saved) == 0
+    added = [path.stem for path in sorted(set(articles_of(small)) - before)]
+    ria = "ria-novosti-peregovory-v-zheneve-zavershilis"
+    assert {ria, f"{ria}-2"} < set(added)
+    assert len(added) == 3 and all(len(stem) <= 60 for stem in added)
+    assert main(["check", "--source", str(small.root)]) == 0
