@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from .compare import ArticleSummary, ClaimCoverage, Comparison, weighed
+from .load import slugify
 from .match.index import shingles
 from .match.spans import fold
 from .match.thresholds import BANAL_SHARE, BANAL_UNITS, MIN_SHARED_SHINGLES, SAME_MIN_SCORE
@@ -90,7 +90,7 @@ class Across:
 def outlet_slug(name: str) -> str:
     """Lower-case ASCII words joined by hyphens, any script transliterated: 'РИА Новости' ->
     'ria-novosti'. A name that would take a list's address, or has no letters, is set apart."""
-    words = "-".join("".join(c if c.isalnum() else " " for c in anyascii(name).lower()).split())
+    words = slugify(name)
     return words if words and words != "index" else f"outlet-{words or 'unnamed'}"
 
 

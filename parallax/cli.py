@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import errno
+import re
 import sys
 import time
 from pathlib import Path
@@ -95,28 +96,36 @@ printed and exit with 0, unless --strict. Usable as a CI step for an archive's o
         commands,
         "add",
         add_command,
-        "add an article from its capture",
+        "add an article from its capture: a saved page, a WARC file, an address or a text",
         """\
-Import a capture (plain text or Markdown) as a new article: the capture is kept in
-articles/captures/, articles/<id>.md is written with its front matter, and what the new article
-shares with the archive is printed. Nothing is ever overwritten.
+Import a capture as a new article: the capture is kept byte for byte in articles/captures/,
+articles/<id>.md is written with its front matter (with the capture's SHA-256, which the build
+checks), and what the new article shares with the archive is printed. Nothing is ever overwritten.
 
-In a plain-text capture, paragraphs are separated by blank lines (or, if it has none, each line
-is a paragraph). Edit the new file afterwards to leave out what is not the article's text, and
-record each cut under `edits`.""",
+FILE may be a saved page (.html, .htm, or gzip-compressed .html.gz): its article's paragraphs
+and subheads become the body, and its title, author, date, site name, language and address the
+front matter, where the page declares them; an option given overrides the page. A WARC file
+(.warc, .warc.gz) gives an article for each HTML response (or only the one at --url), each kept as
+a WARC file of its own. An http:// or https:// address is fetched and kept as a WARC record.
+
+In a plain-text capture (.txt) or Markdown (.md), paragraphs are separated by blank lines (or,
+if it has none, each line is a paragraph). Edit the new file afterwards to leave out what is not
+the article's text, and record each cut under `edits`.""",
     )
-    add.add_argument("capture", type=Path, metavar="FILE", help="the capture: .txt or .md")
-    add.add_argument("--outlet", required=True, help="who published it")
+    add.add_argument(
+        "capture", metavar="FILE_OR_URL", help="the capture: .html, .html.gz, .warc, .warc.gz, .txt, .md, or an address"
+    )
+    add.add_argument("--outlet", help="who published it (required if the page does not say)")
     add.add_argument("--title", help="the headline, if the capture has one")
     add.add_argument(
         "--published",
-        required=True,
         metavar="YYYY-MM-DD",
-        help="the publication date, or date and time with its offset from UTC: 2023-10-27T14:05+03:00",
+        help="the publication date, or date and time with its offset from UTC: 2023-10-27T14:05+03:00 "
+        "(required if the page does not say)",
     )
-    add.add_argument("--url", help="the original address")
+    add.add_argument("--url", help="the original address; in a WARC file, the one response to import")
     add.add_argument("--author", help="the byline")
-    add.add_argument("--language", default="en", help="language code of the text (default: en)")
+    add.add_argument("--language", help="language code of the text (default: the page's, else en)")
     add.add_argument("--translated-from", metavar="LANGUAGE", help="language it was translated from")
     add.add_argument("--via", help="where the text comes from, if another outlet's")
     add.add_argument("--slug", help="the article's id and file name (default: from outlet and title)")
@@ -267,7 +276,7 @@ def check_command(arguments: argparse.Namespace) -> int:
 
 def add_command(arguments: argparse.Namespace) -> int:
     started = time.perf_counter()
-    fields = {
+    options = {
         "outlet": arguments.outlet,
         "title": arguments.title,
         "published": arguments.published,
@@ -277,17 +286,27 @@ def add_command(arguments: argparse.Namespace) -> int:
         "translated_from": arguments.translated_from,
         "via": arguments.via,
     }
-    path = curate.add_article(story_folder(arguments), arguments.capture, fields, arguments.slug)
-    print(f"Added {path}")
+    folder = story_folder(arguments)
+    capture = arguments.capture
+    where: Path | str = capture if re.match(r"^https?://", capture, re.IGNORECASE) else Path(capture)
+    sources = curate.sources_of(capture, arguments.url)
+    added = curate.add_articles(folder, where, sources, options, arguments.slug)
     story, statements = load_and_match(arguments)
-    shared = curate.shares_of(path.stem, statements)
-    print(f"It shares {len(shared)} statement{'s' if len(shared) != 1 else ''} with the archive:")
-    for statement in shared:
-        others = sorted({story.article(o.article).outlet for o in statement.occurrences if o.article != path.stem})
-        mine = next(o for o in statement.occurrences if o.article == path.stem)
-        label = f"claim {statement.id}" if statement.claim else "no claim yet (see `suggest`)"
-        print(f"- “{short(mine.text, 90)}” ({label}), also in {', '.join(others)}")
-    print(f"({time.perf_counter() - started:.2f} s) Next: edit {path} if needed, then `python build.py`.")
+    for path, from_page, from_options in added:
+        print(f"Added {path}")
+        if from_page:
+            print(f"From the page: {', '.join(from_page)}")
+        if from_options:
+            print(f"From the options: {', '.join(from_options)}")
+        shared = curate.shares_of(path.stem, statements)
+        print(f"It shares {len(shared)} statement{'s' if len(shared) != 1 else ''} with the archive:")
+        for statement in shared:
+            others = sorted({story.article(o.article).outlet for o in statement.occurrences if o.article != path.stem})
+            mine = next(o for o in statement.occurrences if o.article == path.stem)
+            label = f"claim {statement.id}" if statement.claim else "no claim yet (see `suggest`)"
+            print(f"- “{short(mine.text, 90)}” ({label}), also in {', '.join(others) or 'no other outlet'}")
+    edit = " and ".join(str(path) for path, _, _ in added)
+    print(f"({time.perf_counter() - started:.2f} s) Next: edit {edit} if needed, then `python build.py`.")
     return 0
 
 

@@ -4,6 +4,7 @@ it has one; the body made plain text and blocks."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import html.parser
 import re
 from pathlib import Path
@@ -30,6 +31,16 @@ from .fields import (
 from .files import read_text, split_front_matter
 from .yaml_lines import parse_yaml
 
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def sha256(value: Any) -> str:
+    """A SHA-256 digest, as 64 lower-case hexadecimal digits."""
+    if not isinstance(value, str) or not SHA256.match(value.strip().lower()):
+        raise ValueError("must be a SHA-256 digest: 64 hexadecimal digits (put it in quotes)")
+    return value.strip().lower()
+
+
 # A tag-like `<...>` in an article body: the body is text, never markup.
 HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9-]*\s*|!--.*?)>")
 
@@ -43,6 +54,9 @@ ARTICLE_SCHEMA: Schema = {
     "translated_from": (language, False),
     "via": (text, False),
     "capture": (text, False),
+    "capture_sha256": (sha256, False),
+    "captured_from": (web_address, False),
+    "captured_at": (date_or_time, False),
     "edits": (text_list, False),
     "notes": (text, False),
 }
@@ -100,7 +114,13 @@ def load_article(
     warnings.extend(future_dates(fields, front_matter, path))
     text, blocks = blocks_text
     if capture:
+        digest = fields.get("capture_sha256")
+        line = front_matter.key_lines.get("capture_sha256") if hasattr(front_matter, "key_lines") else None
+        if digest and not check_digest(capture, digest, path, line, errors):
+            return None
         check_against_capture(text, blocks, capture, path, errors)
+        if len(errors) > found:
+            return None
     return Article(
         id=path.stem,
         path=path,
@@ -161,12 +181,40 @@ def squeeze(value: str) -> str:
     return "".join(value.split())
 
 
+# Captures read as web pages: saved pages and WARC files, gzip-compressed or not.
+PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".warc", ".warc.gz")
+
+
+def check_digest(capture: Path, digest: str, path: Path, line: int | None, errors: list[ArchiveError]) -> bool:
+    """The capture's bytes must still be those it was imported from: False, with the error added, if not."""
+    if hashlib.sha256(capture.read_bytes()).hexdigest() == digest:
+        return True
+    errors.append(
+        ArchiveError(
+            path,
+            f"the capture {capture.name} has changed since it was imported: its SHA-256 is no longer "
+            "capture_sha256's; restore the capture as it was saved",
+            line,
+        )
+    )
+    return False
+
+
 def check_against_capture(text: str, blocks, capture: Path, path: Path, errors: list[ArchiveError]) -> None:
-    """Every paragraph of the body must stand in the original capture: nothing reworded."""
+    """Every paragraph of the body must stand in the original capture: nothing reworded. A saved
+    page or a WARC file is compared by the text it holds (`page_text`: no tags, scripts or styles)."""
     try:
-        original = squeeze(read_text(capture))
+        page = None
+        if capture.name.lower().endswith(PAGE_SUFFIXES):
+            from ..capture import capture_text  # only then: reading pages needs trafilatura, slow to import
+
+            page = capture_text(capture.read_bytes(), capture.name)
+        original = squeeze(read_text(capture) if page is None else page)
     except ArchiveError as error:
         errors.append(error)
+        return
+    except (OSError, ValueError) as error:
+        errors.append(ArchiveError(path, f"its capture {capture.name} cannot be read: {error}"))
         return
     for block in blocks:
         words = text[block.start : block.end]

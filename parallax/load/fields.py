@@ -6,12 +6,12 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import langcodes
+from anyascii import anyascii
 
 from ..model import CLAIM_KINDS, ArchiveError
 from .yaml_lines import Mapping
@@ -41,9 +41,9 @@ def identifier(value: Any) -> str:
 
 
 def slugify(text: str, most_words: int | None = None) -> str:
-    """Lower-case ASCII words joined by hyphens: 'Le Monde: « Paix »' -> 'le-monde-paix'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())[:most_words])
+    """Lower-case ASCII words joined by hyphens, any script transliterated:
+    'Le Monde: « Paix »' -> 'le-monde-paix', 'РИА Новости' -> 'ria-novosti'."""
+    return "-".join(re.findall(r"[a-z0-9]+", anyascii(text).lower())[:most_words])
 
 
 def suggested_id(name: str) -> str | None:

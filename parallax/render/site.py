@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from ..across import Across, Said, across, outlet_slug
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
+from ..load.articles import PAGE_SUFFIXES
 from ..model import Archive, Article, Claim
 from ..parallel import map_numbers_meanwhile
 from ..write import Staging
@@ -217,7 +218,7 @@ def render_site(
     articles_written, (files, exported) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
     for article in archive.articles:
         if article.capture:
-            files[capture_file(article.id)] = article.capture.read_bytes()
+            files[capture_file(article.id)] = published_capture(article.capture)
     own = {key: story.paths() for key, story in made.items()}
     if archive.settings.url:
         unlisted = UNLISTED | {
@@ -269,6 +270,17 @@ ARTICLES_FOLDER = "articles/index.html"  # leads to the list of articles, for re
 # Pages a search engine has no use for, with the former addresses; the search page shows nothing
 # until someone types in it.
 UNLISTED = {"404.html", ARTICLES_FOLDER, SEARCH_PAGE}
+
+
+def published_capture(capture: Path) -> bytes:
+    """What the site shows of a capture: a text capture as it is; of a saved page or a WARC file,
+    the text it holds (what the body was checked against), never its markup or scripts."""
+    data = capture.read_bytes()
+    if not capture.name.lower().endswith(PAGE_SUFFIXES):
+        return data
+    from ..capture import capture_text  # only then: reading pages needs trafilatura, slow to import
+
+    return (capture_text(data, capture.name) or "").encode("utf-8")
 
 
 def other_files(
