@@ -91,7 +91,9 @@ def add_articles(
         name = slug or slugify(f"{fields['outlet']} {fields.get('title') or stem}", SLUG_WORDS)[:SLUG_LENGTH].strip("-")
         if not ID_PATTERN.match(name):
             raise problem(capture, f"cannot make an id from '{name}': give one with --slug")
-        if not slug:  # an id made here gives way to one taken, as an outlet's untitled pages would collide
+        if not slug and len(sources) > 1:
+            # A WARC's records, which --slug cannot name one by one, give way to ids taken (an
+            # outlet's untitled pages would collide); one capture added twice is refused.
             name = free_name(name, articles, item.suffix, planned)
         article_path = articles / f"{name}.md"
         kept = articles / "captures" / f"{name}{item.suffix}"
