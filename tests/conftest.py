@@ -3,6 +3,7 @@ built site served over HTTP, and the browser that opens it."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import http.server
@@ -10,6 +11,7 @@ import json
 import shutil
 import textwrap
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -200,13 +202,27 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(site):
-    """The site served over HTTP on 127.0.0.1, under a sub-path (/site/), as a static host would."""
-    handler = functools.partial(QuietHandler, directory=str(site.parent))
+@contextlib.contextmanager
+def serving(handler) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1, answering with `handler` while the block runs: its address."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/{site.name}/"
-    httpd.shutdown()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def serving_folder(folder: Path):
+    """A folder served as a static host serves it."""
+    return serving(functools.partial(QuietHandler, directory=str(folder)))
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The site served over HTTP on 127.0.0.1, under a sub-path (/site/), as a static host would."""
+    with serving_folder(site.parent) as address:
+        yield f"{address}{site.name}/"

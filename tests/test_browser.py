@@ -1,17 +1,15 @@
 """The built site in a real browser (Debian's chromium, driven by Playwright), and as HTML."""
 
 import functools
-import http.server
 import json
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from test_stories import Stories
 
-from conftest import ADDRESS, REPO, QuietHandler
+from conftest import ADDRESS, REPO, QuietHandler, serving, serving_folder
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -112,11 +110,8 @@ class NotFoundHandler(QuietHandler):
 
 @pytest.mark.parametrize("missing", ["nothing.html", "claims/no-such-claim.html", "a/b/c/d/page.html"])
 def test_the_404_page_is_styled_and_its_links_work_at_any_depth(browser, published_site, missing):
-    handler = functools.partial(NotFoundHandler, directory=str(published_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        visit = Visit(browser, f"http://127.0.0.1:{httpd.server_port}/{missing}")
+    with serving(functools.partial(NotFoundHandler, directory=str(published_site))) as address:
+        visit = Visit(browser, f"{address}{missing}")
         page = visit.page
         assert page.locator("h1").inner_text() == "There is no page at this address"
         assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
@@ -125,12 +120,10 @@ def test_the_404_page_is_styled_and_its_links_work_at_any_depth(browser, publish
         assert links and all(link.startswith(ADDRESS) for link in links if not link.startswith("data:")), links
         # Nothing failed but the missing address itself, which the browser reports twice.
         assert sorted(visit.problems) == [
-            f"404: http://127.0.0.1:{httpd.server_port}/{missing}",
+            f"404: {address}{missing}",
             "Failed to load resource: the server responded with a status of 404 (Not Found)",
         ]
         visit.close()
-    finally:
-        httpd.shutdown()
 
 
 def test_a_mark_leads_to_its_claim_page_and_back(browser, server):
@@ -257,20 +250,15 @@ def many_site(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("where", ["disk", "http"])
 def test_every_page_of_many_stories_loads_with_no_error_and_passes_axe(browser, many_site, where):
-    handler = functools.partial(QuietHandler, directory=str(many_site.parent))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = many_site.as_uri() + "/" if where == "disk" else f"http://127.0.0.1:{httpd.server_port}/site/"
     axe = Axe()
-    try:
+    with serving_folder(many_site.parent) as address:
+        base = many_site.as_uri() + "/" if where == "disk" else f"{address}site/"
         for path in all_pages(many_site):
             visit = Visit(browser, base + path)
             assert visit.problems == [], path
             assert all(request.startswith((base, "data:")) for request in visit.requests), (path, visit.requests)
             assert serious_violations(axe, visit.page) == [], path
             visit.close()
-    finally:
-        httpd.shutdown()
 
 
 def test_from_the_front_page_a_reader_reaches_a_story_an_outlet_and_a_speaker(browser, many_site):

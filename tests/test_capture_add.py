@@ -11,7 +11,6 @@ import hashlib
 import http.server
 import io
 import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from warcio.warcwriter import WARCWriter
 
 from parallax.cli import main
 
-from conftest import MINISTRY
+from conftest import MINISTRY, serving
 
 SECRET = "tracking-pixel-7f3a secret script words"
 
@@ -199,12 +198,8 @@ class Pages(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(Pages) as address:
+        yield address.rstrip("/")
 
 
 def test_an_address_is_fetched_kept_as_a_warc_record_and_imported(small, server):

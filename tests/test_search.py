@@ -1,11 +1,8 @@
 """Search: the index Pagefind makes of the built site, and the search page that reads it, in
 chromium over HTTP and from disk."""
 
-import functools
-import http.server
 import json
 import re
-import threading
 from pathlib import Path
 
 import pagefind_bin
@@ -18,7 +15,7 @@ from parallax.cli import main
 from parallax.search import INDEX_FOLDER, unpacked
 from parallax.serve import content_type, with_reload
 
-from conftest import ADDRESS, REPO, QuietHandler
+from conftest import ADDRESS, REPO, serving_folder
 from test_browser import Visit, all_pages, nu_errors, serious_violations
 
 ARTICLE = "articles/jpost-russia-rejects-terror-accusation.html"
@@ -241,11 +238,8 @@ def test_serve_keeps_the_search_page_policy_and_serves_its_script_as_javascript(
 def test_in_an_archive_of_many_stories_search_narrows_to_a_story(browser, tmp_path):
     stories = Stories(tmp_path / "archive")
     assert stories.build() == 0
-    handler = functools.partial(QuietHandler, directory=str(stories.root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        visit = Visit(browser, f"http://127.0.0.1:{httpd.server_port}/site/search.html")
+    with serving_folder(stories.root) as address:
+        visit = Visit(browser, f"{address}site/search.html")
         page = visit.page
         page.locator("#search-words").fill("blame")
         expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ pages found\.$"))
@@ -258,5 +252,3 @@ def test_in_an_archive_of_many_stories_search_narrows_to_a_story(browser, tmp_pa
         assert all(href.endswith(vienna) for href in hrefs), hrefs
         assert visit.problems == []
         visit.close()
-    finally:
-        httpd.shutdown()
