@@ -524,3 +524,12 @@ def test_an_article_page_leads_back_to_its_story(built):
     crumbs = built.page("articles/daily-vienna.html").split('<nav class="crumbs"')[1].split("</nav>")[0]
     assert '<a href="../stories/vienna.html">Talks in Vienna</a>' in crumbs
     assert "articles.html" not in crumbs  # the list of every article changes with every story
+
+
+def test_mistakes_in_speakers_yaml_and_in_a_story_are_reported_together(stories, capsys):
+    (stories.root / "speakers.yaml").write_text("speakers:\n  - id: x\n")
+    (stories.root / "stories" / "vienna" / "claims.yaml").write_text(
+        VIENNA_CLAIMS.replace("kind: quote", "kind: rumour")
+    )
+    errors = errors_of(stories, capsys)
+    assert [error.split(":")[1].strip() for error in errors] == ["speakers.yaml", "stories/vienna/claims.yaml"]
