@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import json
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +22,7 @@ from markupsafe import Markup
 from ..across import Across, Said, across, outlet_slug
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
 from ..load.articles import PAGE_SUFFIXES
-from ..model import Archive, Article, Claim
+from ..model import Archive, Article
 from ..parallel import map_numbers_meanwhile
 from ..write import Staging
 from .addresses import (
@@ -56,6 +55,7 @@ from .addresses import (
 )
 from .body import body_rows
 from .export import put_data_files, story_json
+from .fingerprints import PageRecord, article_inputs, page_code, story_inputs
 from .lineage import described, lineage_diagram, timeline, version_carriers, version_letter
 from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
@@ -67,7 +67,7 @@ from .showcase import (
     not_carrying,
     wordings,
 )
-from .words import clock_time, count, language_name, long_date, percent, plural, short
+from .words import clock_time, count, language_name, long_date, percent, plural, rough_count, said_by, short
 
 
 class Pages:
@@ -107,7 +107,7 @@ class StoryPages:
             "version_carriers": functools.partial(version_carriers, story, comparison),
             "not_carrying": functools.partial(not_carrying, story),
         }
-        showcase = Showcase(pages.environment, self.context)
+        self.showcase = showcase = Showcase(pages.environment, self.context)
         self.context.update(
             renderings=showcase.renderings, other_carriers=showcase.carriers, source_occurrence=showcase.source
         )
@@ -129,18 +129,9 @@ class StoryPages:
         of many (the archive's list of articles changes with every story); else the list's page."""
         return self.page if self.archive.many else article_list_page(position // ARTICLES_PER_PAGE + 1)
 
-    def inputs(self, code: str, found: Across) -> str:
-        """A fingerprint of everything its pages show: the story, the archive's settings, its
-        claims' speakers and their words in other stories; and the code and templates (`code`)."""
-        story = self.comparison.story
-        shown = (
-            story,
-            self.archive.settings,
-            self.archive.many,
-            [self.archive.speaker(claim) for claim in story.claims],
-            [found.recurrences.get(claim.id) for claim in story.claims],
-        )
-        return hashlib.blake2b(f"{code}\x1f{shown!r}".encode(), digest_size=16).hexdigest()
+    def article_paths(self) -> list[str]:
+        """Its articles' pages, in story order."""
+        return [article_page(summary.article.id) for summary in self.comparison.summaries]
 
     def paths(self) -> list[str]:
         """The paths of its pages, made or kept: its overview, its articles' and its claims' (at every address)."""
@@ -185,7 +176,8 @@ def render_site(
     root, which writes it and says whether it was written anew (see write.Staging).
 
     A story's own pages (its overview, articles and claims) are not made again where nothing
-    they show has changed since the last build: the old site's files are kept (see `StoryPages.inputs`).
+    they show has changed since the last build: the old site's files are kept; nor is an article's page where nothing it shows
+    has changed (see fingerprints.py).
 
     `jobs`: how many processes may render the article pages, each handing its pages to `put` as
     it makes them, so that no process holds them all; this one renders the rest meanwhile."""
@@ -202,10 +194,24 @@ def render_site(
 
     pages.environment.globals["said_wordings"] = said_wordings
     code = page_code(templates)
-    before = json.loads(staging.old(PAGES_FILE) or b"{}")
-    made = {story.inputs(code, found): story for story in stories}
-    fresh = [story for key, story in made.items() if key not in before or not staging.keep(before[key])]
-    articles = [ArticleAt(story, position) for story in fresh for position in range(len(story.comparison.summaries))]
+    before = PageRecord.read(staging.old(PAGES_FILE))
+    made = {story_inputs(story, code, found): story for story in stories}
+    fresh = [story for key, story in made.items() if key not in before.stories or not staging.keep(before.stories[key])]
+    # An article page's fingerprint: carried over where its story's pages were all kept, else
+    # taken afresh; a page is made again only where it changed.
+    fingerprints = {
+        path: before.articles[path]
+        for story in stories
+        if story not in fresh
+        for path in story.article_paths()
+        if path in before.articles
+    }
+    articles = []
+    for story in fresh:
+        for position, path in enumerate(story.article_paths()):
+            fingerprints[path] = article_inputs(story, position, code)
+            if before.articles.get(path) != fingerprints[path] or not staging.keep([path]):
+                articles.append(ArticleAt(story, position))
     task = functools.partial(put_article_page, articles, put)
 
     def meanwhile() -> tuple[dict[str, bytes], list[bool]]:
@@ -228,18 +234,11 @@ def render_site(
         listed_pages = sorted({path for path in every if path.endswith(".html") and path not in unlisted})
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
-    files[PAGES_FILE] = json.dumps(own, sort_keys=True).encode("utf-8")
-    kept = sum(map(len, own.values())) - sum(len(story.paths()) for story in fresh)
+    files[PAGES_FILE] = PageRecord(own, fingerprints).dumped()
+    made_now = sum(len(story.paths()) for story in fresh) - sum(len(story.article_paths()) for story in fresh)
+    kept = sum(map(len, own.values())) - made_now - len(articles)
     written = sum(articles_written) + sum(exported) + sum(put(path, content) for path, content in sorted(files.items()))
     return Written(kept + len(articles_written) + len(exported) + len(files), written)
-
-
-def page_code(templates: Path) -> str:
-    """A fingerprint of what makes pages from their inputs: this package's code and the templates."""
-    package = Path(__file__).parent.parent
-    parts = [path.read_bytes() for path in sorted(package.rglob("*.py"))]
-    parts += [path.read_bytes() for path in sorted(templates.rglob("*")) if path.is_file()]
-    return hashlib.blake2b(b"\x00".join(parts), digest_size=16).hexdigest()
 
 
 def newest_summaries(stories: list[StoryPages]) -> list[ArticleSummary]:
@@ -438,14 +437,9 @@ def make_environment(templates: Path, archive: Archive, found: Across) -> jinja2
         count=count,
         plural=plural,
         clock_time=clock_time,
+        rough_count=rough_count,
     )
     return environment
-
-
-def said_by(archive: Archive, claim: Claim) -> str:
-    """Who made a claim, as pages name them: as the claim words it, or the speaker's name where it gives an id."""
-    speaker = archive.speaker(claim)
-    return speaker.name if claim.speaker == speaker.id else claim.speaker
 
 
 def favicon(templates: Path) -> str:

@@ -6,6 +6,8 @@ import datetime
 
 import langcodes
 
+from ..model import Archive, Claim
+
 MONTHS = ("January February March April May June July August September October November December").split()
 
 
@@ -37,6 +39,19 @@ def count(value: int) -> str:
     return f"{value:,}"
 
 
+ROUGH_FROM = 100  # counts from here on are given to two figures by rough_count
+
+
+def rough_count(value: int) -> str:
+    """12,345 -> 'over 12,000', 87 -> '87': how many more articles carry a statement, beside a
+    paragraph. Exact, the count would change on every page carrying the statement each time one
+    more article does; the statement's own page gives it exactly."""
+    if value < ROUGH_FROM:
+        return count(value)
+    step = 10 ** (len(str(value)) - 2)
+    return count(value) if value % step == 0 else f"over {count(value // step * step)}"
+
+
 def plural(value: int, noun: str, nouns: str | None = None) -> str:
     """(1, 'statement') -> '1 statement'; (1200, 'statement') -> '1,200 statements'; `nouns`
     where the plural is not the noun and an s: (2, 'story', 'stories') -> '2 stories'."""
@@ -50,3 +65,9 @@ def percent(value: float) -> str:
 def short(label: str, length: int) -> str:
     """A label cut to `length` characters, with an ellipsis where it was cut."""
     return label if len(label) <= length else label[: length - 1].rstrip() + "…"
+
+
+def said_by(archive: Archive, claim: Claim) -> str:
+    """Who made a claim, as pages name them: as the claim words it, or the speaker's name where it gives an id."""
+    speaker = archive.speaker(claim)
+    return speaker.name if claim.speaker == speaker.id else claim.speaker

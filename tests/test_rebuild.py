@@ -1,0 +1,90 @@
+"""A rebuild makes again only the pages whose inputs changed: within a story, an article's page
+is kept where nothing it shows has changed. (That a rebuild gives what a clean build gives, over
+random edits, is tests/test_incremental.py's.)"""
+
+import pytest
+
+from parallax.cli import main
+from parallax.render import site as render_site_module
+from parallax.render.words import rough_count
+
+from conftest import MINISTRY
+
+
+@pytest.fixture
+def made(small, monkeypatch) -> list[str]:
+    """The article pages each build renders (in this process: the builds run with one job)."""
+    rendered: list[str] = []
+    put_article_page = render_site_module.put_article_page
+
+    def recording(articles, put, number):
+        story, position = articles[number]
+        rendered.append(story.comparison.summaries[position].article.id)
+        return put_article_page(articles, put, number)
+
+    monkeypatch.setattr(render_site_module, "put_article_page", recording)
+    assert build(small) == 0
+    rendered.clear()
+    return rendered
+
+
+def build(small) -> int:
+    return main(["build", "--source", str(small.root), "--jobs", "1"])
+
+
+def test_a_rebuild_with_nothing_changed_renders_no_article_page(small, made, capsys):
+    assert build(small) == 0
+    assert made == []
+    assert "0 of" in capsys.readouterr().out
+
+
+def test_an_article_sharing_nothing_is_the_only_article_page_rendered(small, made):
+    small.article("post-three", "The Post", "Weather", 3, "It rained in Geneva all week.")
+    assert build(small) == 0
+    assert made == ["post-three"]
+
+
+def test_an_article_sharing_a_statement_renders_the_pages_that_show_it(small, made):
+    small.article("post-three", "The Post", "Talks", 3, f"“{MINISTRY},” the minister repeated.")
+    assert build(small) == 0
+    # The other two carry the ministry's words, and now name The Post beside them.
+    assert sorted(made) == ["daily-one", "herald-two", "post-three"]
+
+
+def test_an_outlet_renamed_renders_its_page_and_those_naming_it(small, made):
+    path = small.root / "articles" / "herald-two.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("The Herald", "The Evening Herald"), encoding="utf-8")
+    assert build(small) == 0
+    assert sorted(made) == ["daily-one", "herald-two"]
+    assert "The Evening Herald" in (small.root / "site" / "articles" / "daily-one.html").read_text(encoding="utf-8")
+
+
+def test_a_title_edited_renders_only_its_own_page(small, made):
+    path = small.root / "articles" / "daily-one.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Talks collapse", "Talks fail"), encoding="utf-8")
+    assert build(small) == 0
+    assert made == ["daily-one"]
+
+
+def test_a_template_changed_renders_every_article_page(small, made):
+    template = small.root / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert build(small) == 0
+    assert sorted(made) == ["daily-one", "herald-two"]
+
+
+@pytest.mark.parametrize(
+    "count, words",
+    [
+        (0, "0"),
+        (99, "99"),
+        (100, "100"),
+        (101, "over 100"),
+        (1946, "over 1,900"),
+        (2000, "2,000"),
+        (9993, "over 9,900"),
+        (12345, "over 12,000"),
+    ],
+)
+def test_large_counts_beside_a_paragraph_are_given_to_two_figures(count, words):
+    assert rough_count(count) == words
