@@ -3,6 +3,7 @@ chromium over HTTP and from disk."""
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pagefind_bin
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 from test_stories import Stories
 
 from parallax.cli import main
-from parallax.search import INDEX_FOLDER, unpacked
+from parallax.search import BUCKETS_FILE, INDEX_FOLDER, unpacked
 from parallax.serve import content_type, with_reload
 
 from conftest import ADDRESS, REPO, serving_folder
@@ -32,7 +33,9 @@ def policy(page: str) -> str:
 
 def test_the_site_has_a_search_page_and_an_index_of_its_articles_and_claims(site, archive):
     assert (site / "search.html").is_file() and (site / "search.js").is_file()
-    entry = json.loads((site / INDEX_FOLDER / "pagefind-entry.json").read_text(encoding="utf-8"))
+    # An archive this small is one bucket.
+    assert json.loads((site / BUCKETS_FILE).read_text(encoding="utf-8")) == {"buckets": [0]}
+    entry = json.loads((site / INDEX_FOLDER / "0" / "pagefind-entry.json").read_text(encoding="utf-8"))
     # Only the pages marked for it (articles, claims, outlets, speakers): no list, no overview,
     # no 404 page, no former address.
     outlets = {article.outlet for article in archive.articles}
@@ -40,9 +43,9 @@ def test_the_site_has_a_search_page_and_an_index_of_its_articles_and_claims(site
     assert [about["page_count"] for about in entry["languages"].values()] == [
         len(archive.articles) + len(archive.claims) + len(outlets) + len(speakers)
     ]
-    assert {"pagefind.js", "pagefind-worker.js"} <= set(index_files(site))
+    assert {"0/pagefind.js", "0/pagefind-worker.js"} <= set(index_files(site))
     # Pagefind's ready-made interfaces are left out: the page has its own.
-    assert not any(name.startswith("pagefind-ui") for name in index_files(site))
+    assert not any("/pagefind-ui" in name for name in index_files(site))
 
 
 def test_only_the_search_page_runs_a_script_and_every_page_links_to_it(site):
@@ -74,7 +77,7 @@ def test_two_builds_give_the_same_index_and_a_third_writes_none_of_it(site, tmp_
 
 
 def test_filters_are_listed_in_order_whatever_order_pagefind_found_them_in(site):
-    index = site / INDEX_FOLDER
+    index = site / INDEX_FOLDER / "0"
     meta = next(index.glob("*.pf_meta"))
     filters = unpacked(meta)[3]
     assert [name for name, _ in filters] == ["kind", "language", "outlet", "story"]
@@ -83,22 +86,33 @@ def test_filters_are_listed_in_order_whatever_order_pagefind_found_them_in(site)
         assert listed == name and [value for value, _ in values] == sorted(value for value, _ in values)
 
 
-def not_installed() -> Path:
-    raise FileNotFoundError("no pagefind binary")
+def failing_pagefind(folder: Path) -> Callable[[], Path]:
+    """A Pagefind that stops with status 1 whatever it is asked, saying nothing."""
+    script = folder / "pagefind"
+    script.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    script.chmod(0o755)
+    return lambda: script
+
+
+def no_pagefind(folder: Path) -> Callable[[], Path]:
+    def not_installed() -> Path:
+        raise FileNotFoundError("no pagefind binary")
+
+    return not_installed
 
 
 @pytest.mark.parametrize(
     "broken, message",
     [
-        (lambda: Path("/bin/false"), "Pagefind could not index the site: it stopped with status 1"),
-        (not_installed, "Pagefind is not installed: pip install 'pagefind[bin]'"),
+        (failing_pagefind, "Pagefind could not index the site: it stopped with status 1"),
+        (no_pagefind, "Pagefind is not installed: pip install 'pagefind[bin]'"),
     ],
 )
-def test_a_failed_index_is_one_line_and_leaves_the_previous_site(small, monkeypatch, capsys, broken, message):
+def test_a_failed_index_is_one_line_and_leaves_the_previous_site(small, monkeypatch, capsys, tmp_path, broken, message):
     output = small.root / "site"
     assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
     before = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
-    monkeypatch.setattr(pagefind_bin, "get_executable", broken)
+    monkeypatch.setattr(pagefind_bin, "get_executable", broken(tmp_path))
     capsys.readouterr()
     assert main(["build", "--source", str(small.root), "--output", str(output)]) == 1
     assert capsys.readouterr().err == f"error: {output}: {message}\n"
