@@ -12,8 +12,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from test_stories import Stories
 
+from parallax import search
 from parallax.cli import main
-from parallax.search import BUCKETS_FILE, INDEX_FOLDER, unpacked
+from parallax.search import BUCKETS_FILE, INDEX_FOLDER, INDEXER_FILE, unpacked
 from parallax.serve import content_type, with_reload
 
 from conftest import ADDRESS, REPO, serving_folder
@@ -266,3 +267,133 @@ def test_in_an_archive_of_many_stories_search_narrows_to_a_story(browser, tmp_pa
         assert all(href.endswith(vienna) for href in hrefs), hrefs
         assert visit.problems == []
         visit.close()
+
+
+# An index in several buckets: the small archive, with two articles each with a word no other
+# page has, indexed with a bucket for about each page.
+
+
+def with_two_rare_words(small) -> None:
+    small.article(
+        "daily-zanzibar", "The Daily", "Talks resume", 3, "The delegates met in Zanzibar, and the talks resumed."
+    )
+    small.article("herald-quokka", "The Herald", "Talks resume again", 4, "A quokka watched the talks resume.")
+
+
+def build(source: Path, output: Path) -> None:
+    assert main(["build", "--source", str(source), "--output", str(output)]) == 0
+
+
+def bucket_of(site: Path, page: str) -> int:
+    pages = search.indexed_pages(site)
+    (number,) = [
+        bucket.number for bucket in search.buckets(pages, search.bucket_count(len(pages))) if page in bucket.pages
+    ]
+    return number
+
+
+def listed_buckets(site: Path) -> list[int]:
+    return json.loads((site / BUCKETS_FILE).read_text(encoding="utf-8"))["buckets"]
+
+
+def searched(browser, address: str, site: str, query: str) -> tuple[str, list[str], list[str]]:
+    """The status, the pages found (all of them, by their path in the site) and the filters'
+    options, for this query of the search page of the site served at address/site/."""
+    visit = Visit(browser, f"{address}{site}/search.html?{query}")
+    page = visit.page
+    status = page.locator("#search-status")
+    expect(status).to_have_text(re.compile(r"found\.$|matches\.$"))
+    while page.locator("#search-more").is_visible():
+        page.locator("#search-more").click()
+    found = status.inner_text().split()[0]
+    expect(results(page)).to_have_count(int(found) if found.isdigit() else 0)
+    hrefs = results(page).locator("h2 a").evaluate_all("links => links.map(link => link.pathname)")
+    options = page.locator("select option").all_inner_texts()
+    assert visit.problems == []
+    shown = status.inner_text(), sorted(href.removeprefix(f"/{site}/") for href in hrefs), options
+    visit.close()
+    return shown
+
+
+def test_an_index_in_several_buckets_is_searched_as_one_index_is(browser, small, monkeypatch):
+    with_two_rare_words(small)
+    build(small.root, small.root / "one")
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    build(small.root, small.root / "many")
+    assert listed_buckets(small.root / "one") == [0] and len(listed_buckets(small.root / "many")) > 4
+    zanzibar, quokka = "articles/daily-zanzibar.html", "articles/herald-quokka.html"
+    assert bucket_of(small.root / "many", zanzibar) != bucket_of(small.root / "many", quokka)
+    with serving_folder(small.root) as address:
+        for query in (
+            "q=zanzibar+quokka",
+            "q=zanzibar",
+            "q=talks",
+            "q=talks&outlet=The+Daily",
+            "kind=article",
+            "q=nothinghere",
+        ):
+            assert searched(browser, address, "many", query) == searched(browser, address, "one", query), query
+        # Each word is in a page of its own, in buckets of their own: neither page has both.
+        assert searched(browser, address, "many", "q=zanzibar+quokka")[:2] == ("No page matches.", [])
+        _, found, options = searched(browser, address, "many", "q=talks&outlet=The+Daily")
+        assert zanzibar in found and quokka not in found
+        # The filters' counts are summed over the buckets.
+        assert {"article (4)", "claim (1)", "outlet (2)", "speaker (1)"} <= set(options), options
+
+
+def pagefind_runs(monkeypatch) -> list[set[str]]:
+    """The pages each run of Pagefind indexes, from now on."""
+    runs: list[set[str]] = []
+    run_indexer = search.run_indexer
+
+    def counted(pagefind, pages, index, output):
+        runs.append({path.relative_to(pages).as_posix() for path in pages.rglob("*.html")})
+        run_indexer(pagefind, pages, index, output)
+
+    monkeypatch.setattr(search, "run_indexer", counted)
+    return runs
+
+
+def indexed_pages(site: Path) -> dict[str, bytes]:
+    return {page: (site / page).read_bytes() for page in search.indexed_pages(site)}
+
+
+def test_a_rebuild_indexes_again_only_the_buckets_whose_pages_changed_as_a_clean_build_would(
+    small, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    with_two_rare_words(small)
+    output = small.root / "site"
+    build(small.root, output)
+    before = indexed_pages(output)
+    small.article("herald-quokka", "The Herald", "Talks resume again", 4, "A quokka watched the talks resume at last.")
+    runs = pagefind_runs(monkeypatch)
+    build(small.root, output)
+    after = indexed_pages(output)
+    changed = {page for page, content in after.items() if before.get(page) != content}
+    assert "articles/herald-quokka.html" in changed
+    # Only buckets with a page changed are indexed again, each once, and every changed page that
+    # is indexed is.
+    assert (
+        runs and all(run & changed for run in runs) and len(runs) == len({bucket_of(output, min(run)) for run in runs})
+    )
+    assert {page for page in changed if search.MARKED.search(after[page])} <= set().union(*runs)
+    assert len(runs) < len(listed_buckets(output))
+    clean = tmp_path / "clean"
+    build(small.root, clean)
+    assert index_files(output) == index_files(clean)
+    assert (output / INDEXER_FILE).read_bytes() == (clean / INDEXER_FILE).read_bytes()
+
+
+def test_a_rebuild_with_no_page_changed_indexes_nothing_and_more_buckets_index_everything(small, monkeypatch):
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    output = small.root / "site"
+    build(small.root, output)
+    index = index_files(output)
+    runs = pagefind_runs(monkeypatch)
+    build(small.root, output)
+    assert runs == [] and index_files(output) == index
+    # Twice as many pages a bucket: half as many buckets, each indexed anew.
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 2)
+    build(small.root, output)
+    assert len(runs) == len(listed_buckets(output)) > 1

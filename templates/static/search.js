@@ -15,7 +15,7 @@ const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 
-let buckets = null; // a Pagefind instance per bucket, once loaded with the filters' values
+let buckets = null; // Pagefind, a module per bucket, once loaded with the filters' values
 let latest = 0; // each search's number: a slower earlier one must not overwrite a later one's results
 
 if (location.protocol === "file:") {
@@ -44,9 +44,9 @@ async function load(asked) {
   const listing = await fetch(new URL("buckets.json", indexFolder));
   if (!listing.ok) throw new Error(`${listing.status}: ${listing.url}`);
   const numbers = (await listing.json()).buckets;
-  // One copy of Pagefind's script makes an instance for each bucket, each reading its own index.
-  const api = await import(new URL(`${numbers[0]}/pagefind.js`, indexFolder).href);
-  const instances = numbers.map((number) => api.createInstance({ basePath: new URL(`${number}/`, indexFolder).href }));
+  // Each bucket's own copy of Pagefind's script, a module apart: instances made by one copy
+  // share state, and lose index files when they load at once.
+  const instances = await Promise.all(numbers.map((number) => import(new URL(`${number}/pagefind.js`, indexFolder).href)));
   const counts = summed(await Promise.all(instances.map((instance) => instance.filters())));
   for (const select of selects) {
     const name = select.dataset.filter;
