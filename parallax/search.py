@@ -5,6 +5,17 @@ pages as a browser would, and writes an index cut into small files that the sear
 script fetches as needed, with the scripts that read it. Pages marked `data-pagefind-body`
 (articles, claims, outlets and speakers) are indexed; the others are not.
 
+Pagefind cannot add a page to an index: it reads every page each time. So the pages are split
+into buckets by a hash of their path, each indexed by a run of its own, and a rebuild indexes
+again only the buckets whose pages changed; the others' indexes are the old site's files, linked
+into the new one. In the site:
+
+    pagefind/buckets.json       {"buckets": [0, 1, ...]}: the buckets that have pages to search
+    pagefind/<n>/               bucket n's index, a whole Pagefind bundle (pagefind.js and all)
+    .parallax-cache/search.json what made the index: the indexer, and the number of buckets
+
+The search page's script searches every bucket and merges their results (see static/search.js).
+
 The binary is the one the `pagefind_bin` package ships, never another found on the machine: the
 build needs no network. The same pages must give the same index files byte for byte, so that
 unchanged ones are kept like any other file of the site (see write.py) and a build can be checked
@@ -18,63 +29,199 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import shutil
 import subprocess
 import tempfile
 import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 import pagefind_bin
 
 from .model import ArchiveError
 from .render.site import Written
-from .write import Staging
+from .write import Staging, staging_prefix
 
 INDEX_FOLDER = "pagefind"  # where the index stands in the site; search.js loads it from there
+BUCKETS_FILE = f"{INDEX_FOLDER}/buckets.json"
+INDEXER_FILE = ".parallax-cache/search.json"
 # The folders of the pages search indexes: Pagefind need not read the others (overviews and
 # lists, large in a large archive) only to find them unmarked.
-INDEXED = "{articles,claims,outlets,speakers}/*.html"
+INDEXED_FOLDERS = ("articles", "claims", "outlets", "speakers")
+# A page Pagefind indexes: one with an element marked for it (text cannot hold a bare "<").
+MARKED = re.compile(rb"<[a-z]+\s[^<>]*\bdata-pagefind-body[\s>]")
+# Pages a bucket holds on average, at most (half that at least, the count of buckets being a
+# power of two). Pagefind takes some 0.2 s to start and 3 to 6 ms a page: a rebuild indexes
+# again a bucket in a second or two. Fewer, larger buckets would cost a rebuild more; more,
+# smaller ones would cost the search page, which loads each bucket's index and WebAssembly.
+PAGES_PER_BUCKET = 512
 # Pagefind's ready-made interfaces and highlighter, which the site leaves out: the search page has
 # its own few lines (static/search.js), in the site's style.
 NOT_USED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 
 
-def index_site(staging: Staging) -> Written:
-    """Index the pages of the new site, and put each index file in it.
+class Bucket(NamedTuple):
+    number: int
+    pages: tuple[str, ...]  # the paths of its pages in the site, in order
 
-    Pagefind writes into a folder of its own first: it adds to whatever a folder holds, and
-    `staging.put` keeps the files that did not change. Errors name the output folder: the new
-    site's is thrown away."""
-    site, output = staging.folder, staging.output
+    @property
+    def folder(self) -> str:
+        return f"{INDEX_FOLDER}/{self.number}"
+
+
+class Indexer(NamedTuple):
+    """What the index was made by, as recorded in INDEXER_FILE: the same pages indexed by the
+    same indexer into as many buckets give the same files."""
+
+    fingerprint: str  # of this module's code and Pagefind's version
+    buckets: int
+
+
+def index_site(staging: Staging) -> Written:
+    """Index the pages of the new site, bucket by bucket, and put each index file in it: a
+    bucket's old files if its pages are the very files of the old site, else its files anew.
+
+    Errors name the output folder: the new site's is thrown away."""
+    pagefind = executable(staging.output)
+    pages = indexed_pages(staging.folder)
+    indexer = Indexer(fingerprint(pagefind, staging.output), bucket_count(len(pages)))
+    # The old site's buckets, if the same indexer made it into as many: else every bucket anew.
+    before = buckets(indexed_pages(staging.output), indexer.buckets) if last_indexer(staging) == indexer else []
+    old_pages = {bucket.number: bucket.pages for bucket in before}
+    files = written = 0
+    listed = []
+    for bucket in buckets(pages, indexer.buckets):
+        made = unchanged(bucket, old_pages, staging) or index_bucket(bucket, pagefind, staging)
+        files, written = files + made.files, written + made.written
+        if made.files:
+            listed.append(bucket.number)
+    written += staging.put(BUCKETS_FILE, json.dumps({"buckets": listed}).encode())
+    written += staging.put(INDEXER_FILE, json.dumps(indexer._asdict()).encode())
+    return Written(files + 2, written)
+
+
+def executable(output: Path) -> str:
     try:
-        pagefind = pagefind_bin.get_executable()
+        return pagefind_bin.get_executable()
     except FileNotFoundError:
         raise ArchiveError(output, "Pagefind is not installed: pip install 'pagefind[bin]'") from None
-    with tempfile.TemporaryDirectory(prefix="parallax-search-") as folder:
-        try:
-            finished = subprocess.run(
-                [pagefind, "--site", site, "--glob", INDEXED, "--output-path", folder, "--silent"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                errors="replace",
-                check=False,
-            )
-        except OSError as problem:
-            raise ArchiveError(output, f"Pagefind could not run: {problem.strerror}") from None
-        if finished.returncode != 0:
-            said = [line.strip().removeprefix("Error: ") for line in finished.stdout.splitlines() if line.strip()]
-            reason = said[0] if said else f"it stopped with status {finished.returncode}"
-            raise ArchiveError(output, f"Pagefind could not index the site: {reason}")
-        index = Path(folder)
+
+
+def fingerprint(pagefind: str, output: Path) -> str:
+    """This module's code and the version Pagefind says it is: what the index files depend on
+    but the pages."""
+    version = run_pagefind([pagefind, "--version"], output)
+    return hashlib.blake2b(Path(__file__).read_bytes() + version.encode(), digest_size=16).hexdigest()
+
+
+def indexed_pages(site: Path) -> list[str]:
+    """The paths of the pages in the folders search indexes, in order."""
+    return sorted(
+        f"{folder}/{path.name}"
+        for folder in INDEXED_FOLDERS
+        for path in (site / folder).glob("*.html")
+        if path.is_file()
+    )
+
+
+def bucket_count(pages: int) -> int:
+    """The fewest buckets, a power of two, that hold PAGES_PER_BUCKET pages each or fewer on average."""
+    count = 1
+    while count * PAGES_PER_BUCKET < pages:
+        count *= 2
+    return count
+
+
+def buckets(pages: list[str], count: int) -> list[Bucket]:
+    """The pages split into `count` buckets by a hash of their path: a page stays in its bucket
+    as long as their number does."""
+    numbers = [int.from_bytes(hashlib.blake2b(page.encode(), digest_size=8).digest(), "big") % count for page in pages]
+    return [Bucket(number, tuple(page for page, at in zip(pages, numbers) if at == number)) for number in range(count)]
+
+
+def last_indexer(staging: Staging) -> Indexer | None:
+    try:
+        return Indexer(**json.loads(staging.old(INDEXER_FILE) or b""))
+    except (ValueError, TypeError):
+        return None
+
+
+def unchanged(bucket: Bucket, old_pages: dict[int, tuple[str, ...]], staging: Staging) -> Written | None:
+    """Link the bucket's old index into the new site if its pages are the same files as in the
+    old site (unchanged pages are the old files, linked: see write.py); None if not."""
+    if old_pages.get(bucket.number) != bucket.pages or not all(
+        same_file(staging.folder / page, staging.output / page) for page in bucket.pages
+    ):
+        return None
+    old_index = staging.output / bucket.folder
+    files = sorted(path.relative_to(staging.output).as_posix() for path in old_index.rglob("*") if path.is_file())
+    # A bucket with nothing to index has no index: it is looked at again, which costs little.
+    return Written(len(files), 0) if files and staging.keep(files) else None
+
+
+def same_file(new: Path, old: Path) -> bool:
+    try:
+        new_stat, old_stat = new.stat(), old.stat()
+    except OSError:
+        return False
+    return (new_stat.st_ino, new_stat.st_dev) == (old_stat.st_ino, old_stat.st_dev)
+
+
+def index_bucket(bucket: Bucket, pagefind: str, staging: Staging) -> Written:
+    """Index the bucket's marked pages and put its index files in the new site.
+
+    Pagefind reads a folder of its own, holding the bucket's pages at their paths in the site
+    (so that their addresses are right), and writes into another: it adds to whatever a folder
+    holds, and `staging.put` keeps the files that did not change. Both are made beside the
+    output, where the pages can be linked rather than copied."""
+    site, output = staging.folder, staging.output
+    marked = [page for page in bucket.pages if MARKED.search((site / page).read_bytes())]
+    if not marked:
+        return Written(0, 0)
+    with tempfile.TemporaryDirectory(prefix=staging_prefix(output), dir=output.parent) as folder:
+        pages, index = Path(folder, "pages"), Path(folder, "index")
+        for page in marked:
+            link(site / page, pages / page)
+        run_indexer(pagefind, pages, index, output)
         try:
             sort_filters(index)
         except (OSError, ValueError, KeyError, IndexError, TypeError, zlib.error) as problem:
             raise ArchiveError(output, f"Pagefind's index is not in the form this build knows: {problem}") from None
         files = sorted(path for path in index.rglob("*") if path.is_file() and not path.name.startswith(NOT_USED))
         written = sum(
-            staging.put(f"{INDEX_FOLDER}/{path.relative_to(index).as_posix()}", path.read_bytes()) for path in files
+            staging.put(f"{bucket.folder}/{path.relative_to(index).as_posix()}", path.read_bytes()) for path in files
         )
     return Written(len(files), written)
+
+
+def link(page: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(page, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(page, target)
+
+
+def run_indexer(pagefind: str, pages: Path, index: Path, output: Path) -> None:
+    """One run of Pagefind: the pages in `pages` indexed into `index`."""
+    run_pagefind([pagefind, "--site", str(pages), "--output-path", str(index), "--silent"], output)
+
+
+def run_pagefind(arguments: list[str], output: Path) -> str:
+    """What Pagefind says, run with these arguments; a one-line error if it fails."""
+    try:
+        finished = subprocess.run(
+            arguments, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace", check=False
+        )
+    except OSError as problem:
+        raise ArchiveError(output, f"Pagefind could not run: {problem.strerror}") from None
+    if finished.returncode != 0:
+        said = [line.strip().removeprefix("Error: ") for line in finished.stdout.splitlines() if line.strip()]
+        reason = said[0] if said else f"it stopped with status {finished.returncode}"
+        raise ArchiveError(output, f"Pagefind could not index the site: {reason}")
+    return finished.stdout
 
 
 SIGNATURE = b"pagefind_dcd"  # what each of Pagefind's index files begins with, once unpacked

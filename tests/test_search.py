@@ -3,6 +3,7 @@ chromium over HTTP and from disk."""
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pagefind_bin
@@ -11,8 +12,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from test_stories import Stories
 
+from parallax import search
 from parallax.cli import main
-from parallax.search import INDEX_FOLDER, unpacked
+from parallax.search import BUCKETS_FILE, INDEX_FOLDER, INDEXER_FILE, unpacked
 from parallax.serve import content_type, with_reload
 
 from conftest import ADDRESS, REPO, serving_folder
@@ -32,7 +34,9 @@ def policy(page: str) -> str:
 
 def test_the_site_has_a_search_page_and_an_index_of_its_articles_and_claims(site, archive):
     assert (site / "search.html").is_file() and (site / "search.js").is_file()
-    entry = json.loads((site / INDEX_FOLDER / "pagefind-entry.json").read_text(encoding="utf-8"))
+    # An archive this small is one bucket.
+    assert json.loads((site / BUCKETS_FILE).read_text(encoding="utf-8")) == {"buckets": [0]}
+    entry = json.loads((site / INDEX_FOLDER / "0" / "pagefind-entry.json").read_text(encoding="utf-8"))
     # Only the pages marked for it (articles, claims, outlets, speakers): no list, no overview,
     # no 404 page, no former address.
     outlets = {article.outlet for article in archive.articles}
@@ -40,9 +44,9 @@ def test_the_site_has_a_search_page_and_an_index_of_its_articles_and_claims(site
     assert [about["page_count"] for about in entry["languages"].values()] == [
         len(archive.articles) + len(archive.claims) + len(outlets) + len(speakers)
     ]
-    assert {"pagefind.js", "pagefind-worker.js"} <= set(index_files(site))
+    assert {"0/pagefind.js", "0/pagefind-worker.js"} <= set(index_files(site))
     # Pagefind's ready-made interfaces are left out: the page has its own.
-    assert not any(name.startswith("pagefind-ui") for name in index_files(site))
+    assert not any("/pagefind-ui" in name for name in index_files(site))
 
 
 def test_only_the_search_page_runs_a_script_and_every_page_links_to_it(site):
@@ -74,7 +78,7 @@ def test_two_builds_give_the_same_index_and_a_third_writes_none_of_it(site, tmp_
 
 
 def test_filters_are_listed_in_order_whatever_order_pagefind_found_them_in(site):
-    index = site / INDEX_FOLDER
+    index = site / INDEX_FOLDER / "0"
     meta = next(index.glob("*.pf_meta"))
     filters = unpacked(meta)[3]
     assert [name for name, _ in filters] == ["kind", "language", "outlet", "story"]
@@ -83,22 +87,33 @@ def test_filters_are_listed_in_order_whatever_order_pagefind_found_them_in(site)
         assert listed == name and [value for value, _ in values] == sorted(value for value, _ in values)
 
 
-def not_installed() -> Path:
-    raise FileNotFoundError("no pagefind binary")
+def failing_pagefind(folder: Path) -> Callable[[], Path]:
+    """A Pagefind that stops with status 1 whatever it is asked, saying nothing."""
+    script = folder / "pagefind"
+    script.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    script.chmod(0o755)
+    return lambda: script
+
+
+def no_pagefind(folder: Path) -> Callable[[], Path]:
+    def not_installed() -> Path:
+        raise FileNotFoundError("no pagefind binary")
+
+    return not_installed
 
 
 @pytest.mark.parametrize(
     "broken, message",
     [
-        (lambda: Path("/bin/false"), "Pagefind could not index the site: it stopped with status 1"),
-        (not_installed, "Pagefind is not installed: pip install 'pagefind[bin]'"),
+        (failing_pagefind, "Pagefind could not index the site: it stopped with status 1"),
+        (no_pagefind, "Pagefind is not installed: pip install 'pagefind[bin]'"),
     ],
 )
-def test_a_failed_index_is_one_line_and_leaves_the_previous_site(small, monkeypatch, capsys, broken, message):
+def test_a_failed_index_is_one_line_and_leaves_the_previous_site(small, monkeypatch, capsys, tmp_path, broken, message):
     output = small.root / "site"
     assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
     before = {path: path.read_bytes() for path in output.rglob("*") if path.is_file()}
-    monkeypatch.setattr(pagefind_bin, "get_executable", broken)
+    monkeypatch.setattr(pagefind_bin, "get_executable", broken(tmp_path))
     capsys.readouterr()
     assert main(["build", "--source", str(small.root), "--output", str(output)]) == 1
     assert capsys.readouterr().err == f"error: {output}: {message}\n"
@@ -252,3 +267,133 @@ def test_in_an_archive_of_many_stories_search_narrows_to_a_story(browser, tmp_pa
         assert all(href.endswith(vienna) for href in hrefs), hrefs
         assert visit.problems == []
         visit.close()
+
+
+# An index in several buckets: the small archive, with two articles each with a word no other
+# page has, indexed with a bucket for about each page.
+
+
+def with_two_rare_words(small) -> None:
+    small.article(
+        "daily-zanzibar", "The Daily", "Talks resume", 3, "The delegates met in Zanzibar, and the talks resumed."
+    )
+    small.article("herald-quokka", "The Herald", "Talks resume again", 4, "A quokka watched the talks resume.")
+
+
+def build(source: Path, output: Path) -> None:
+    assert main(["build", "--source", str(source), "--output", str(output)]) == 0
+
+
+def bucket_of(site: Path, page: str) -> int:
+    pages = search.indexed_pages(site)
+    (number,) = [
+        bucket.number for bucket in search.buckets(pages, search.bucket_count(len(pages))) if page in bucket.pages
+    ]
+    return number
+
+
+def listed_buckets(site: Path) -> list[int]:
+    return json.loads((site / BUCKETS_FILE).read_text(encoding="utf-8"))["buckets"]
+
+
+def searched(browser, address: str, site: str, query: str) -> tuple[str, list[str], list[str]]:
+    """The status, the pages found (all of them, by their path in the site) and the filters'
+    options, for this query of the search page of the site served at address/site/."""
+    visit = Visit(browser, f"{address}{site}/search.html?{query}")
+    page = visit.page
+    status = page.locator("#search-status")
+    expect(status).to_have_text(re.compile(r"found\.$|matches\.$"))
+    while page.locator("#search-more").is_visible():
+        page.locator("#search-more").click()
+    found = status.inner_text().split()[0]
+    expect(results(page)).to_have_count(int(found) if found.isdigit() else 0)
+    hrefs = results(page).locator("h2 a").evaluate_all("links => links.map(link => link.pathname)")
+    options = page.locator("select option").all_inner_texts()
+    assert visit.problems == []
+    shown = status.inner_text(), sorted(href.removeprefix(f"/{site}/") for href in hrefs), options
+    visit.close()
+    return shown
+
+
+def test_an_index_in_several_buckets_is_searched_as_one_index_is(browser, small, monkeypatch):
+    with_two_rare_words(small)
+    build(small.root, small.root / "one")
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    build(small.root, small.root / "many")
+    assert listed_buckets(small.root / "one") == [0] and len(listed_buckets(small.root / "many")) > 4
+    zanzibar, quokka = "articles/daily-zanzibar.html", "articles/herald-quokka.html"
+    assert bucket_of(small.root / "many", zanzibar) != bucket_of(small.root / "many", quokka)
+    with serving_folder(small.root) as address:
+        for query in (
+            "q=zanzibar+quokka",
+            "q=zanzibar",
+            "q=talks",
+            "q=talks&outlet=The+Daily",
+            "kind=article",
+            "q=nothinghere",
+        ):
+            assert searched(browser, address, "many", query) == searched(browser, address, "one", query), query
+        # Each word is in a page of its own, in buckets of their own: neither page has both.
+        assert searched(browser, address, "many", "q=zanzibar+quokka")[:2] == ("No page matches.", [])
+        _, found, options = searched(browser, address, "many", "q=talks&outlet=The+Daily")
+        assert zanzibar in found and quokka not in found
+        # The filters' counts are summed over the buckets.
+        assert {"article (4)", "claim (1)", "outlet (2)", "speaker (1)"} <= set(options), options
+
+
+def pagefind_runs(monkeypatch) -> list[set[str]]:
+    """The pages each run of Pagefind indexes, from now on."""
+    runs: list[set[str]] = []
+    run_indexer = search.run_indexer
+
+    def counted(pagefind, pages, index, output):
+        runs.append({path.relative_to(pages).as_posix() for path in pages.rglob("*.html")})
+        run_indexer(pagefind, pages, index, output)
+
+    monkeypatch.setattr(search, "run_indexer", counted)
+    return runs
+
+
+def indexed_pages(site: Path) -> dict[str, bytes]:
+    return {page: (site / page).read_bytes() for page in search.indexed_pages(site)}
+
+
+def test_a_rebuild_indexes_again_only_the_buckets_whose_pages_changed_as_a_clean_build_would(
+    small, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    with_two_rare_words(small)
+    output = small.root / "site"
+    build(small.root, output)
+    before = indexed_pages(output)
+    small.article("herald-quokka", "The Herald", "Talks resume again", 4, "A quokka watched the talks resume at last.")
+    runs = pagefind_runs(monkeypatch)
+    build(small.root, output)
+    after = indexed_pages(output)
+    changed = {page for page, content in after.items() if before.get(page) != content}
+    assert "articles/herald-quokka.html" in changed
+    # Only buckets with a page changed are indexed again, each once, and every changed page that
+    # is indexed is.
+    assert (
+        runs and all(run & changed for run in runs) and len(runs) == len({bucket_of(output, min(run)) for run in runs})
+    )
+    assert {page for page in changed if search.MARKED.search(after[page])} <= set().union(*runs)
+    assert len(runs) < len(listed_buckets(output))
+    clean = tmp_path / "clean"
+    build(small.root, clean)
+    assert index_files(output) == index_files(clean)
+    assert (output / INDEXER_FILE).read_bytes() == (clean / INDEXER_FILE).read_bytes()
+
+
+def test_a_rebuild_with_no_page_changed_indexes_nothing_and_more_buckets_index_everything(small, monkeypatch):
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    output = small.root / "site"
+    build(small.root, output)
+    index = index_files(output)
+    runs = pagefind_runs(monkeypatch)
+    build(small.root, output)
+    assert runs == [] and index_files(output) == index
+    # Twice as many pages a bucket: half as many buckets, each indexed anew.
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 2)
+    build(small.root, output)
+    assert len(runs) == len(listed_buckets(output)) > 1

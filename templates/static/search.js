@@ -1,9 +1,11 @@
 // The search page: words and filters in, the articles and claims that match out, from the index
-// Pagefind made at build time in pagefind/. A classic script, not a module: opened from a file,
-// browsers refuse modules outright, and this one must still say why search does not work there.
+// Pagefind made at build time in pagefind/: one index per bucket of pages (listed in
+// pagefind/buckets.json), each searched, their results merged. A classic script, not a module:
+// opened from a file, browsers refuse modules outright, and this one must still say why search
+// does not work there.
 "use strict";
 
-const bundle = new URL("pagefind/pagefind.js", document.currentScript.src).href;
+const indexFolder = new URL("pagefind/", document.currentScript.src).href;
 const SHOWN_AT_ONCE = 20;
 
 const form = document.getElementById("search-form");
@@ -13,7 +15,7 @@ const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 
-let pagefind = null; // Pagefind's API, once loaded with the filters' values
+let buckets = null; // Pagefind, a module per bucket, once loaded with the filters' values
 let latest = 0; // each search's number: a slower earlier one must not overwrite a later one's results
 
 if (location.protocol === "file:") {
@@ -39,8 +41,13 @@ if (location.protocol === "file:") {
 }
 
 async function load(asked) {
-  const api = await import(bundle);
-  const counts = await api.filters();
+  const listing = await fetch(new URL("buckets.json", indexFolder));
+  if (!listing.ok) throw new Error(`${listing.status}: ${listing.url}`);
+  const numbers = (await listing.json()).buckets;
+  // Each bucket's own copy of Pagefind's script, a module apart: instances made by one copy
+  // share state, and lose index files when they load at once.
+  const instances = await Promise.all(numbers.map((number) => import(new URL(`${number}/pagefind.js`, indexFolder).href)));
+  const counts = summed(await Promise.all(instances.map((instance) => instance.filters())));
   for (const select of selects) {
     const name = select.dataset.filter;
     for (const [value, count] of Object.entries(counts[name] || {}).sort(([a], [b]) => a.localeCompare(b))) {
@@ -49,13 +56,25 @@ async function load(asked) {
     select.value = asked.get(name) || "";
     if (select.selectedIndex < 0) select.value = "";
   }
-  pagefind = api;
+  buckets = instances;
+}
+
+// Each filter's values, with the number of pages of each summed over the buckets.
+function summed(bucketCounts) {
+  const counts = {};
+  for (const filters of bucketCounts) {
+    for (const [name, values] of Object.entries(filters)) {
+      counts[name] ??= {};
+      for (const [value, count] of Object.entries(values)) counts[name][value] = (counts[name][value] || 0) + count;
+    }
+  }
+  return counts;
 }
 
 async function search(wait = 0) {
   const asked = ++latest;
   if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
-  if (asked !== latest || !pagefind) return;
+  if (asked !== latest || !buckets) return;
   const term = words.value.trim();
   const filters = Object.fromEntries(selects.filter((s) => s.value).map((s) => [s.dataset.filter, s.value]));
   remember(term, filters);
@@ -63,11 +82,23 @@ async function search(wait = 0) {
     show([], "");
     return;
   }
-  // No words but a filter: every page the filter keeps.
-  const found = await pagefind.search(term || null, { filters });
+  const found = (await Promise.all(buckets.map((bucket) => searchBucket(bucket, term, filters)))).flat();
   if (asked !== latest) return;
-  const pages = found.results.length;
-  show(found.results, pages ? `${pages} ${pages === 1 ? "page" : "pages"} found.` : "No page matches.");
+  found.sort((a, b) => b.score - a.score); // stable: equal scores in the buckets' order
+  const pages = found.length;
+  show(found, pages ? `${pages} ${pages === 1 ? "page" : "pages"} found.` : "No page matches.");
+}
+
+// One bucket's results. Pagefind leaves out of a search the words its index does not hold, so a
+// bucket lacking one of the words would give the pages that have the others: such a bucket has
+// none to give. Words are told apart as Pagefind does, by spaces; a word of no letter or digit
+// is none.
+async function searchBucket(bucket, term, filters) {
+  const termWords = term.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
+  const alone = await Promise.all(termWords.map((word) => bucket.search(word)));
+  if (alone.some((found) => !found.results.length)) return [];
+  // No words but a filter: every page the filter keeps.
+  return (await bucket.search(term || null, { filters })).results;
 }
 
 // The results a few at a time: each needs its page's excerpt fetched.
