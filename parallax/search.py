@@ -6,13 +6,16 @@ script fetches as needed, with the scripts that read it. Pages marked `data-page
 (articles, claims, outlets and speakers) are indexed; the others are not.
 
 Pagefind cannot add a page to an index: it reads every page each time. So the pages are split
-into buckets by a hash of their path, each indexed by a run of its own, and a rebuild indexes
-again only the buckets whose pages changed; the others' indexes are the old site's files, linked
-into the new one. In the site:
+into buckets, each indexed by a run of its own, and a rebuild indexes again only the buckets
+whose pages changed; the others' indexes are the old site's files, linked into the new one.
+Pages that change together are kept together: each section (articles, claims, outlets,
+speakers) has buckets of its own, since a claim's page changes with every article that carries
+it and an article's page seldom does; within a section, a page's bucket is a hash of its path.
+In the site:
 
-    pagefind/buckets.json       {"buckets": [0, 1, ...]}: the buckets that have pages to search
-    pagefind/<n>/               bucket n's index, a whole Pagefind bundle (pagefind.js and all)
-    .parallax-cache/search.json what made the index: the indexer, and the number of buckets
+    pagefind/buckets.json       {"buckets": ["articles-0", ...]}: the buckets that have pages to search
+    pagefind/<section>-<n>/     a bucket's index, a whole Pagefind bundle (pagefind.js and all)
+    .parallax-cache/search.json what made the index
 
 The search page's script searches every bucket and merges their results (see static/search.js).
 
@@ -63,20 +66,20 @@ NOT_USED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "p
 
 
 class Bucket(NamedTuple):
-    number: int
+    name: str  # its section, and its number among the section's buckets: "articles-3"
     pages: tuple[str, ...]  # the paths of its pages in the site, in order
 
     @property
     def folder(self) -> str:
-        return f"{INDEX_FOLDER}/{self.number}"
+        return f"{INDEX_FOLDER}/{self.name}"
 
 
 class Indexer(NamedTuple):
-    """What the index was made by, as recorded in INDEXER_FILE: the same pages indexed by the
-    same indexer into as many buckets give the same files."""
+    """What the index was made of and by, as recorded in INDEXER_FILE: the same pages in a
+    bucket, indexed by the same indexer, give the same files."""
 
     fingerprint: str  # of this module's code and Pagefind's version
-    buckets: int
+    buckets: dict[str, list[str]]  # each bucket's pages, by its name
 
 
 def index_site(staging: Staging) -> Written:
@@ -85,18 +88,21 @@ def index_site(staging: Staging) -> Written:
 
     Errors name the output folder: the new site's is thrown away."""
     pagefind = executable(staging.output)
-    pages = indexed_pages(staging.folder)
-    indexer = Indexer(fingerprint(pagefind, staging.output), bucket_count(len(pages)))
-    # The old site's buckets, if the same indexer made it into as many: else every bucket anew.
-    before = buckets(indexed_pages(staging.output), indexer.buckets) if last_indexer(staging) == indexer else []
-    old_pages = {bucket.number: bucket.pages for bucket in before}
+    made_by = fingerprint(pagefind, staging.output)
+    # The old site's buckets, if the same indexer made them: else every bucket anew.
+    last = last_indexer(staging)
+    old_pages = (
+        {name: tuple(pages) for name, pages in last.buckets.items()} if last and last.fingerprint == made_by else {}
+    )
+    now = buckets(indexed_pages(staging.folder))
     files = written = 0
     listed = []
-    for bucket in buckets(pages, indexer.buckets):
+    for bucket in now:
         made = unchanged(bucket, old_pages, staging) or index_bucket(bucket, pagefind, staging)
         files, written = files + made.files, written + made.written
         if made.files:
-            listed.append(bucket.number)
+            listed.append(bucket.name)
+    indexer = Indexer(made_by, {bucket.name: list(bucket.pages) for bucket in now})
     written += staging.put(BUCKETS_FILE, json.dumps({"buckets": listed}).encode())
     written += staging.put(INDEXER_FILE, json.dumps(indexer._asdict()).encode())
     return Written(files + 2, written)
@@ -134,11 +140,21 @@ def bucket_count(pages: int) -> int:
     return count
 
 
-def buckets(pages: list[str], count: int) -> list[Bucket]:
-    """The pages split into `count` buckets by a hash of their path: a page stays in its bucket
-    as long as their number does."""
-    numbers = [int.from_bytes(hashlib.blake2b(page.encode(), digest_size=8).digest(), "big") % count for page in pages]
-    return [Bucket(number, tuple(page for page, at in zip(pages, numbers) if at == number)) for number in range(count)]
+def buckets(pages: list[str]) -> list[Bucket]:
+    """The pages split into buckets, section by section, each section's by a hash of their path
+    into as many as it needs: a page stays in its bucket as long as its section's count does."""
+    found = []
+    for section in INDEXED_FOLDERS:
+        paths = [page for page in pages if page.startswith(f"{section}/")]
+        count = bucket_count(len(paths))
+        numbers = [
+            int.from_bytes(hashlib.blake2b(page.encode(), digest_size=8).digest(), "big") % count for page in paths
+        ]
+        found += [
+            Bucket(f"{section}-{number}", tuple(page for page, at in zip(paths, numbers) if at == number))
+            for number in range(count)
+        ]
+    return found
 
 
 def last_indexer(staging: Staging) -> Indexer | None:
@@ -148,10 +164,10 @@ def last_indexer(staging: Staging) -> Indexer | None:
         return None
 
 
-def unchanged(bucket: Bucket, old_pages: dict[int, tuple[str, ...]], staging: Staging) -> Written | None:
+def unchanged(bucket: Bucket, old_pages: dict[str, tuple[str, ...]], staging: Staging) -> Written | None:
     """Link the bucket's old index into the new site if its pages are the same files as in the
     old site (unchanged pages are the old files, linked: see write.py); None if not."""
-    if old_pages.get(bucket.number) != bucket.pages or not all(
+    if old_pages.get(bucket.name) != bucket.pages or not all(
         same_file(staging.folder / page, staging.output / page) for page in bucket.pages
     ):
         return None

@@ -34,17 +34,18 @@ def policy(page: str) -> str:
 
 def test_the_site_has_a_search_page_and_an_index_of_its_articles_and_claims(site, archive):
     assert (site / "search.html").is_file() and (site / "search.js").is_file()
-    # An archive this small is one bucket.
-    assert json.loads((site / BUCKETS_FILE).read_text(encoding="utf-8")) == {"buckets": [0]}
-    entry = json.loads((site / INDEX_FOLDER / "0" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    # An archive this small has one bucket a section.
+    sections = ["articles-0", "claims-0", "outlets-0", "speakers-0"]
+    assert json.loads((site / BUCKETS_FILE).read_text(encoding="utf-8")) == {"buckets": sections}
     # Only the pages marked for it (articles, claims, outlets, speakers): no list, no overview,
     # no 404 page, no former address.
     outlets = {article.outlet for article in archive.articles}
     speakers = {claim.speaker for claim in archive.claims}
-    assert [about["page_count"] for about in entry["languages"].values()] == [
-        len(archive.articles) + len(archive.claims) + len(outlets) + len(speakers)
-    ]
-    assert {"0/pagefind.js", "0/pagefind-worker.js"} <= set(index_files(site))
+    counts = [len(archive.articles), len(archive.claims), len(outlets), len(speakers)]
+    for bucket, count in zip(sections, counts, strict=True):
+        entry = json.loads((site / INDEX_FOLDER / bucket / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert [about["page_count"] for about in entry["languages"].values()] == [count], bucket
+        assert {f"{bucket}/pagefind.js", f"{bucket}/pagefind-worker.js"} <= set(index_files(site))
     # Pagefind's ready-made interfaces are left out: the page has its own.
     assert not any("/pagefind-ui" in name for name in index_files(site))
 
@@ -78,7 +79,7 @@ def test_two_builds_give_the_same_index_and_a_third_writes_none_of_it(site, tmp_
 
 
 def test_filters_are_listed_in_order_whatever_order_pagefind_found_them_in(site):
-    index = site / INDEX_FOLDER / "0"
+    index = site / INDEX_FOLDER / "articles-0"
     meta = next(index.glob("*.pf_meta"))
     filters = unpacked(meta)[3]
     assert [name for name, _ in filters] == ["kind", "language", "outlet", "story"]
@@ -284,15 +285,12 @@ def build(source: Path, output: Path) -> None:
     assert main(["build", "--source", str(source), "--output", str(output)]) == 0
 
 
-def bucket_of(site: Path, page: str) -> int:
-    pages = search.indexed_pages(site)
-    (number,) = [
-        bucket.number for bucket in search.buckets(pages, search.bucket_count(len(pages))) if page in bucket.pages
-    ]
-    return number
+def bucket_of(site: Path, page: str) -> str:
+    (name,) = [bucket.name for bucket in search.buckets(search.indexed_pages(site)) if page in bucket.pages]
+    return name
 
 
-def listed_buckets(site: Path) -> list[int]:
+def listed_buckets(site: Path) -> list[str]:
     return json.loads((site / BUCKETS_FILE).read_text(encoding="utf-8"))["buckets"]
 
 
@@ -320,7 +318,7 @@ def test_an_index_in_several_buckets_is_searched_as_one_index_is(browser, small,
     build(small.root, small.root / "one")
     monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
     build(small.root, small.root / "many")
-    assert listed_buckets(small.root / "one") == [0] and len(listed_buckets(small.root / "many")) > 4
+    assert len(listed_buckets(small.root / "one")) == 4 and len(listed_buckets(small.root / "many")) > 4
     zanzibar, quokka = "articles/daily-zanzibar.html", "articles/herald-quokka.html"
     assert bucket_of(small.root / "many", zanzibar) != bucket_of(small.root / "many", quokka)
     with serving_folder(small.root) as address:
@@ -385,15 +383,23 @@ def test_a_rebuild_indexes_again_only_the_buckets_whose_pages_changed_as_a_clean
     assert (output / INDEXER_FILE).read_bytes() == (clean / INDEXER_FILE).read_bytes()
 
 
-def test_a_rebuild_with_no_page_changed_indexes_nothing_and_more_buckets_index_everything(small, monkeypatch):
+def test_a_rebuild_with_no_page_changed_indexes_nothing_and_fewer_buckets_index_their_sections_anew(small, monkeypatch):
     monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
     output = small.root / "site"
     build(small.root, output)
     index = index_files(output)
+    before = {(bucket.name, bucket.pages) for bucket in search.buckets(search.indexed_pages(output))}
     runs = pagefind_runs(monkeypatch)
     build(small.root, output)
     assert runs == [] and index_files(output) == index
-    # Twice as many pages a bucket: half as many buckets, each indexed anew.
+    # Twice as many pages a bucket: a section of two pages or more has fewer buckets, each
+    # indexed anew; a section of one page keeps its bucket.
     monkeypatch.setattr(search, "PAGES_PER_BUCKET", 2)
     build(small.root, output)
-    assert len(runs) == len(listed_buckets(output)) > 1
+    after = [
+        marked
+        for bucket in search.buckets(search.indexed_pages(output))
+        if (bucket.name, bucket.pages) not in before
+        and (marked := {page for page in bucket.pages if search.MARKED.search((output / page).read_bytes())})
+    ]
+    assert sorted(map(sorted, runs)) == sorted(map(sorted, after)) and len(runs) > 1

@@ -130,7 +130,6 @@ def article_inputs(story: StoryPages, position: int, code: str) -> str:
             archive.many,
             story.comparison.story.id,
             story.comparison.story.title,
-            story.listed_on(position),
             article,
             summary.shared_statements,
             summary.shared_share,

@@ -124,11 +124,6 @@ class StoryPages:
         """Its overview's address: the site's front page, in an archive of one story."""
         return story_page(self.comparison.story.id) if self.archive.many else "index.html"
 
-    def listed_on(self, position: int) -> str:
-        """The list that names the article at this position: the story's overview, in an archive
-        of many (the archive's list of articles changes with every story); else the list's page."""
-        return self.page if self.archive.many else article_list_page(position // ARTICLES_PER_PAGE + 1)
-
     def article_paths(self) -> list[str]:
         """Its articles' pages, in story order."""
         return [article_page(summary.article.id) for summary in self.comparison.summaries]
@@ -260,7 +255,6 @@ def put_article_page(articles: list[ArticleAt], put: Callable[[str, bytes | byte
         summary=summary,
         article=summary.article,
         rows=body_rows(summary, story.places),
-        listed_on=story.listed_on(position),
     )
     return put(article_page(summary.article.id), html)
 

@@ -43,10 +43,10 @@ if (location.protocol === "file:") {
 async function load(asked) {
   const listing = await fetch(new URL("buckets.json", indexFolder));
   if (!listing.ok) throw new Error(`${listing.status}: ${listing.url}`);
-  const numbers = (await listing.json()).buckets;
+  const names = (await listing.json()).buckets;
   // Each bucket's own copy of Pagefind's script, a module apart: instances made by one copy
   // share state, and lose index files when they load at once.
-  const instances = await Promise.all(numbers.map((number) => import(new URL(`${number}/pagefind.js`, indexFolder).href)));
+  const instances = await Promise.all(names.map((name) => import(new URL(`${name}/pagefind.js`, indexFolder).href)));
   const counts = summed(await Promise.all(instances.map((instance) => instance.filters())));
   for (const select of selects) {
     const name = select.dataset.filter;
