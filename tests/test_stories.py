@@ -483,6 +483,17 @@ def test_a_rebuild_keeps_unchanged_stories_pages_and_gives_what_a_clean_build_gi
                 (root / "templates" / "_crumbs.html").read_text() + "\n"
             ),
         ),
+        (
+            "the claim's words changed back, so that it recurs again",
+            lambda: (root / "stories" / "vienna" / "claims.yaml").write_text(VIENNA_CLAIMS),
+        ),
+        (
+            # Geneva's claim page names the story where its words recur, by its title.
+            "the title of the story where a claim recurs changed",
+            lambda: (root / "stories" / "vienna" / "claims.yaml").write_text(
+                VIENNA_CLAIMS.replace("Talks in Vienna", "Vienna talks")
+            ),
+        ),
         ("an article removed", lambda: (root / "stories" / "vienna" / "articles" / "post-vienna.md").unlink()),
         ("the archive's title changed", lambda: (root / "archive.yaml").write_text("title: Talks\n")),
     ]

@@ -131,14 +131,19 @@ class StoryPages:
 
     def inputs(self, code: str, found: Across) -> str:
         """A fingerprint of everything its pages show: the story, the archive's settings, its
-        claims' speakers and their words in other stories; and the code and templates (`code`)."""
+        claims' speakers and their words in other stories (with those stories' titles and those
+        claims' speakers, which its claims' pages name); and the code and templates (`code`)."""
         story = self.comparison.story
+        recurring = [found.recurrences.get(claim.id, ()) for claim in story.claims]
         shown = (
             story,
             self.archive.settings,
             self.archive.many,
             [self.archive.speaker(claim) for claim in story.claims],
-            [found.recurrences.get(claim.id) for claim in story.claims],
+            [
+                [(r, self.archive.story(r.story).title, self.archive.speaker(r.claim)) for r in recurrences]
+                for recurrences in recurring
+            ],
         )
         return hashlib.blake2b(f"{code}\x1f{shown!r}".encode(), digest_size=16).hexdigest()
 
