@@ -88,6 +88,53 @@ def exported_story(site: Path) -> dict:
     return story
 
 
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site, by its path in the site; not what the build keeps for the next
+    (.parallax-cache/), which depends on the builds before."""
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in site.rglob("*")
+        if path.is_file() and ".parallax-cache" not in path.relative_to(site).parts
+    }
+
+
+def site_differences(site: Path, expected: Path, detailed: int = 3) -> list[str]:
+    """How a built site differs from the one expected, one line per path: missing, extra, or
+    changed (the first `detailed` of these with their first differing line). Empty if alike."""
+    got, wanted = site_files(site), site_files(expected)
+    lines = [f"{path} is missing" for path in sorted(wanted.keys() - got.keys())]
+    lines += [f"{path} is there, and should not be" for path in sorted(got.keys() - wanted.keys())]
+    changed = sorted(path for path in wanted.keys() & got.keys() if wanted[path] != got[path])
+    for number, path in enumerate(changed):
+        where = f": {first_difference(wanted[path], got[path])}" if number < detailed else ""
+        lines.append(f"{path} differs{where}")
+    return lines
+
+
+def first_difference(wanted: bytes, got: bytes, shown: int = 80) -> str:
+    """Where two files first differ: the line, and around the first differing character of it,
+    what was expected and what was found."""
+    try:
+        wanted_lines, got_lines = wanted.decode().splitlines(), got.decode().splitlines()
+    except UnicodeDecodeError:
+        offset = next((n for n, (a, b) in enumerate(zip(wanted, got)) if a != b), min(len(wanted), len(got)))
+        return f"byte {offset} (of {len(wanted)} expected, {len(got)} found)"
+    if wanted_lines == got_lines:
+        return f"the same lines, ended differently ({len(wanted)} bytes expected, {len(got)} found)"
+    number = next(
+        (n for n, (a, b) in enumerate(zip(wanted_lines, got_lines)) if a != b), min(len(wanted_lines), len(got_lines))
+    )
+    expected_line = wanted_lines[number] if number < len(wanted_lines) else "(no line)"
+    found_line = got_lines[number] if number < len(got_lines) else "(no line)"
+    column = next(
+        (n for n, (a, b) in enumerate(zip(expected_line, found_line)) if a != b),
+        min(len(expected_line), len(found_line)),
+    )
+    start = max(0, column - shown // 4)
+    where = f"line {number + 1}" + (f", column {column + 1}" if start else "")
+    return f"{where}: {expected_line[start : start + shown]!r} expected, {found_line[start : start + shown]!r} found"
+
+
 ADDRESS = "https://archive.test/moscow-2023/"
 
 

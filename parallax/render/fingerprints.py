@@ -62,7 +62,8 @@ def fingerprint(code: str, shown: object) -> str:
 
 def story_inputs(story: StoryPages, code: str, found: Across) -> str:
     """Everything a story's pages show: the story, the archive's settings, its claims' speakers
-    and their words in other stories."""
+    and their words in other stories (with those stories' titles and those claims' speakers,
+    which its claims' pages name)."""
     archive, comparison = story.archive, story.comparison
     return fingerprint(
         code,
@@ -71,7 +72,13 @@ def story_inputs(story: StoryPages, code: str, found: Across) -> str:
             archive.settings,
             archive.many,
             [archive.speaker(claim) for claim in comparison.story.claims],
-            [found.recurrences.get(claim.id) for claim in comparison.story.claims],
+            [
+                [
+                    (recurrence, archive.story(recurrence.story).title, archive.speaker(recurrence.claim))
+                    for recurrence in found.recurrences.get(claim.id, ())
+                ]
+                for claim in comparison.story.claims
+            ],
         ),
     )
 
