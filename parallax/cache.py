@@ -1,8 +1,9 @@
-"""Results of the expensive work (cutting articles into units, scoring pairs of units; and each
-story's whole comparison), kept between builds and keyed by a hash of their input and of what
-made them (the code and the libraries it calls): an unchanged story is not matched again, an
-unchanged article never cut again, an unchanged pair never scored again, and a change to the
-code or an upgrade of those libraries starts afresh.
+"""Results of the expensive work (cutting articles into units, scoring pairs of units, choosing
+the articles each is aligned with, aligning pairs of articles; and each story's whole
+comparison), kept between builds and keyed by a hash of their input and of what made them (the
+code and the libraries it calls): an unchanged story is not matched again, an unchanged article
+never cut again, an unchanged pair never scored nor aligned again, and a change to the code or
+an upgrade of those libraries starts afresh.
 
 The cache lives in memory during a build, and is saved with the site, in the output folder
 (`.parallax-cache/matching.sqlite`), so that a build writes nothing anywhere else.
@@ -23,7 +24,8 @@ CACHE_FILE = ".parallax-cache/matching.sqlite"
 
 # What the kept results depend on besides their input: a change to any makes every old result a miss.
 HERE = Path(__file__).parent
-MODULES = (HERE / "extract.py", *sorted((HERE / "match").glob("*.py")))  # the code that computes them
+# The code that computes them: units and scores (match), alignments (reuse).
+MODULES = (HERE / "extract.py", *sorted((HERE / "match").glob("*.py")), *sorted((HERE / "reuse").glob("*.py")))
 LIBRARIES = ("rapidfuzz", "sentencex")  # the libraries it calls: scores, sentence boundaries
 # A story's comparison is made by all the code but the rendering's and the command line's.
 COMPARING = sorted(path for path in HERE.rglob("*.py") if "render" not in path.parts and path.name != "cli.py")
@@ -36,6 +38,11 @@ def matching_code(modules=MODULES) -> str:
     parts += [f"{name} {metadata.version(name)}".encode() for name in LIBRARIES]
     parts.append(f"unicode {unicodedata.unidata_version}".encode())
     return hashlib.blake2b(b"\x00".join(parts), digest_size=8).hexdigest()
+
+
+def digest(text: str) -> str:
+    """A text's fingerprint, to key results by: shorter to hash again than the text."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 class Cache:
@@ -72,14 +79,20 @@ class Cache:
 
     def remember(self, kind: str, inputs: tuple, compute: Callable[[], Any]) -> Any:
         """The cached result of `compute` for these inputs, computing and keeping it if new."""
-        found = self.results.get(self.key(kind, inputs))
-        if found is not None:
-            self.hits += 1
-            return json.loads(found)
-        self.misses += 1
-        value = compute()
-        self.keep(kind, inputs, value)
+        value = self.get(kind, inputs)
+        if value is None:
+            value = compute()
+            self.keep(kind, inputs, value)
         return value
+
+    def get(self, kind: str, inputs: tuple) -> Any:
+        """The result kept for these inputs; None if there is none."""
+        found = self.results.get(self.key(kind, inputs))
+        if found is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return json.loads(found)
 
     def keep(self, kind: str, inputs: tuple, value: Any) -> None:
         """Keep a result computed elsewhere: by a worker process, whose cache is its own."""

@@ -127,9 +127,10 @@ def compared(
     """Match one story, find its reused copy and compare its articles; each stage's time added
     to `stages`, where given."""
     started = time.perf_counter()
+    cache = cache or Cache()
     # Worker processes align the articles while this one matches statements: neither needs the other.
     alignments, statements = aligned_articles(
-        story, jobs, meanwhile=lambda: shared_statements(story, cache or Cache(), progress, jobs)
+        story, cache, jobs, meanwhile=lambda: shared_statements(story, cache, progress, jobs)
     )
     matched = time.perf_counter()
     statements, reuse = find_reuse(story, statements, alignments)

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..cache import Cache, digest
 from ..match.group import unique_id
 from ..match.spans import WORD, fold
 from ..model import ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement, Story
@@ -40,14 +41,21 @@ class Alignments:
     passages: list[list[list]]  # for each article, for each of its sources, its passages as rows (passage_row)
 
 
-def aligned_articles(story: Story, jobs: int, meanwhile: Callable[[], Other]) -> tuple[Alignments, Other]:
-    """Each article aligned with its sources, by `jobs` processes, while this one does `meanwhile()`."""
+def aligned_articles(story: Story, cache: Cache, jobs: int, meanwhile: Callable[[], Other]) -> tuple[Alignments, Other]:
+    """Each article aligned with its sources, by `jobs` processes, while this one does `meanwhile()`;
+    a pair of texts aligned at an earlier build is taken from `cache`."""
     vocabulary = Vocabulary()
     tokens = {article.id: vocabulary.tokens(article.text) for article in story.articles}
     keys = [tokens[article.id].words for article in story.articles]
-    sources = source_candidates(keys)
-    task = functools.partial(aligned_with_sources, keys, sources)
-    passages, other = map_numbers_meanwhile(task, len(keys), jobs, meanwhile)
+    texts = [digest(article.text) for article in story.articles]
+    sources = source_candidates(keys, texts, cache)
+    task = functools.partial(aligned_with_sources, keys, sources, texts, cache)
+    aligned, other = map_numbers_meanwhile(task, len(keys), jobs, meanwhile)
+    for number, pairs in enumerate(aligned):
+        for source, (rows, fresh) in zip(sources[number], pairs):
+            if fresh:  # a worker's cache is its own: what it aligned is kept here
+                cache.keep("alignment", (texts[source], texts[number]), rows)
+    passages = [[rows for rows, _ in pairs] for pairs in aligned]
     return Alignments(tokens, sources, passages), other
 
 
@@ -77,10 +85,20 @@ def reused_copy(story: Story, alignments: Alignments, taken: set[str]) -> Reuse:
     return Reuse(grouped(stretches, story, spans, taken), article_reuse(story, stretches, derivations, spans))
 
 
-def aligned_with_sources(keys: list[array], sources: list[tuple[int, ...]], number: int) -> list[list]:
+def aligned_with_sources(
+    keys: list[array], sources: list[tuple[int, ...]], texts: list[str], cache: Cache, number: int
+) -> list[tuple[list, bool]]:
     """Article `number` aligned with each of its sources: the passages of each pair, as lists
-    (which cross from a worker process quicker than objects)."""
-    return [[passage_row(p) for p in align(keys[source], keys[number])] for source in sources[number]]
+    (which cross from a worker process quicker than objects), and whether they were aligned
+    afresh. An alignment depends on the two texts only, which key it in the cache."""
+    found = []
+    for source in sources[number]:
+        rows = cache.get("alignment", (texts[source], texts[number]))
+        fresh = rows is None
+        if fresh:
+            rows = [passage_row(p) for p in align(keys[source], keys[number])]
+        found.append((rows, fresh))
+    return found
 
 
 def grouped(
