@@ -15,6 +15,7 @@ that stands inside a passage is that passage, and is left to it (`outside_passag
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import functools
 from array import array
@@ -27,7 +28,7 @@ from ..match.group import unique_id
 from ..match.spans import WORD, fold
 from ..model import ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement, Story
 from ..parallel import Other, map_numbers_meanwhile
-from .align import Passage, Tokens, Vocabulary, align, derivation, positions
+from .align import Passage, Tokens, Vocabulary, align, derivation, positions, words_of
 from .group import Stretch, occurrences, passage_groups
 from .sources import source_candidates
 
@@ -42,12 +43,18 @@ class Alignments:
 
 
 def aligned_articles(story: Story, cache: Cache, jobs: int, meanwhile: Callable[[], Other]) -> tuple[Alignments, Other]:
-    """Each article aligned with its sources, by `jobs` processes, while this one does `meanwhile()`;
-    a pair of texts aligned at an earlier build is taken from `cache`."""
-    vocabulary = Vocabulary()
-    tokens = {article.id: vocabulary.tokens(article.text) for article in story.articles}
-    keys = [tokens[article.id].words for article in story.articles]
+    """Each article aligned with its sources, by `jobs` processes, while this one does `meanwhile()`.
+    An article's words, its sources and its alignment with each, found at an earlier build from
+    the same texts, are taken from `cache`."""
     texts = [digest(article.text) for article in story.articles]
+    vocabulary = Vocabulary()
+    tokens = {
+        article.id: vocabulary.numbered(
+            *words_of_row(cache.remember("words", (text,), functools.partial(words_row, article.text)))
+        )
+        for article, text in zip(story.articles, texts)
+    }
+    keys = [tokens[article.id].words for article in story.articles]
     sources = source_candidates(keys, texts, cache)
     task = functools.partial(aligned_with_sources, keys, sources, texts, cache)
     aligned, other = map_numbers_meanwhile(task, len(keys), jobs, meanwhile)
@@ -57,6 +64,19 @@ def aligned_articles(story: Story, cache: Cache, jobs: int, meanwhile: Callable[
                 cache.keep("alignment", (texts[source], texts[number]), rows)
     passages = [[rows for rows, _ in pairs] for pairs in aligned]
     return Alignments(tokens, sources, passages), other
+
+
+def words_row(text: str) -> list:
+    """A text's words as words_of gives them, made JSON for the cache: its arrays as base64
+    text, which is read back many times faster than lists of numbers."""
+    *arrays, keys = words_of(text)
+    return [*(base64.b64encode(found.tobytes()).decode("ascii") for found in arrays), keys]
+
+
+def words_of_row(row: list) -> tuple[array, array, array, list[str]]:
+    *encoded, keys = row
+    arrays = [array("I", base64.b64decode(text)) for text in encoded]
+    return arrays[0], arrays[1], arrays[2], keys
 
 
 def reused_copy(story: Story, alignments: Alignments, taken: set[str]) -> Reuse:
