@@ -86,7 +86,7 @@ def check(source: Path, output: Path | None, cache: Cache, jobs: int = 1) -> Res
 
 def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Result:
     started = time.perf_counter()
-    archive = load_archive(source, jobs)
+    archive = load_archive(source, jobs, cache)
     stages = {"load": time.perf_counter() - started, "match": 0.0, "reuse": 0.0, "compare": 0.0}
     comparisons = compared_stories(archive, cache, jobs, stages)
     result = Result(archive, comparisons, stages=stages)
