@@ -66,8 +66,9 @@ ARTICLE_SCHEMA: Schema = {
 
 
 def article_files(folder: Path) -> list[Path]:
-    """The articles' files. A hidden one is no article: an editor's lock (.#x.md) or temporary copy."""
-    return sorted(path for path in folder.glob("*.md") if not path.name.startswith("."))
+    """The articles' files, by name (Paths of one folder sort so, slowly). A hidden one is no
+    article: an editor's lock (.#x.md) or temporary copy."""
+    return sorted((path for path in folder.glob("*.md") if not path.name.startswith(".")), key=lambda path: path.name)
 
 
 def load_articles(
@@ -83,9 +84,11 @@ def load_articles(
     for number, folder in enumerate(folders):
         if not folder.is_dir():
             errors.append(ArchiveError(folder, "no articles folder: put one Markdown file per article there"))
-        elif not article_files(folder):
+            continue
+        files = article_files(folder)
+        if not files:
             errors.append(ArchiveError(folder, "no articles: add one Markdown file (.md) per article"))
-        paths += [(number, path) for path in article_files(folder)]
+        paths += [(number, path) for path in files]
     converter = BodyConverter()
     cache = cache or Cache()
 
