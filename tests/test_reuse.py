@@ -197,3 +197,17 @@ def test_reuse_is_found_in_any_script():
     assert (
         len(Vocabulary().tokens(paper).words) - len(Vocabulary().tokens(occurrence.text).words) == 3
     )  # "according to sources" is its own
+
+
+def test_alignments_taken_from_the_cache_after_an_edit_are_those_made_afresh():
+    """Words, sources and alignments are kept by the texts they come from: after one article is
+    edited, or one added before the others, what is kept is used only where it still holds."""
+    papers = [article_from(WIRE, "wire"), article_from(REWRITE, "rewrite"), article_from(OWN, "own")]
+    cache = Cache()
+    aligned_articles(story_of(papers), cache, 1, lambda: None)
+    edited = article_from(REWRITE.replace("Our reporter was in court. ", ""), "rewrite")
+    for changed in ([papers[0], edited, papers[2]], [article_from(WIRE, "first"), *papers]):
+        kept = Cache(cache.saved())
+        story = story_of(changed)
+        assert aligned_articles(story, kept, 1, lambda: None)[0] == aligned_articles(story, Cache(), 1, lambda: None)[0]
+        assert kept.hits and kept.misses
