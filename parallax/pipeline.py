@@ -86,7 +86,7 @@ def check(source: Path, output: Path | None, cache: Cache, jobs: int = 1) -> Res
 
 def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Result:
     started = time.perf_counter()
-    archive = load_archive(source, jobs)
+    archive = load_archive(source, jobs, cache)
     stages = {"load": time.perf_counter() - started, "match": 0.0, "reuse": 0.0, "compare": 0.0}
     comparisons = compared_stories(archive, cache, jobs, stages)
     result = Result(archive, comparisons, stages=stages)
@@ -127,9 +127,10 @@ def compared(
     """Match one story, find its reused copy and compare its articles; each stage's time added
     to `stages`, where given."""
     started = time.perf_counter()
+    cache = cache or Cache()
     # Worker processes align the articles while this one matches statements: neither needs the other.
     alignments, statements = aligned_articles(
-        story, jobs, meanwhile=lambda: shared_statements(story, cache or Cache(), progress, jobs)
+        story, cache, jobs, meanwhile=lambda: shared_statements(story, cache, progress, jobs)
     )
     matched = time.perf_counter()
     statements, reuse = find_reuse(story, statements, alignments)

@@ -4,7 +4,12 @@ import datetime
 
 import pytest
 
-from parallax.model import ArchiveErrors
+from parallax.cache import Cache
+from parallax.load import articles as articles_module
+from parallax.load import load_archive
+from parallax.model import Archive, ArchiveErrors
+
+from conftest import MINISTRY
 
 
 def errors_of(small) -> list[str]:
@@ -200,3 +205,68 @@ def test_every_error_is_reported_at_once_in_file_order(small):
     (small.root / "claims.yaml").write_text("story: {title: T}\nclaims: {}\n", encoding="utf-8")
     messages = [m.removeprefix(str(small.root) + "/") for m in errors_of(small)]
     assert [m.split(":")[0] for m in messages] == ["articles/a.md", "articles/b.md", "claims.yaml"]
+
+
+def loaded_with(small, cache: Cache, monkeypatch) -> tuple[Archive, list[str]]:
+    """The archive loaded with `cache`, and the articles that were parsed, not taken from it."""
+    parsed = []
+    parse = articles_module.load_article
+
+    def counted(path, *more):
+        parsed.append(path.stem)
+        return parse(path, *more)
+
+    monkeypatch.setattr(articles_module, "load_article", counted)
+    return load_archive(small.root, cache=cache), parsed
+
+
+def test_an_unchanged_article_is_not_parsed_again_and_loads_the_same(small, monkeypatch):
+    cache = Cache()
+    first, parsed = loaded_with(small, cache, monkeypatch)
+    assert parsed == ["daily-one", "herald-two"]
+    again, parsed = loaded_with(small, Cache(cache.saved()), monkeypatch)
+    assert parsed == [] and again == first == load_archive(small.root)
+
+
+def test_an_article_whose_file_or_capture_changed_is_parsed_again(small, monkeypatch):
+    captures = small.root / "articles" / "captures"
+    captures.mkdir()
+    capture = captures / "daily-one.txt"
+    capture.write_text(f"The ministry said: “{MINISTRY}.”\n\nThe talks ended on Friday.\n")
+    daily = small.root / "articles" / "daily-one.md"
+    daily.write_text(daily.read_text().replace("language: en\n", "language: en\ncapture: captures/daily-one.txt\n"))
+    cache = Cache()
+    loaded_with(small, cache, monkeypatch)
+
+    capture.write_text(f"The ministry said: “{MINISTRY}.”\n")  # the article no longer stands in it
+    with pytest.raises(ArchiveErrors, match="paragraph not found in its capture"):
+        loaded_with(small, Cache(cache.saved()), monkeypatch)
+
+    herald = small.root / "articles" / "herald-two.md"
+    herald.write_text(herald.read_text().replace("Negotiators", "Diplomats"))
+    capture.write_text(f"The ministry said: “{MINISTRY}.”\n\nThe talks ended on Friday.\n")
+    archive, parsed = loaded_with(small, Cache(cache.saved()), monkeypatch)
+    assert parsed == ["herald-two"]  # the capture as it was: the article kept is good again
+    assert "Diplomats left the city." in archive.articles[1].text
+    assert archive == load_archive(small.root)
+
+
+def test_an_article_with_an_error_or_a_warning_is_reported_at_every_build(small, monkeypatch):
+    (small.root / "articles" / "bad.md").write_text(
+        "---\noutlet: X\npublished: 2024-01-01\nlanguage: english\n---\n\nText.\n", encoding="utf-8"
+    )
+    later = datetime.date.today() + datetime.timedelta(days=30)
+    herald = small.root / "articles" / "herald-two.md"
+    herald.write_text(herald.read_text().replace("published: 2024-03-02", f"published: {later}"))
+    cache = Cache()
+    for _ in range(2):
+        with pytest.raises(ArchiveErrors) as caught:
+            loaded_with(small, cache, monkeypatch)
+        (error,) = caught.value.errors
+        assert error.path.name == "bad.md" and error.line == 4
+        cache = Cache(cache.saved())
+    (small.root / "articles" / "bad.md").unlink()
+    for _ in range(2):
+        archive, parsed = loaded_with(small, cache, monkeypatch)
+        assert "herald-two" in parsed and any("later than today" in warning for warning in archive.warnings)
+        cache = Cache(cache.saved())

@@ -222,3 +222,23 @@ def test_check_warns_when_a_claim_found_in_one_article_is_found_in_none(small, c
     assert main(["check", "--source", str(small.root)]) == 0
     warnings = capsys.readouterr().err
     assert "claim 'talks-ended-friday' is found in 0 articles, not two or more: check its wording" in warnings
+
+
+def test_a_rebuild_after_an_edit_is_a_clean_build(small, capture, tmp_path):
+    """What the cache keeps (articles read, words, sources, alignments, units, scores) is used
+    only where it still holds: the site rebuilt is the one built afresh."""
+    assert build(small) == 0
+    herald = small.root / "articles" / "herald-two.md"
+    herald.write_text(herald.read_text().replace("Negotiators left the city.", "Negotiators left Geneva."))
+    assert add(small, capture) == 0 and build(small) == 0
+    assert build(small, "--output", str(tmp_path / "clean"), "--no-cache") == 0
+    rebuilt, clean = small.root / "site", tmp_path / "clean"
+    assert contents_of(rebuilt) == contents_of(clean)
+
+
+def contents_of(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and ".parallax-cache" not in p.parts
+    }

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..cache import Cache
 from ..model import Archive, ArchiveError, ArchiveErrors, Claim, Story
 from .articles import ARTICLE_SCHEMA, BodyConverter, article_files, html_blocks, load_articles
 from .claims import Addresses, load_claims
@@ -51,17 +52,17 @@ def story_folders(root: Path) -> list[Path]:
     return sorted(path for path in (root / STORIES).iterdir() if path.is_dir() and not path.name.startswith("."))
 
 
-def load_archive(root: Path, jobs: int = 1) -> Archive:
+def load_archive(root: Path, jobs: int = 1, cache: Cache | None = None) -> Archive:
     """Load and validate the archive in `root`; raise `ArchiveErrors` listing every problem.
 
-    `jobs`: how many processes may read the articles."""
+    `jobs`: how many processes may read the articles; `cache`: the articles read at the last build."""
     errors: list[ArchiveError] = []
     warnings: list[str] = []
     many = (root / STORIES).is_dir()
     folders = story_folders(root)
     if many:
         check_layout(root, folders, errors)
-    articles = load_articles([folder / "articles" for folder in folders], errors, warnings, jobs)
+    articles = load_articles([folder / "articles" for folder in folders], errors, warnings, jobs, cache)
     addresses = Addresses(errors)
     headings, claims = [], []
     for folder in folders:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import html.parser
+import pickle
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import markdown
 
+from ..cache import Cache
 from ..model import ArchiveError, Article, Block
 from ..parallel import map_numbers
 from .fields import (
@@ -28,7 +31,7 @@ from .fields import (
     text_list,
     web_address,
 )
-from .files import read_text, split_front_matter
+from .files import read_bytes, read_text, split_front_matter, text_of
 from .yaml_lines import parse_yaml
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -63,46 +66,107 @@ ARTICLE_SCHEMA: Schema = {
 
 
 def article_files(folder: Path) -> list[Path]:
-    """The articles' files. A hidden one is no article: an editor's lock (.#x.md) or temporary copy."""
-    return sorted(path for path in folder.glob("*.md") if not path.name.startswith("."))
+    """The articles' files, by name (Paths of one folder sort so, slowly). A hidden one is no
+    article: an editor's lock (.#x.md) or temporary copy."""
+    return sorted((path for path in folder.glob("*.md") if not path.name.startswith(".")), key=lambda path: path.name)
 
 
 def load_articles(
-    folders: list[Path], errors: list[ArchiveError], warnings: list[str], jobs: int = 1
+    folders: list[Path], errors: list[ArchiveError], warnings: list[str], jobs: int = 1, cache: Cache | None = None
 ) -> list[tuple[Article, ...]]:
     """Each folder's articles, sorted by publication date, then id: every story's at once, so
-    that the work is shared over `jobs` processes however the archive is cut into stories."""
+    that the work is shared over `jobs` processes however the archive is cut into stories.
+
+    An article read at the last build from the same file, checked against the same capture, is
+    taken from `cache`: only one read without an error or a warning is kept, so that those are
+    told at every build."""
     paths: list[tuple[int, Path]] = []  # (the number of its folder, the file)
     for number, folder in enumerate(folders):
         if not folder.is_dir():
             errors.append(ArchiveError(folder, "no articles folder: put one Markdown file per article there"))
-        elif not article_files(folder):
+            continue
+        files = article_files(folder)
+        if not files:
             errors.append(ArchiveError(folder, "no articles: add one Markdown file (.md) per article"))
-        paths += [(number, path) for path in article_files(folder)]
+        paths += [(number, path) for path in files]
     converter = BodyConverter()
+    cache = cache or Cache()
 
-    def load(number: int) -> tuple[Article | None, list[ArchiveError], list[str]]:
-        found: list[ArchiveError] = []
-        doubts: list[str] = []
-        folder = folders[paths[number][0]]
-        return load_article(paths[number][1], folder, converter, found, doubts), found, doubts
+    def load(number: int) -> Read:
+        story, path = paths[number]
+        return read_article(path, folders[story], converter, cache)
 
     loaded: list[list[Article]] = [[] for _ in folders]
-    for (story, _), (article, found, doubts) in zip(paths, map_numbers(load, len(paths), jobs), strict=True):
+    for (story, _), read in zip(paths, map_numbers(load, len(paths), jobs), strict=True):
+        article = pickle.loads(read.kept) if read.kept else read.article
         if article:
             loaded[story].append(article)
-        errors.extend(found)
-        warnings.extend(doubts)
+            if not read.warnings and read.capture is not None:
+                kept = read.kept or pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+                cache.keep_article(read.key, read.capture, kept)
+        errors.extend(read.errors)
+        warnings.extend(read.warnings)
     return [tuple(sorted(articles, key=lambda a: (a.published, a.id))) for articles in loaded]
 
 
+@dataclass(frozen=True)
+class Read:
+    """An article's file as a worker read it: the article, or its pickle kept at the last build
+    (which crosses from a worker quicker); and the key and capture it is kept under."""
+
+    article: Article | None
+    kept: bytes | None
+    key: str
+    capture: str | None  # see capture_state
+    errors: list[ArchiveError]
+    warnings: list[str]
+
+
+def read_article(path: Path, folder: Path, converter: BodyConverter, cache: Cache) -> Read:
+    """The article in `path`, as kept at the last build if its file and capture are unchanged."""
+    errors: list[ArchiveError] = []
+    warnings: list[str] = []
+    try:
+        check_file(path, folder)  # not kept: it depends on where the file lies, not on its bytes
+        data = read_bytes(path)
+    except ArchiveError as error:
+        return Read(None, None, "", None, [error], [])
+    key = cache.article_key(path, data)
+    kept = cache.kept_article(key)
+    if kept and capture_unchanged(kept[0], folder):
+        return Read(None, kept[1], key, kept[0], [], [])
+    article = load_article(path, folder, data, converter, errors, warnings)
+    return Read(article, None, key, capture_state(article.capture) if article else None, errors, warnings)
+
+
+def capture_state(capture: Path | None) -> str | None:
+    """What an article's check against its capture depends on: the capture's file and its bytes
+    ("" for an article without one); None if it cannot be read."""
+    if capture is None:
+        return ""
+    try:
+        return f"{capture}\x00{hashlib.blake2b(capture.read_bytes(), digest_size=16).hexdigest()}"
+    except OSError:
+        return None
+
+
+def capture_unchanged(state: str, folder: Path) -> bool:
+    """Whether an article's capture is as it was when the article was kept: the same file, still
+    inside the articles folder, with the same bytes."""
+    if not state:
+        return True
+    capture = Path(state.split("\x00")[0])
+    return capture.is_relative_to(folder.resolve()) and capture_state(capture) == state
+
+
 def load_article(
-    path: Path, folder: Path, converter: BodyConverter, errors: list[ArchiveError], warnings: list[str]
+    path: Path, folder: Path, data: bytes, converter: BodyConverter, errors: list[ArchiveError], warnings: list[str]
 ) -> Article | None:
-    """The article in `path`; None if it has problems, each added to `errors`: as many as can be
-    found in one reading (a bad field and a bad paragraph both), so they are fixed in one go."""
+    """The article in `path`, whose bytes are `data`; None if it has problems, each added to
+    `errors`: as many as can be found in one reading (a bad field and a bad paragraph both), so
+    they are fixed in one go."""
     found = len(errors)
-    parts = file_parts(path, folder, errors)
+    parts = file_parts(path, data, errors)
     if parts is None:
         return None
     front_matter, body, body_line = parts
@@ -141,12 +205,11 @@ def load_article(
     )
 
 
-def file_parts(path: Path, folder: Path, errors: list[ArchiveError]) -> tuple[Any, str, int] | None:
+def file_parts(path: Path, data: bytes, errors: list[ArchiveError]) -> tuple[Any, str, int] | None:
     """The file's front matter, read, its body and the line the body starts on; None, with the
     error added, if the file cannot be read that far."""
     try:
-        check_file(path, folder)
-        front, body, body_line = split_front_matter(read_text(path), path)
+        front, body, body_line = split_front_matter(text_of(data, path), path)
         return parse_yaml(front, path, first_line=2), body, body_line
     except ArchiveError as error:
         errors.append(error)

@@ -9,10 +9,18 @@ from ..model import ArchiveError
 
 def read_text(path: Path) -> str:
     """A file's text: UTF-8, a byte-order mark and CRLF line ends tolerated."""
+    return text_of(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise ArchiveError(path, f"cannot read: {error.strerror}") from None
+
+
+def text_of(data: bytes, path: Path) -> str:
+    """The bytes read from `path` as text (see read_text)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -15,6 +15,7 @@ that stands inside a passage is that passage, and is left to it (`outside_passag
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import functools
 from array import array
@@ -22,11 +23,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..cache import Cache, digest
 from ..match.group import unique_id
 from ..match.spans import WORD, fold
 from ..model import ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement, Story
 from ..parallel import Other, map_numbers_meanwhile
-from .align import Passage, Tokens, Vocabulary, align, derivation, positions
+from .align import Passage, Tokens, Vocabulary, align, derivation, positions, words_of
 from .group import Stretch, occurrences, passage_groups
 from .sources import source_candidates
 
@@ -40,15 +42,41 @@ class Alignments:
     passages: list[list[list]]  # for each article, for each of its sources, its passages as rows (passage_row)
 
 
-def aligned_articles(story: Story, jobs: int, meanwhile: Callable[[], Other]) -> tuple[Alignments, Other]:
-    """Each article aligned with its sources, by `jobs` processes, while this one does `meanwhile()`."""
+def aligned_articles(story: Story, cache: Cache, jobs: int, meanwhile: Callable[[], Other]) -> tuple[Alignments, Other]:
+    """Each article aligned with its sources, by `jobs` processes, while this one does `meanwhile()`.
+    An article's words, its sources and its alignment with each, found at an earlier build from
+    the same texts, are taken from `cache`."""
+    texts = [digest(article.text) for article in story.articles]
     vocabulary = Vocabulary()
-    tokens = {article.id: vocabulary.tokens(article.text) for article in story.articles}
+    tokens = {
+        article.id: vocabulary.numbered(
+            *words_of_row(cache.remember("words", (text,), functools.partial(words_row, article.text)))
+        )
+        for article, text in zip(story.articles, texts)
+    }
     keys = [tokens[article.id].words for article in story.articles]
-    sources = source_candidates(keys)
-    task = functools.partial(aligned_with_sources, keys, sources)
-    passages, other = map_numbers_meanwhile(task, len(keys), jobs, meanwhile)
+    sources = source_candidates(keys, texts, cache)
+    task = functools.partial(aligned_with_sources, keys, sources, texts, cache)
+    aligned, other = map_numbers_meanwhile(task, len(keys), jobs, meanwhile)
+    for number, pairs in enumerate(aligned):
+        for source, (rows, fresh) in zip(sources[number], pairs):
+            if fresh:  # a worker's cache is its own: what it aligned is kept here
+                cache.keep("alignment", (texts[source], texts[number]), rows)
+    passages = [[rows for rows, _ in pairs] for pairs in aligned]
     return Alignments(tokens, sources, passages), other
+
+
+def words_row(text: str) -> list:
+    """A text's words as words_of gives them, made JSON for the cache: its arrays as base64
+    text, which is read back many times faster than lists of numbers."""
+    *arrays, keys = words_of(text)
+    return [*(base64.b64encode(found.tobytes()).decode("ascii") for found in arrays), keys]
+
+
+def words_of_row(row: list) -> tuple[array, array, array, list[str]]:
+    *encoded, keys = row
+    arrays = [array("I", base64.b64decode(text)) for text in encoded]
+    return arrays[0], arrays[1], arrays[2], keys
 
 
 def reused_copy(story: Story, alignments: Alignments, taken: set[str]) -> Reuse:
@@ -77,10 +105,20 @@ def reused_copy(story: Story, alignments: Alignments, taken: set[str]) -> Reuse:
     return Reuse(grouped(stretches, story, spans, taken), article_reuse(story, stretches, derivations, spans))
 
 
-def aligned_with_sources(keys: list[array], sources: list[tuple[int, ...]], number: int) -> list[list]:
+def aligned_with_sources(
+    keys: list[array], sources: list[tuple[int, ...]], texts: list[str], cache: Cache, number: int
+) -> list[tuple[list, bool]]:
     """Article `number` aligned with each of its sources: the passages of each pair, as lists
-    (which cross from a worker process quicker than objects)."""
-    return [[passage_row(p) for p in align(keys[source], keys[number])] for source in sources[number]]
+    (which cross from a worker process quicker than objects), and whether they were aligned
+    afresh. An alignment depends on the two texts only, which key it in the cache."""
+    found = []
+    for source in sources[number]:
+        rows = cache.get("alignment", (texts[source], texts[number]))
+        fresh = rows is None
+        if fresh:
+            rows = [passage_row(p) for p in align(keys[source], keys[number])]
+        found.append((rows, fresh))
+    return found
 
 
 def grouped(

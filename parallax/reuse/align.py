@@ -93,17 +93,30 @@ class Vocabulary:
         return self.numbers.setdefault(key, len(self.numbers))
 
     def tokens(self, text: str) -> Tokens:
-        """The words of a text: what stands between spaces, from its first letter or digit to its
-        last (the punctuation at its edges left out). Kept compactly: a story has millions."""
-        found = Tokens(array("I"), array("I"), array("I"))
-        for match in WORD.finditer(text):
-            token = match.group()
-            key = token.lower() if token.isascii() and token.isalnum() else word_key(token)
-            if key:
-                found.starts.append(match.start())
-                found.ends.append(match.end())
-                found.words.append(self.number(key))
-        return found
+        """The words of a text (see words_of), numbered in this vocabulary."""
+        return self.numbered(*words_of(text))
+
+    def numbered(self, starts: array, ends: array, words: array, keys: list[str]) -> Tokens:
+        """A text's words, as words_of gives them, numbered in this vocabulary."""
+        numbers = [self.number(key) for key in keys]
+        return Tokens(starts, ends, array("I", map(numbers.__getitem__, words)))
+
+
+def words_of(text: str) -> tuple[array, array, array, list[str]]:
+    """The words of a text: what stands between spaces, from its first letter or digit to its
+    last (the punctuation at its edges left out), where each starts and ends, and its number
+    among the text's own words; and those words as compared, in that order. Numbered in the
+    text, not in a story, so that they can be kept between builds. Kept compactly: a story has millions."""
+    starts, ends, words = array("I"), array("I"), array("I")
+    keys: dict[str, int] = {}
+    for match in WORD.finditer(text):
+        token = match.group()
+        key = token.lower() if token.isascii() and token.isalnum() else word_key(token)
+        if key:
+            starts.append(match.start())
+            ends.append(match.end())
+            words.append(keys.setdefault(key, len(keys)))
+    return starts, ends, words, list(keys)
 
 
 class Tokens(NamedTuple):
