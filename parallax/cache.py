@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import sys
 import unicodedata
+from array import array
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -45,11 +47,13 @@ COMPARING = sorted(path for path in HERE.rglob("*.py") if "render" not in path.p
 
 
 def matching_code(modules=MODULES, libraries=LIBRARIES) -> str:
-    """A fingerprint of the code, the libraries' versions, and Python's Unicode tables (what
-    counts as a letter when text is folded)."""
+    """A fingerprint of the code, the libraries' versions, Python's Unicode tables (what counts
+    as a letter when text is folded) and how this machine stores integers."""
     parts = [module.read_bytes() for module in modules]
     parts += [f"{name} {metadata.version(name)}".encode() for name in libraries]
     parts.append(f"unicode {unicodedata.unidata_version}".encode())
+    # Kept words are arrays of machine integers (reuse.words_row): another machine may read them otherwise.
+    parts.append(f"integers {sys.byteorder} {array('I').itemsize}".encode())
     return hashlib.blake2b(b"\x00".join(parts), digest_size=8).hexdigest()
 
 
