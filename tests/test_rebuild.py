@@ -17,10 +17,11 @@ def made(small, monkeypatch) -> list[str]:
     rendered: list[str] = []
     put_article_page = render_site_module.put_article_page
 
-    def recording(articles, put, number):
-        story, position = articles[number]
-        rendered.append(story.comparison.summaries[position].article.id)
-        return put_article_page(articles, put, number)
+    def recording(articles, before, staging, number):
+        page = put_article_page(articles, before, staging, number)
+        if page.made:
+            rendered.append(page.path.removeprefix("articles/").removesuffix(".html"))
+        return page
 
     monkeypatch.setattr(render_site_module, "put_article_page", recording)
     assert build(small) == 0

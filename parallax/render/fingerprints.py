@@ -83,66 +83,78 @@ def story_inputs(story: StoryPages, code: str, found: Across) -> str:
     )
 
 
-def article_inputs(story: StoryPages, position: int, code: str) -> str:
-    """Everything the page of the article at this position in its story shows: the archive's
-    settings, its story's title, the article, its counts and sources, and each statement and
-    passage it carries as its notes show them (where each links, which other wordings and
-    outlets are named, and how many more)."""
-    archive, places, showcase = story.archive, story.places, story.showcase
-    summary = story.comparison.summaries[position]
-    article = summary.article
+class ArticleFingerprints:
+    """The fingerprints of a story's article pages.
 
-    def named(article_id: str) -> tuple:
-        other = archive.article(article_id)
+    Most pages carrying a statement name the same other wordings beside it: each such list is
+    taken once, and stands in its pages' fingerprints as a fingerprint of its own."""
+
+    def __init__(self, story: StoryPages, code: str):
+        self.story, self.code = story, code
+        self.lists: dict[tuple, str] = {}
+
+    def of(self, position: int) -> str:
+        """Everything the page of the article at this position in its story shows: the
+        archive's settings, its story, the article, its counts and sources, and each statement
+        and passage it carries as its notes show them (where each links, which other wordings
+        and outlets are named, and how many more)."""
+        story = self.story
+        archive, places, showcase = story.archive, story.places, story.showcase
+        summary = story.comparison.summaries[position]
+        article = summary.article
+
+        def statement_shown(carried: Carried) -> tuple:
+            statement = carried.statement
+            claim = statement.claim
+            return (
+                carried.occurrence,
+                places.all_anchors(statement, carried.occurrence),
+                statement.id,
+                statement.kind,
+                statement.is_shared,
+                (statement_page(statement), statement.part.statement, said_by(archive, claim))
+                if claim and statement.part
+                else None,
+                self.named_list(statement, *showcase.others(statement, article.id)),
+            )
+
+        def passage_shown(carried: Carried) -> tuple:
+            statement, occurrence = carried.statement, carried.occurrence
+            source = showcase.source(statement, occurrence)
+            return (
+                occurrence,
+                places.all_anchors(statement, occurrence),
+                self.named_list(statement, [source] if source else [], 0),
+                self.named_list(statement, *showcase.carriers(statement, occurrence)),
+            )
+
+        return fingerprint(
+            self.code,
+            (
+                archive.settings,
+                archive.many,
+                story.comparison.story.id,
+                story.comparison.story.title,
+                article,
+                summary.shared_statements,
+                summary.shared_share,
+                summary.reuse,
+                [self.named(source.source) for source in summary.reuse.sources],
+                [statement_shown(carried) for carried in summary.carried],
+                [passage_shown(carried) for carried in summary.passages],
+            ),
+        )
+
+    def named_list(self, statement: SharedStatement, shown: list[Occurrence], more: int) -> str:
+        """Other articles' occurrences as a note names them (each its link, its words and its
+        article), and how many more, as a fingerprint."""
+        key = (statement.id, tuple((o.article, o.start, o.end) for o in shown), rough_count(more))
+        if key not in self.lists:
+            places = self.story.places
+            named = [(places.link(statement, o), o.text, self.named(o.article)) for o in shown]
+            self.lists[key] = fingerprint(self.code, (named, key[-1]))
+        return self.lists[key]
+
+    def named(self, article_id: str) -> tuple:
+        other = self.story.archive.article(article_id)
         return (other.id, other.outlet, other.published, other.language)
-
-    def at(statement: SharedStatement, occurrence: Occurrence | None) -> tuple | None:
-        """An occurrence as a note names it: its link, its words and its article."""
-        if occurrence is None:
-            return None
-        return (places.link(statement, occurrence), occurrence.text, named(occurrence.article))
-
-    def statement_shown(carried: Carried) -> tuple:
-        statement = carried.statement
-        claim = statement.claim
-        shown, more = showcase.others(statement, article.id)
-        return (
-            carried.occurrence,
-            places.all_anchors(statement, carried.occurrence),
-            statement.id,
-            statement.kind,
-            statement.is_shared,
-            (statement_page(statement), statement.part.statement, said_by(archive, claim))
-            if claim and statement.part
-            else None,
-            [at(statement, other) for other in shown],
-            rough_count(more),
-        )
-
-    def passage_shown(carried: Carried) -> tuple:
-        statement, occurrence = carried.statement, carried.occurrence
-        others, more = showcase.carriers(statement, occurrence)
-        return (
-            occurrence,
-            places.all_anchors(statement, occurrence),
-            at(statement, showcase.source(statement, occurrence)),
-            [at(statement, other) for other in others],
-            rough_count(more),
-        )
-
-    return fingerprint(
-        code,
-        (
-            archive.settings,
-            archive.many,
-            story.comparison.story.id,
-            story.comparison.story.title,
-            article,
-            summary.shared_statements,
-            summary.shared_share,
-            summary.reuse,
-            [named(source.source) for source in summary.reuse.sources],
-            [statement_shown(carried) for carried in summary.carried],
-            [passage_shown(carried) for carried in summary.passages],
-        ),
-    )

@@ -12,7 +12,6 @@ import base64
 import functools
 import hashlib
 import urllib.parse
-from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -55,7 +54,7 @@ from .addresses import (
 )
 from .body import body_rows
 from .export import put_data_files, story_json
-from .fingerprints import PageRecord, article_inputs, page_code, story_inputs
+from .fingerprints import ArticleFingerprints, PageRecord, page_code, story_inputs
 from .lineage import described, lineage_diagram, timeline, version_carriers, version_letter
 from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
@@ -158,10 +157,21 @@ class Written(NamedTuple):
 
 
 class ArticleAt(NamedTuple):
-    """Where an article's page is made from: its story's pages, and its place in the story."""
+    """Where an article's page is made from: its story's pages, its place in the story, and
+    what takes its fingerprint."""
 
     story: StoryPages
     position: int  # in the story's comparison's summaries
+    fingerprints: ArticleFingerprints
+
+
+class ArticlePage(NamedTuple):
+    """An article's page as the build found it: made again, or kept as it was."""
+
+    path: str
+    fingerprint: str
+    made: bool
+    written: bool  # made, and different from the old site's
 
 
 def render_site(
@@ -190,10 +200,12 @@ def render_site(
     pages.environment.globals["said_wordings"] = said_wordings
     code = page_code(templates)
     before = PageRecord.read(staging.old(PAGES_FILE))
-    made = {story_inputs(story, code, found): story for story in stories}
-    fresh = [story for key, story in made.items() if key not in before.stories or not staging.keep(before.stories[key])]
-    # An article page's fingerprint: carried over where its story's pages were all kept, else
-    # taken afresh; a page is made again only where it changed.
+    by_inputs = {story_inputs(story, code, found): story for story in stories}
+    fresh = [
+        story for key, story in by_inputs.items() if key not in before.stories or not staging.keep(before.stories[key])
+    ]
+    # An article page's fingerprint: carried over where its story's pages were all kept; else
+    # taken afresh (by the processes that make the pages), the page made again where it changed.
     fingerprints = {
         path: before.articles[path]
         for story in stories
@@ -201,13 +213,13 @@ def render_site(
         for path in story.article_paths()
         if path in before.articles
     }
-    articles = []
-    for story in fresh:
-        for position, path in enumerate(story.article_paths()):
-            fingerprints[path] = article_inputs(story, position, code)
-            if before.articles.get(path) != fingerprints[path] or not staging.keep([path]):
-                articles.append(ArticleAt(story, position))
-    task = functools.partial(put_article_page, articles, put)
+    articles = [
+        ArticleAt(story, position, taker)
+        for story in fresh
+        for taker in [ArticleFingerprints(story, code)]
+        for position in range(len(story.comparison.summaries))
+    ]
+    task = functools.partial(put_article_page, articles, before.articles, staging)
 
     def meanwhile() -> tuple[dict[str, bytes], list[bool]]:
         """The other pages; and the data files, each written as soon as it is made."""
@@ -216,11 +228,12 @@ def render_site(
             files.update(story.own_files())
         return files, put_data_files(archive, comparisons, put)
 
-    articles_written, (files, exported) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
+    article_pages, (files, exported) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
+    fingerprints.update((page.path, page.fingerprint) for page in article_pages)
     for article in archive.articles:
         if article.capture:
             files[capture_file(article.id)] = published_capture(article.capture)
-    own = {key: story.paths() for key, story in made.items()}
+    own = {key: story.paths() for key, story in by_inputs.items()}
     if archive.settings.url:
         unlisted = UNLISTED | {
             claim_page(name) for s in stories for c in s.comparison.claims for name, _ in former_addresses(c)
@@ -230,10 +243,11 @@ def render_site(
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
     files[PAGES_FILE] = PageRecord(own, fingerprints).dumped()
-    made_now = sum(len(story.paths()) for story in fresh) - sum(len(story.article_paths()) for story in fresh)
-    kept = sum(map(len, own.values())) - made_now - len(articles)
-    written = sum(articles_written) + sum(exported) + sum(put(path, content) for path, content in sorted(files.items()))
-    return Written(kept + len(articles_written) + len(exported) + len(files), written)
+    # The kept stories' pages, every article page of the others (made or kept), and the rest.
+    kept = sum(map(len, own.values())) - sum(len(story.paths()) for story in fresh)
+    written = sum(page.written for page in article_pages) + sum(exported)
+    written += sum(put(path, content) for path, content in sorted(files.items()))
+    return Written(kept + len(article_pages) + len(exported) + len(files), written)
 
 
 def newest_summaries(stories: list[StoryPages]) -> list[ArticleSummary]:
@@ -245,18 +259,19 @@ def newest_summaries(stories: list[StoryPages]) -> list[ArticleSummary]:
     return summaries[-FEED_ENTRIES:]
 
 
-def put_article_page(articles: list[ArticleAt], put: Callable[[str, bytes | bytearray], bool], number: int) -> bool:
-    """Render the article page at this number in the archive, and hand it to `put`."""
-    story, position = articles[number]
+def put_article_page(articles: list[ArticleAt], before: dict[str, str], staging: Staging, number: int) -> ArticlePage:
+    """The article page at this number: kept from the old site if its fingerprint is the one
+    it had there (`before`), else rendered and handed to `staging`."""
+    story, position, fingerprints = articles[number]
     summary = story.comparison.summaries[position]
+    path = article_page(summary.article.id)
+    fingerprint = fingerprints.of(position)
+    if before.get(path) == fingerprint and staging.keep([path]):
+        return ArticlePage(path, fingerprint, made=False, written=False)
     html = story.render(
-        article_page(summary.article.id),
-        "article.html",
-        summary=summary,
-        article=summary.article,
-        rows=body_rows(summary, story.places),
+        path, "article.html", summary=summary, article=summary.article, rows=body_rows(summary, story.places)
     )
-    return put(article_page(summary.article.id), html)
+    return ArticlePage(path, fingerprint, made=True, written=staging.put(path, html))
 
 
 ARTICLES_FOLDER = "articles/index.html"  # leads to the list of articles, for readers who look for it at articles/
