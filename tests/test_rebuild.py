@@ -79,13 +79,14 @@ def test_a_template_changed_renders_every_article_page(small, made):
     [
         (0, "0"),
         (99, "99"),
-        (100, "100"),
-        (101, "over 100"),
-        (1946, "over 1,900"),
-        (2000, "2,000"),
-        (9993, "over 9,900"),
-        (12345, "over 12,000"),
+        (100, "at least 100"),
+        (199, "at least 100"),
+        (200, "at least 200"),
+        (953, "at least 500"),
+        (1946, "at least 1,000"),
+        (9993, "at least 5,000"),
+        (12345, "at least 10,000"),
     ],
 )
-def test_large_counts_beside_a_paragraph_are_given_to_two_figures(count, words):
+def test_large_counts_beside_a_paragraph_change_only_at_steps(count, words):
     assert rough_count(count) == words

@@ -39,17 +39,18 @@ def count(value: int) -> str:
     return f"{value:,}"
 
 
-ROUGH_FROM = 100  # counts from here on are given to two figures by rough_count
+ROUGH_FROM = 100  # counts from here on are given by rough_count as "at least" a step of 1, 2, 5, 10, 20, 50...
 
 
 def rough_count(value: int) -> str:
-    """12,345 -> 'over 12,000', 87 -> '87': how many more articles carry a statement, beside a
-    paragraph. Exact, the count would change on every page carrying the statement each time one
-    more article does; the statement's own page gives it exactly."""
+    """87 -> '87', 953 -> 'at least 500', 12,345 -> 'at least 10,000': how many more articles
+    carry a statement, beside a paragraph. Exact, the count would change on every page carrying
+    the statement each time one more article does; so it changes only when it passes a step.
+    The statement's own page gives it exactly."""
     if value < ROUGH_FROM:
         return count(value)
-    step = 10 ** (len(str(value)) - 2)
-    return count(value) if value % step == 0 else f"over {count(value // step * step)}"
+    step = 10 ** (len(str(value)) - 1)
+    return f"at least {count(max(multiple * step for multiple in (1, 2, 5) if multiple * step <= value))}"
 
 
 def plural(value: int, noun: str, nouns: str | None = None) -> str:
