@@ -11,6 +11,9 @@ whose pages changed; the others' indexes are the old site's files, linked into t
 Pages that change together are kept together: each section (articles, claims, outlets,
 speakers) has buckets of its own, since a claim's page changes with every article that carries
 it and an article's page seldom does; within a section, a page's bucket is a hash of its path.
+An article's page is changed, to search, only where what search reads of it has: the rendering
+records a fingerprint of that (see render/fingerprints.py), not of its notes, which search
+ignores and which change with other articles.
 In the site:
 
     pagefind/buckets.json       {"buckets": ["articles-0", ...]}: the buckets that have pages to search
@@ -44,6 +47,8 @@ from typing import NamedTuple
 import pagefind_bin
 
 from .model import ArchiveError
+from .render.addresses import PAGES_FILE
+from .render.fingerprints import PageRecord
 from .render.site import Written
 from .write import Staging, staging_prefix
 
@@ -95,10 +100,11 @@ def index_site(staging: Staging) -> Written:
         {name: tuple(pages) for name, pages in last.buckets.items()} if last and last.fingerprint == made_by else {}
     )
     now = buckets(indexed_pages(staging.folder))
+    searched = Searched(staging)
     files = written = 0
     listed = []
     for bucket in now:
-        made = unchanged(bucket, old_pages, staging) or index_bucket(bucket, pagefind, staging)
+        made = unchanged(bucket, old_pages, searched, staging) or index_bucket(bucket, pagefind, staging)
         files, written = files + made.files, written + made.written
         if made.files:
             listed.append(bucket.name)
@@ -123,12 +129,13 @@ def fingerprint(pagefind: str, output: Path) -> str:
 
 
 def indexed_pages(site: Path) -> list[str]:
-    """The paths of the pages in the folders search indexes, in order."""
+    """The paths of the pages in the folders search indexes, in order; not the lists at their
+    index.html (no id can take that name), which change with every page added and are never indexed."""
     return sorted(
         f"{folder}/{path.name}"
         for folder in INDEXED_FOLDERS
         for path in (site / folder).glob("*.html")
-        if path.is_file()
+        if path.is_file() and path.name != "index.html"
     )
 
 
@@ -164,17 +171,36 @@ def last_indexer(staging: Staging) -> Indexer | None:
         return None
 
 
-def unchanged(bucket: Bucket, old_pages: dict[str, tuple[str, ...]], staging: Staging) -> Written | None:
-    """Link the bucket's old index into the new site if its pages are the same files as in the
-    old site (unchanged pages are the old files, linked: see write.py); None if not."""
-    if old_pages.get(bucket.name) != bucket.pages or not all(
-        same_file(staging.folder / page, staging.output / page) for page in bucket.pages
-    ):
+def unchanged(
+    bucket: Bucket, old_pages: dict[str, tuple[str, ...]], searched: Searched, staging: Staging
+) -> Written | None:
+    """Link the bucket's old index into the new site if its pages are those it was made from,
+    and each is what it was to search; None if not."""
+    if old_pages.get(bucket.name) != bucket.pages or not all(searched.same(page) for page in bucket.pages):
         return None
     old_index = staging.output / bucket.folder
     files = sorted(path.relative_to(staging.output).as_posix() for path in old_index.rglob("*") if path.is_file())
     # A bucket with nothing to index has no index: it is looked at again, which costs little.
     return Written(len(files), 0) if files and staging.keep(files) else None
+
+
+class Searched:
+    """Whether a page of the new site is, to search, what it was in the old one: the same
+    fingerprint of what search indexes of it, where the rendering took one (an article's page,
+    whose notes beside the text change more often than the text); else the very same file
+    (a page unchanged is the old file, linked: see write.py)."""
+
+    def __init__(self, staging: Staging):
+        self.staging = staging
+        self.before = PageRecord.read(staging.old(PAGES_FILE)).searched
+        self.now = PageRecord.read(
+            (staging.folder / PAGES_FILE).read_bytes() if (staging.folder / PAGES_FILE).is_file() else None
+        ).searched
+
+    def same(self, page: str) -> bool:
+        if page in self.now:
+            return self.before.get(page) == self.now[page]
+        return same_file(self.staging.folder / page, self.staging.output / page)
 
 
 def same_file(new: Path, old: Path) -> bool:

@@ -58,10 +58,11 @@ class Staging:
 
     def old(self, path: str) -> bytes | None:
         """A file of the old site, if it has it."""
-        try:
-            return (self.output / path).read_bytes()
-        except OSError:
-            return None
+        return read_or_none(self.output / path)
+
+    def new(self, path: str) -> bytes | None:
+        """A file of the new site, if it has it yet."""
+        return read_or_none(self.folder / path)
 
     def __enter__(self) -> Staging:
         return self
@@ -72,6 +73,13 @@ class Staging:
             swap(self.folder, self.output)
         else:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def link_unchanged(old: Path, new: Path, content: bytes | bytearray) -> bool:

@@ -15,7 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..compare import Carried
 from ..model import Occurrence, SharedStatement
@@ -30,22 +30,25 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class PageRecord:
     """What the last build's pages were made from, kept with the site for the next build: each
-    story's fingerprint and the pages it made, and each article page's fingerprint."""
+    story's fingerprint and the pages it made, and each article page's fingerprints, of all it
+    shows and of what search indexes of it."""
 
     stories: dict[str, list[str]]
     articles: dict[str, str]  # by the page's path
+    searched: dict[str, str]  # by the page's path
 
     @classmethod
     def read(cls, data: bytes | None) -> PageRecord:
         """The record as written by `dumped`; an empty one if there is none, or another kind."""
         try:
             record = json.loads(data or b"{}")
-            return cls(dict(record.get("stories", {})), dict(record.get("articles", {})))
+            return cls(*(dict(record.get(name, {})) for name in ("stories", "articles", "searched")))
         except (ValueError, AttributeError, TypeError):
-            return cls({}, {})
+            return cls({}, {}, {})
 
     def dumped(self) -> bytes:
-        return json.dumps({"stories": self.stories, "articles": self.articles}, sort_keys=True).encode("utf-8")
+        record = {"stories": self.stories, "articles": self.articles, "searched": self.searched}
+        return json.dumps(record, sort_keys=True).encode("utf-8")
 
 
 def page_code(templates: Path) -> str:
@@ -83,6 +86,11 @@ def story_inputs(story: StoryPages, code: str, found: Across) -> str:
     )
 
 
+class ArticleFingerprint(NamedTuple):
+    shown: str  # of everything the page shows
+    searched: str  # of what search indexes of it
+
+
 class ArticleFingerprints:
     """The fingerprints of a story's article pages.
 
@@ -93,11 +101,32 @@ class ArticleFingerprints:
         self.story, self.code = story, code
         self.lists: dict[tuple, str] = {}
 
-    def of(self, position: int) -> str:
-        """Everything the page of the article at this position in its story shows: the
-        archive's settings, its story, the article, its counts and sources, and each statement
-        and passage it carries as its notes show them (where each links, which other wordings
-        and outlets are named, and how many more)."""
+    def of(self, position: int) -> ArticleFingerprint:
+        """The fingerprints of the page of the article at this position in its story."""
+        return ArticleFingerprint(self.shown(position), self.searched(position))
+
+    def searched(self, position: int) -> str:
+        """What search indexes of the page (article.html's element marked `data-pagefind-body`,
+        but what it marks `data-pagefind-ignore`): its story, the article, and where each
+        statement and passage it carries stands, marked and anchored; not its notes."""
+        story = self.story
+        summary = story.comparison.summaries[position]
+        carried = [*summary.carried, *summary.passages]
+        return fingerprint(
+            self.code,
+            (
+                story.archive.many,
+                story.comparison.story.id,
+                story.comparison.story.title,
+                summary.article,
+                [(c.occurrence, story.places.all_anchors(c.statement, c.occurrence)) for c in carried],
+            ),
+        )
+
+    def shown(self, position: int) -> str:
+        """Everything the page shows: the archive's settings, its story, the article, its counts
+        and sources, and each statement and passage it carries as its notes show them (where
+        each links, which other wordings and outlets are named, and how many more)."""
         story = self.story
         archive, places, showcase = story.archive, story.places, story.showcase
         summary = story.comparison.summaries[position]

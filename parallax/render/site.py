@@ -54,7 +54,7 @@ from .addresses import (
 )
 from .body import body_rows
 from .export import put_data_files, story_json
-from .fingerprints import ArticleFingerprints, PageRecord, page_code, story_inputs
+from .fingerprints import ArticleFingerprint, ArticleFingerprints, PageRecord, page_code, story_inputs
 from .lineage import described, lineage_diagram, timeline, version_carriers, version_letter
 from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
@@ -169,7 +169,7 @@ class ArticlePage(NamedTuple):
     """An article's page as the build found it: made again, or kept as it was."""
 
     path: str
-    fingerprint: str
+    fingerprint: ArticleFingerprint
     made: bool
     written: bool  # made, and different from the old site's
 
@@ -206,13 +206,9 @@ def render_site(
     ]
     # An article page's fingerprint: carried over where its story's pages were all kept; else
     # taken afresh (by the processes that make the pages), the page made again where it changed.
-    fingerprints = {
-        path: before.articles[path]
-        for story in stories
-        if story not in fresh
-        for path in story.article_paths()
-        if path in before.articles
-    }
+    kept_paths = [path for story in stories if story not in fresh for path in story.article_paths()]
+    fingerprints = {path: before.articles[path] for path in kept_paths if path in before.articles}
+    searched = {path: before.searched[path] for path in kept_paths if path in before.searched}
     articles = [
         ArticleAt(story, position, taker)
         for story in fresh
@@ -229,7 +225,8 @@ def render_site(
         return files, put_data_files(archive, comparisons, put)
 
     article_pages, (files, exported) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
-    fingerprints.update((page.path, page.fingerprint) for page in article_pages)
+    fingerprints.update((page.path, page.fingerprint.shown) for page in article_pages)
+    searched.update((page.path, page.fingerprint.searched) for page in article_pages)
     for article in archive.articles:
         if article.capture:
             files[capture_file(article.id)] = published_capture(article.capture)
@@ -242,7 +239,7 @@ def render_site(
         listed_pages = sorted({path for path in every if path.endswith(".html") and path not in unlisted})
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
-    files[PAGES_FILE] = PageRecord(own, fingerprints).dumped()
+    files[PAGES_FILE] = PageRecord(own, fingerprints, searched).dumped()
     # The kept stories' pages, every article page of the others (made or kept), and the rest.
     kept = sum(map(len, own.values())) - sum(len(story.paths()) for story in fresh)
     written = sum(page.written for page in article_pages) + sum(exported)
@@ -266,7 +263,7 @@ def put_article_page(articles: list[ArticleAt], before: dict[str, str], staging:
     summary = story.comparison.summaries[position]
     path = article_page(summary.article.id)
     fingerprint = fingerprints.of(position)
-    if before.get(path) == fingerprint and staging.keep([path]):
+    if before.get(path) == fingerprint.shown and staging.keep([path]):
         return ArticlePage(path, fingerprint, made=False, written=False)
     html = story.render(
         path, "article.html", summary=summary, article=summary.article, rows=body_rows(summary, story.places)
