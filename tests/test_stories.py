@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from parallax.cli import main
+from parallax.render import export
 from parallax.render.site import StoryPages
 
 from conftest import MINISTRY, REPO, site_differences
@@ -509,16 +510,24 @@ def test_a_rebuild_keeps_unchanged_stories_pages_and_gives_what_a_clean_build_gi
     capsys.readouterr()
 
 
-def test_a_rebuild_makes_again_only_the_pages_of_the_story_that_changed(built, monkeypatch):
+def test_a_rebuild_makes_again_only_the_pages_and_data_of_the_story_that_changed(built, monkeypatch):
     made: list[str] = []
     overview = StoryPages.overview
     monkeypatch.setattr(StoryPages, "overview", lambda self, path: made.append(path) or overview(self, path))
+    exported: list[str] = []
+    story_entry = export.story_entry
+    monkeypatch.setattr(
+        export,
+        "story_entry",
+        lambda archive, c, paragraphs: exported.append(c.story.id) or story_entry(archive, c, paragraphs),
+    )
     built.article("vienna", "post-vienna", "The Post", "Vienna again", "2024-09-12", "Talks ended.")
     assert built.build() == 0
-    assert made == ["stories/vienna.html"]
+    assert made == ["stories/vienna.html"] and exported == ["vienna"]
     made.clear()
+    exported.clear()
     assert built.build() == 0
-    assert made == []
+    assert made == [] and exported == []
 
 
 def test_an_article_page_leads_back_to_its_story(built):

@@ -30,14 +30,23 @@ def story_json(story_id: str) -> str:
 
 
 def put_data_files(
-    archive: Archive, comparisons: tuple[Comparison, ...], put: Callable[[str, bytes | bytearray], bool]
+    archive: Archive,
+    comparisons: tuple[Comparison, ...],
+    put: Callable[[str, bytes | bytearray], bool],
+    kept: dict[str, bytes | None],
 ) -> list[bool]:
     """Hand the data files and their schemas to `put`, each made when the one before is written
     and let go: the two largest files of a large archive are never held together. Each story's
-    entry is made once, for its own file and the archive's."""
+    entry is made once, for its own file and the archive's; or taken from its file of the last
+    build, where that is kept (`kept`, by story id: the story's pages, which show all its file
+    holds, were kept too)."""
     written = []
     entries = []
     for comparison in comparisons:
+        story_file = kept.get(comparison.story.id)
+        if story_file:
+            entries.append(bytearray(story_file[story_file.index(STORIES_KEY) + len(STORIES_KEY) : -len(b"]}\n")]))
+            continue
         paragraphs = Paragraphs(comparison.story.articles)
         entry = one_line_json(story_entry(archive, comparison, paragraphs))[:-1]  # its newline cut
         speakers = dict.fromkeys(archive.speaker(claim) for claim in comparison.story.claims)
@@ -196,8 +205,13 @@ def document(archive: Archive, speakers, stories: list[bytearray]) -> bytearray:
         "speakers": [speaker_entry(speaker) for speaker in speakers],
     }
     out = one_line_json(head)[:-2]  # its closing brace and newline cut
-    out += b', "stories": [' + b", ".join(stories) + b"]}\n"
+    out += STORIES_KEY + b", ".join(stories) + b"]}\n"
     return out
+
+
+# Where a document's stories begin: its last key, and the first of its kind in the document (a
+# quotation mark inside a string is written \", so no string holds this).
+STORIES_KEY = b', "stories": ['
 
 
 def speaker_entry(speaker: Speaker) -> dict:

@@ -128,11 +128,14 @@ class StoryPages:
         return [article_page(summary.article.id) for summary in self.comparison.summaries]
 
     def paths(self) -> list[str]:
-        """The paths of its pages, made or kept: its overview, its articles' and its claims' (at every address)."""
+        """The paths of its files, made or kept: its overview, its articles' and its claims'
+        pages (at every address), and its data file."""
         story = self.comparison.story
         claims = [claim_page(c.claim.id) for c in self.comparison.claims]
         former = [claim_page(name) for c in self.comparison.claims for name, _ in former_addresses(c)]
-        return sorted([self.page, *(article_page(a.id) for a in story.articles), *claims, *former])
+        return sorted(
+            [self.page, *(article_page(a.id) for a in story.articles), *claims, *former, story_json(story.id)]
+        )
 
     def own_files(self) -> dict[str, bytes]:
         """Its overview and its claims' pages (its articles' are made apart, by several processes)."""
@@ -206,7 +209,8 @@ def render_site(
     ]
     # An article page's fingerprint: carried over where its story's pages were all kept; else
     # taken afresh (by the processes that make the pages), the page made again where it changed.
-    kept_paths = [path for story in stories if story not in fresh for path in story.article_paths()]
+    kept = [story for story in stories if story not in fresh]
+    kept_paths = [path for story in kept for path in story.article_paths()]
     fingerprints = {path: before.articles[path] for path in kept_paths if path in before.articles}
     searched = {path: before.searched[path] for path in kept_paths if path in before.searched}
     articles = [
@@ -222,7 +226,8 @@ def render_site(
         files = other_files(pages, archive, stories, found, templates)
         for story in fresh:
             files.update(story.own_files())
-        return files, put_data_files(archive, comparisons, put)
+        kept_data = {story.comparison.story.id: staging.new(story_json(story.comparison.story.id)) for story in kept}
+        return files, put_data_files(archive, comparisons, put, kept_data)
 
     article_pages, (files, exported) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
     fingerprints.update((page.path, page.fingerprint.shown) for page in article_pages)
@@ -241,10 +246,10 @@ def render_site(
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
     files[PAGES_FILE] = PageRecord(own, fingerprints, searched).dumped()
     # The kept stories' pages, every article page of the others (made or kept), and the rest.
-    kept = sum(map(len, own.values())) - sum(len(story.paths()) for story in fresh)
+    kept_files = sum(len(story.paths()) for story in kept)
     written = sum(page.written for page in article_pages) + sum(exported)
     written += sum(put(path, content) for path, content in sorted(files.items()))
-    return Written(kept + len(article_pages) + len(exported) + len(files), written)
+    return Written(kept_files + len(article_pages) + len(exported) + len(files), written)
 
 
 def newest_summaries(stories: list[StoryPages]) -> list[ArticleSummary]:
