@@ -5,6 +5,7 @@ story's here (matching never crosses stories), only claims' own words with each 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -67,6 +68,19 @@ class Said:
 class SpeakerRecord:
     speaker: Speaker
     said: tuple[Said, ...]  # newest first; claims without a date by their story's date
+
+    @functools.cached_property
+    def story_titles(self) -> list[str]:
+        """The titles of the stories of its statements, newest first, each once (titles that
+        differ only in case as one). Taken once: each of a speaker's pages names them."""
+        titles: dict[str, str] = {}
+        for said in self.said:
+            titles.setdefault(said.comparison.story.title.lower(), said.comparison.story.title)
+        return list(titles.values())
+
+    @functools.cached_property
+    def story_count(self) -> int:
+        return len({said.comparison.story.id for said in self.said})
 
 
 @dataclass(frozen=True)
