@@ -89,7 +89,7 @@ class Indexer(NamedTuple):
 
 def index_site(staging: Staging) -> Written:
     """Index the pages of the new site, bucket by bucket, and put each index file in it: a
-    bucket's old files if its pages are the very files of the old site, else its files anew.
+    bucket's old files if its pages are, to search, those it was made from; else its files anew.
 
     Errors name the output folder: the new site's is thrown away."""
     pagefind = executable(staging.output)
@@ -193,9 +193,7 @@ class Searched:
     def __init__(self, staging: Staging):
         self.staging = staging
         self.before = PageRecord.read(staging.old(PAGES_FILE)).searched
-        self.now = PageRecord.read(
-            (staging.folder / PAGES_FILE).read_bytes() if (staging.folder / PAGES_FILE).is_file() else None
-        ).searched
+        self.now = PageRecord.read(staging.new(PAGES_FILE)).searched
 
     def same(self, page: str) -> bool:
         if page in self.now:

@@ -133,9 +133,7 @@ class StoryPages:
         story = self.comparison.story
         claims = [claim_page(c.claim.id) for c in self.comparison.claims]
         former = [claim_page(name) for c in self.comparison.claims for name, _ in former_addresses(c)]
-        return sorted(
-            [self.page, *(article_page(a.id) for a in story.articles), *claims, *former, story_json(story.id)]
-        )
+        return sorted([self.page, *self.article_paths(), *claims, *former, story_json(story.id)])
 
     def own_files(self) -> dict[str, bytes]:
         """Its overview and its claims' pages (its articles' are made apart, by several processes)."""
@@ -184,8 +182,8 @@ def render_site(
     root, which writes it and says whether it was written anew (see write.Staging).
 
     A story's own pages (its overview, articles and claims) are not made again where nothing
-    they show has changed since the last build: the old site's files are kept; nor is an article's page where nothing it shows
-    has changed (see fingerprints.py).
+    they show has changed since the last build: the old site's files are kept; nor, in a story
+    that changed, is an article's page whose fingerprint has not (see fingerprints.py).
 
     `jobs`: how many processes may render the article pages, each handing its pages to `put` as
     it makes them, so that no process holds them all; this one renders the rest meanwhile."""
