@@ -521,13 +521,25 @@ def test_a_rebuild_makes_again_only_the_pages_and_data_of_the_story_that_changed
         "story_entry",
         lambda archive, c, paragraphs: exported.append(c.story.id) or story_entry(archive, c, paragraphs),
     )
+    listed: list[str] = []
+    occurrence_lines = export.occurrence_lines
+    monkeypatch.setattr(
+        export,
+        "occurrence_lines",
+        lambda c, paragraphs: listed.append(c.story.id) or occurrence_lines(c, paragraphs),
+    )
+    geneva_lines = [line for line in built.page("data/occurrences.jsonl").splitlines() if '"story": "geneva"' in line]
     built.article("vienna", "post-vienna", "The Post", "Vienna again", "2024-09-12", "Talks ended.")
     assert built.build() == 0
-    assert made == ["stories/vienna.html"] and exported == ["vienna"]
+    assert made == ["stories/vienna.html"] and exported == ["vienna"] and listed == ["vienna"]
+    assert geneva_lines and [  # the kept story's lines, taken from the last build's file
+        line for line in built.page("data/occurrences.jsonl").splitlines() if '"story": "geneva"' in line
+    ] == geneva_lines
     made.clear()
     exported.clear()
+    listed.clear()
     assert built.build() == 0
-    assert made == [] and exported == []
+    assert made == [] and exported == [] and listed == []
 
 
 def test_an_article_page_leads_back_to_its_story(built):

@@ -34,12 +34,14 @@ def put_data_files(
     comparisons: tuple[Comparison, ...],
     put: Callable[[str, bytes | bytearray], bool],
     kept: dict[str, bytes | None],
+    old_lines: bytes | None,
 ) -> list[bool]:
     """Hand the data files and their schemas to `put`, each made when the one before is written
     and let go: the two largest files of a large archive are never held together. Each story's
     entry is made once, for its own file and the archive's; or taken from its file of the last
     build, where that is kept (`kept`, by story id: the story's pages, which show all its file
-    holds, were kept too)."""
+    holds, were kept too); and so are its lines of occurrences, from the last build's
+    (`old_lines`)."""
     written = []
     entries = []
     for comparison in comparisons:
@@ -54,8 +56,14 @@ def put_data_files(
         entries.append(entry)
     written.append(put(ARCHIVE_JSON, document(archive, archive.speakers, entries)))
     entries.clear()
+    lines_kept = stories_lines(old_lines, set(kept)) if old_lines else {}
     written += [
-        put(OCCURRENCES_JSONL, b"".join(occurrence_lines(c, Paragraphs(c.story.articles)) for c in comparisons)),
+        put(
+            OCCURRENCES_JSONL,
+            b"".join(
+                lines_kept.get(c.story.id) or occurrence_lines(c, Paragraphs(c.story.articles)) for c in comparisons
+            ),
+        ),
         put(ARCHIVE_SCHEMA, (SCHEMAS / "archive.schema.json").read_bytes()),
         put(OCCURRENCE_SCHEMA, (SCHEMAS / "occurrence.schema.json").read_bytes()),
     ]
@@ -286,6 +294,20 @@ def occurrence_lines(comparison: Comparison, paragraphs: Paragraphs) -> bytearra
                 )
                 out += json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n"
     return out
+
+
+# How each line of occurrences.jsonl begins: the story's id follows (an id has no quotation mark).
+STORY_KEY = b'{"story": "'
+
+
+def stories_lines(lines: bytes, stories: set[str]) -> dict[str, bytes]:
+    """These stories' lines of an occurrences.jsonl, by story: each story's are together."""
+    found: dict[str, bytearray] = {}
+    for line in lines.splitlines(keepends=True):
+        story = line[len(STORY_KEY) : line.index(b'"', len(STORY_KEY))].decode("utf-8")
+        if story in stories:
+            found.setdefault(story, bytearray()).extend(line)
+    return {story: bytes(found_lines) for story, found_lines in found.items()}
 
 
 def occurrence_line(statement: SharedStatement, entry: dict, article: Article, story_id: str) -> dict:

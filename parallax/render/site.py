@@ -225,7 +225,9 @@ def render_site(
         for story in fresh:
             files.update(story.own_files())
         kept_data = {story.comparison.story.id: staging.new(story_json(story.comparison.story.id)) for story in kept}
-        return files, put_data_files(archive, comparisons, put, kept_data)
+        return files, put_data_files(
+            archive, comparisons, put, kept_data, staging.old(OCCURRENCES_JSONL) if kept else None
+        )
 
     article_pages, (files, exported) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
     fingerprints.update((page.path, page.fingerprint.shown) for page in article_pages)
@@ -242,12 +244,22 @@ def render_site(
         listed_pages = sorted({path for path in every if path.endswith(".html") and path not in unlisted})
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
-    files[PAGES_FILE] = PageRecord(own, fingerprints, searched).dumped()
+    files[PAGES_FILE] = PageRecord(own, fingerprints, searched, carried_by(comparisons)).dumped()
     # The kept stories' pages, every article page of the others (made or kept), and the rest.
     kept_files = sum(len(story.paths()) for story in kept)
     written = sum(page.written for page in article_pages) + sum(exported)
     written += sum(put(path, content) for path, content in sorted(files.items()))
     return Written(kept_files + len(article_pages) + len(exported) + len(files), written)
+
+
+def carried_by(comparisons: tuple[Comparison, ...]) -> dict[str, int]:
+    """In how many articles each claim, and each of its parts, was found."""
+    found = {}
+    for comparison in comparisons:
+        for coverage in comparison.claims:
+            found[coverage.claim.id] = coverage.carried_by
+            found.update((row.part.id, row.carried_by) for row in coverage.rows)
+    return found
 
 
 def newest_summaries(stories: list[StoryPages]) -> list[ArticleSummary]:
