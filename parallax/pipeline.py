@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import pickle
 import sys
 import time
@@ -24,10 +23,10 @@ from .load import load_archive
 from .match import shared_statements
 from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
 from .parallel import map_numbers
-from .render import ARCHIVE_JSON, render_site
+from .render import ARCHIVE_JSON, PAGES_FILE, PageRecord, render_site
 from .reuse import Alignments, aligned_articles, outside_passages, reused_copy
 from .search import index_site
-from .write import Staging
+from .write import Staging, read_or_none
 
 
 @dataclass
@@ -184,7 +183,7 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
             made = render_site(result.archive, result.comparisons, templates, staging, jobs)
             indexing = time.perf_counter()
             # The search index is made from the finished pages, before the new site is swapped in.
-            indexed = index_site(staging)
+            indexed = index_site(staging, jobs)
             result.written = made.written + indexed.written + staging.put(CACHE_FILE, saved_cache)
             result.files = made.files + indexed.files + 1
             writing = time.perf_counter()
@@ -204,16 +203,9 @@ def find_reuse(
 
 
 def claims_found_before(output: Path) -> dict[str, int]:
-    """How many articles each claim's part was found in at the last build, from its export, by
-    part id (a claim of one sentence is one part, with the claim's id)."""
-    try:
-        export = json.loads((output / ARCHIVE_JSON).read_text(encoding="utf-8"))
-        claims = [claim for story in export["stories"] for claim in story["claims"]]
-        found = {claim["id"]: claim["carried_by"] for claim in claims}
-        found.update({part["id"]: part["carried_by"] for claim in claims for part in claim.get("parts", ())})
-        return found
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+    """How many articles each claim's part was found in at the last build, by part id (a claim
+    of one sentence is one part, with the claim's id), as the site's page record keeps it."""
+    return PageRecord.read(read_or_none(output / PAGES_FILE)).carried_by
 
 
 def refuse_to_replace_sources(source: Path, output: Path) -> None:

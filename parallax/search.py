@@ -41,6 +41,7 @@ import shutil
 import subprocess
 import tempfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -87,9 +88,10 @@ class Indexer(NamedTuple):
     buckets: dict[str, list[str]]  # each bucket's pages, by its name
 
 
-def index_site(staging: Staging) -> Written:
+def index_site(staging: Staging, jobs: int = 1) -> Written:
     """Index the pages of the new site, bucket by bucket, and put each index file in it: a
-    bucket's old files if its pages are, to search, those it was made from; else its files anew.
+    bucket's old files if its pages are, to search, those it was made from; else its files anew,
+    by up to `jobs` runs of Pagefind at once.
 
     Errors name the output folder: the new site's is thrown away."""
     pagefind = executable(staging.output)
@@ -101,17 +103,16 @@ def index_site(staging: Staging) -> Written:
     )
     now = buckets(indexed_pages(staging.folder))
     searched = Searched(staging)
-    files = written = 0
-    listed = []
-    for bucket in now:
-        made = unchanged(bucket, old_pages, searched, staging) or index_bucket(bucket, pagefind, staging)
-        files, written = files + made.files, written + made.written
-        if made.files:
-            listed.append(bucket.name)
+    kept = [unchanged(bucket, old_pages, searched, staging) for bucket in now]
+    # Each run is a process of its own, which a thread waits for; each puts files of its own.
+    with ThreadPoolExecutor(max(1, jobs)) as runs:
+        made = list(runs.map(lambda bucket, old: old or index_bucket(bucket, pagefind, staging), now, kept))
+    listed = [bucket.name for bucket, index in zip(now, made) if index.files]
     indexer = Indexer(made_by, {bucket.name: list(bucket.pages) for bucket in now})
+    written = sum(index.written for index in made)
     written += staging.put(BUCKETS_FILE, json.dumps({"buckets": listed}).encode())
     written += staging.put(INDEXER_FILE, json.dumps(indexer._asdict()).encode())
-    return Written(files + 2, written)
+    return Written(sum(index.files for index in made) + 2, written)
 
 
 def executable(output: Path) -> str:

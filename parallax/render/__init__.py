@@ -6,7 +6,8 @@ cut at its statements; showcase: which wordings a page names; maps: the overview
 sharing: schema.org data and the card image; export: the data files for researchers.
 """
 
-from .addresses import ARCHIVE_JSON
+from .addresses import ARCHIVE_JSON, PAGES_FILE
+from .fingerprints import PageRecord
 from .site import render_site
 
-__all__ = ["ARCHIVE_JSON", "render_site"]
+__all__ = ["ARCHIVE_JSON", "PAGES_FILE", "PageRecord", "render_site"]

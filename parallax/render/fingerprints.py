@@ -11,9 +11,9 @@ gives.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -27,28 +27,32 @@ if TYPE_CHECKING:
     from .site import StoryPages
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class PageRecord:
     """What the last build's pages were made from, kept with the site for the next build: each
     story's fingerprint and the pages it made, and each article page's fingerprints, of all it
-    shows and of what search indexes of it."""
+    shows and of what search indexes of it; and in how many articles each claim and part was
+    found, which the next build warns of where it finds fewer."""
 
     stories: dict[str, list[str]]
     articles: dict[str, str]  # by the page's path
     searched: dict[str, str]  # by the page's path
+    carried_by: dict[str, int]  # by claim and part id (a claim of one part has the part's)
 
     @classmethod
     def read(cls, data: bytes | None) -> PageRecord:
         """The record as written by `dumped`; an empty one if there is none, or another kind."""
         try:
             record = json.loads(data or b"{}")
-            return cls(*(dict(record.get(name, {})) for name in ("stories", "articles", "searched")))
+            return cls(*(dict(record.get(name, {})) for name in RECORD_KEYS))
         except (ValueError, AttributeError, TypeError):
-            return cls({}, {}, {})
+            return cls({}, {}, {}, {})
 
     def dumped(self) -> bytes:
-        record = {"stories": self.stories, "articles": self.articles, "searched": self.searched}
-        return json.dumps(record, sort_keys=True).encode("utf-8")
+        return json.dumps(dataclasses.asdict(self), sort_keys=True).encode("utf-8")
+
+
+RECORD_KEYS = [field.name for field in dataclasses.fields(PageRecord)]
 
 
 def page_code(templates: Path) -> str:
