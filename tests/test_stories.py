@@ -13,7 +13,7 @@ import pytest
 
 from parallax.cli import main
 from parallax.render import export
-from parallax.render.site import StoryPages
+from parallax.render.site import Pages, StoryPages
 
 from conftest import MINISTRY, REPO, site_differences
 
@@ -532,14 +532,35 @@ def test_a_rebuild_makes_again_only_the_pages_and_data_of_the_story_that_changed
     built.article("vienna", "post-vienna", "The Post", "Vienna again", "2024-09-12", "Talks ended.")
     assert built.build() == 0
     assert made == ["stories/vienna.html"] and exported == ["vienna"] and listed == ["vienna"]
-    assert geneva_lines and [  # the kept story's lines, taken from the last build's file
-        line for line in built.page("data/occurrences.jsonl").splitlines() if '"story": "geneva"' in line
-    ] == geneva_lines
+    assert (
+        geneva_lines
+        and [  # the kept story's lines, taken from the last build's file
+            line for line in built.page("data/occurrences.jsonl").splitlines() if '"story": "geneva"' in line
+        ]
+        == geneva_lines
+    )
     made.clear()
     exported.clear()
     listed.clear()
     assert built.build() == 0
     assert made == [] and exported == [] and listed == []
+
+
+def test_a_rebuild_makes_again_only_the_outlet_and_speaker_pages_a_change_shows_on(built, monkeypatch):
+    made: list[str] = []
+    render = Pages.render
+    monkeypatch.setattr(
+        Pages, "render", lambda self, path, *args, **kw: made.append(path) or render(self, path, *args, **kw)
+    )
+    courier = built.root / "stories" / "vienna" / "articles" / "courier-vienna.md"
+    courier.write_text(courier.read_text().replace("on Friday", "on Friday night"))
+    assert built.build() == 0
+    # The Courier and The Daily carry the changed story; The Herald and the speaker The Daily do not.
+    assert {"outlets/the-courier.html", "outlets/the-daily.html", "speakers/foreign-ministry.html"} <= set(made)
+    assert not {"outlets/the-herald.html", "speakers/the-daily.html"} & set(made)
+    made.clear()
+    assert built.build() == 0
+    assert not [path for path in made if path.startswith(("outlets/", "speakers/", "articles", "claims"))]
 
 
 def test_an_article_page_leads_back_to_its_story(built):

@@ -30,12 +30,12 @@ if TYPE_CHECKING:
 @dataclasses.dataclass(frozen=True)
 class PageRecord:
     """What the last build's pages were made from, kept with the site for the next build: each
-    story's fingerprint and the pages it made, and each article page's fingerprints, of all it
-    shows and of what search indexes of it; and in how many articles each claim and part was
+    story's fingerprint and the pages it made; the fingerprint of all a page shows, for article
+    pages and pages across stories; of what search indexes, for article pages; and in how many articles each claim and part was
     found, which the next build warns of where it finds fewer."""
 
     stories: dict[str, list[str]]
-    articles: dict[str, str]  # by the page's path
+    pages: dict[str, str]  # by the page's path
     searched: dict[str, str]  # by the page's path
     carried_by: dict[str, int]  # by claim and part id (a claim of one part has the part's)
 

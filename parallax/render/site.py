@@ -18,7 +18,7 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from ..across import Across, Said, across, outlet_slug
+from ..across import Across, Outlet, Said, across, outlet_slug
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
 from ..load.articles import PAGE_SUFFIXES
 from ..model import Archive, Article
@@ -37,6 +37,7 @@ from .addresses import (
     SPEAKER_LIST,
     STATEMENTS_PER_PAGE,
     STORIES_PER_PAGE,
+    Pager,
     Places,
     article_list_page,
     article_page,
@@ -54,7 +55,7 @@ from .addresses import (
 )
 from .body import body_rows
 from .export import put_data_files, story_json
-from .fingerprints import ArticleFingerprint, ArticleFingerprints, PageRecord, page_code, story_inputs
+from .fingerprints import ArticleFingerprint, ArticleFingerprints, PageRecord, fingerprint, page_code, story_inputs
 from .lineage import described, lineage_diagram, timeline, version_carriers, version_letter
 from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
@@ -202,6 +203,14 @@ def render_site(
     code = page_code(templates)
     before = PageRecord.read(staging.old(PAGES_FILE))
     by_inputs = {story_inputs(story, code, found): story for story in stories}
+    listed = AcrossPages(
+        pages,
+        archive,
+        staging,
+        code,
+        {story.comparison.story.id: key for key, story in by_inputs.items()},
+        before.pages,
+    )
     fresh = [
         story for key, story in by_inputs.items() if key not in before.stories or not staging.keep(before.stories[key])
     ]
@@ -209,7 +218,7 @@ def render_site(
     # taken afresh (by the processes that make the pages), the page made again where it changed.
     kept = [story for story in stories if story not in fresh]
     kept_paths = [path for story in kept for path in story.article_paths()]
-    fingerprints = {path: before.articles[path] for path in kept_paths if path in before.articles}
+    fingerprints = {path: before.pages[path] for path in kept_paths if path in before.pages}
     searched = {path: before.searched[path] for path in kept_paths if path in before.searched}
     articles = [
         ArticleAt(story, position, taker)
@@ -217,11 +226,11 @@ def render_site(
         for taker in [ArticleFingerprints(story, code)]
         for position in range(len(story.comparison.summaries))
     ]
-    task = functools.partial(put_article_page, articles, before.articles, staging)
+    task = functools.partial(put_article_page, articles, before.pages, staging)
 
     def meanwhile() -> tuple[dict[str, bytes], list[bool]]:
         """The other pages; and the data files, each written as soon as it is made."""
-        files = other_files(pages, archive, stories, found, templates)
+        files = other_files(pages, archive, stories, found, templates, listed)
         for story in fresh:
             files.update(story.own_files())
         kept_data = {story.comparison.story.id: staging.new(story_json(story.comparison.story.id)) for story in kept}
@@ -231,6 +240,7 @@ def render_site(
 
     article_pages, (files, exported) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
     fingerprints.update((page.path, page.fingerprint.shown) for page in article_pages)
+    fingerprints.update(listed.fingerprints)
     searched.update((page.path, page.fingerprint.searched) for page in article_pages)
     for article in archive.articles:
         if article.capture:
@@ -240,13 +250,13 @@ def render_site(
         unlisted = UNLISTED | {
             claim_page(name) for s in stories for c in s.comparison.claims for name, _ in former_addresses(c)
         }
-        every = [*files, *(path for paths in own.values() for path in paths)]
+        every = [*files, *listed.kept, *(path for paths in own.values() for path in paths)]
         listed_pages = sorted({path for path in every if path.endswith(".html") and path not in unlisted})
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
     files[PAGES_FILE] = PageRecord(own, fingerprints, searched, carried_by(comparisons)).dumped()
     # The kept stories' pages, every article page of the others (made or kept), and the rest.
-    kept_files = sum(len(story.paths()) for story in kept)
+    kept_files = sum(len(story.paths()) for story in kept) + len(listed.kept)
     written = sum(page.written for page in article_pages) + sum(exported)
     written += sum(put(path, content) for path, content in sorted(files.items()))
     return Written(kept_files + len(article_pages) + len(exported) + len(files), written)
@@ -304,50 +314,101 @@ def published_capture(capture: Path) -> bytes:
 
 
 def other_files(
-    pages: Pages, archive: Archive, stories: list[StoryPages], found: Across, templates: Path
+    pages: Pages, archive: Archive, stories: list[StoryPages], found: Across, templates: Path, listed: AcrossPages
 ) -> dict[str, bytes]:
-    """Every file but the article pages, the captures and the data files."""
+    """Every file but the article pages, the captures and the data files: the pages across
+    stories handed to `listed`, which makes them where they changed; the rest here."""
     files: dict[str, bytes] = {}
     summaries = sorted(
         (summary for story in stories for summary in story.comparison.summaries),
         key=lambda summary: (summary.article.published, summary.article.id),
     )
+    story_of = {
+        summary.article.id: story.comparison.story.id for story in stories for summary in story.comparison.summaries
+    }
     listing = pagers(len(summaries))
     for pager in listing:
-        path = article_list_page(pager.number)
-        files[path] = pages.render(
-            path, "articles.html", summaries=summaries[pager.first - 1 : pager.last], pager=pager
+        shown = summaries[pager.first - 1 : pager.last]
+        listed.render(
+            article_list_page(pager.number),
+            "articles.html",
+            drawn_from=[story_of[summary.article.id] for summary in shown],
+            counts=(len(summaries), *pager_place(pager), [summary.article.id for summary in shown]),
+            summaries=shown,
+            pager=pager,
         )
     # The first page of the list again at articles/, where readers look for it; its canonical address is the list's.
-    files[ARTICLES_FOLDER] = pages.render(
+    first = summaries[: listing[0].last]
+    listed.render(
         ARTICLES_FOLDER,
         "articles.html",
-        summaries=summaries[: listing[0].last],
+        drawn_from=[story_of[summary.article.id] for summary in first],
+        counts=(len(summaries), *pager_place(listing[0]), [summary.article.id for summary in first]),
+        summaries=first,
         pager=listing[0],
         canonical=article_list_page(1),
     )
     if archive.many:
+        totals = (len(stories), len(summaries), len(found.outlets), len(archive.claims), len(found.speakers))
         for pager in pagers(len(stories), STORIES_PER_PAGE, front_page):
-            path = front_page(pager.number)
             newest = [story.comparison for story in stories[pager.first - 1 : pager.last]]
-            files[path] = pages.render(path, "index.html", comparisons=newest, pager=pager)
+            listed.render(
+                front_page(pager.number),
+                "index.html",
+                drawn_from=[comparison.story.id for comparison in newest],
+                counts=(totals, *pager_place(pager)),
+                comparisons=newest,
+                pager=pager,
+            )
     # Lists that grow with the archive are cut into pages, so that no page does.
     claimed = [s.comparison for s in stories if s.comparison.claims]
     for pager in pagers(len(claimed), STORIES_PER_PAGE, claim_list_page):
-        path = claim_list_page(pager.number)
-        files[path] = pages.render(path, "claims.html", comparisons=claimed[pager.first - 1 : pager.last], pager=pager)
-    files[OUTLET_LIST] = pages.render(OUTLET_LIST, "outlets.html")
+        shown_stories = claimed[pager.first - 1 : pager.last]
+        listed.render(
+            claim_list_page(pager.number),
+            "claims.html",
+            drawn_from=[comparison.story.id for comparison in shown_stories],
+            counts=(len(archive.claims), *pager_place(pager)),
+            comparisons=shown_stories,
+            pager=pager,
+        )
+    # An outlet's or speaker's figures across stories are given as shown, not as every story
+    # they draw on: a page of an outlet's stories changes with those stories only.
+    listed.render(
+        OUTLET_LIST, "outlets.html", drawn_from=[], counts=[outlet_figures(outlet) for outlet in found.outlets]
+    )
     for outlet in found.outlets:
+        # its figures, and its stories' titles (search's filters), as every page of it shows them
+        figures = (outlet_figures(outlet), [story.comparison.story.title for story in outlet.stories])
         for pager in pagers(len(outlet.stories), STORIES_PER_PAGE, functools.partial(outlet_page, outlet.slug)):
-            path = outlet_page(outlet.slug, pager.number)
             covered = outlet.stories[pager.first - 1 : pager.last]
-            files[path] = pages.render(path, "outlet.html", outlet=outlet, shown=covered, pager=pager)
-    files[SPEAKER_LIST] = pages.render(SPEAKER_LIST, "speakers.html")
+            listed.render(
+                outlet_page(outlet.slug, pager.number),
+                "outlet.html",
+                drawn_from=[record.comparison.story.id for record in covered],
+                counts=(figures, *pager_place(pager)),
+                outlet=outlet,
+                shown=covered,
+                pager=pager,
+            )
+    listed.render(
+        SPEAKER_LIST,
+        "speakers.html",
+        drawn_from=[],
+        counts=[(record.speaker, len(record.said), record.said[0].coverage.claim) for record in found.speakers],
+    )
     for record in found.speakers:
+        about = (record.speaker, len(record.said), record.story_count, record.story_titles)
         for pager in pagers(len(record.said), STATEMENTS_PER_PAGE, functools.partial(speaker_page, record.speaker.id)):
-            path = speaker_page(record.speaker.id, pager.number)
-            files[path] = pages.render(
-                path, "speaker.html", record=record, shown=record.said[pager.first - 1 : pager.last], pager=pager
+            shown_said = record.said[pager.first - 1 : pager.last]
+            listed.render(
+                speaker_page(record.speaker.id, pager.number),
+                "speaker.html",
+                drawn_from=[said.comparison.story.id for said in shown_said],
+                counts=(about, [said.coverage.claim.id for said in shown_said], *pager_place(pager)),
+                record=record,
+                shown=shown_said,
+                pager=pager,
             )
     files[SEARCH_PAGE] = pages.render(SEARCH_PAGE, "search.html")
     # Hosts serve the 404 page at any missing address, however deep: it links from the site's
@@ -365,7 +426,49 @@ def other_files(
         if asset.is_file():
             files[asset.relative_to(static).as_posix()] = asset.read_bytes()
     files[CARD_IMAGE] = card_image(archive)
-    return files
+    return files | listed.files
+
+
+class AcrossPages:
+    """The pages across stories (lists, outlets, speakers), each made again only where what it
+    shows has changed, else kept from the old site. What it shows is taken as the fingerprints
+    of the stories it draws on (each covers all that story's pages show), and what it shows of
+    the archive besides: counts, names, the order of its items, its place in its list."""
+
+    def __init__(
+        self,
+        pages: Pages,
+        archive: Archive,
+        staging: Staging,
+        code: str,
+        stories: dict[str, str],
+        before: dict[str, str],
+    ):
+        self.pages, self.archive, self.staging, self.code = pages, archive, staging, code
+        self.stories = stories  # each story's fingerprint, by id
+        self.before = before  # each page's fingerprint at the last build, by path
+        self.files: dict[str, bytes] = {}  # the pages made
+        self.kept: list[str] = []  # the pages kept
+        self.fingerprints: dict[str, str] = {}  # every page's, by path
+
+    def render(self, path: str, template: str, drawn_from: list[str], counts: object, **context) -> None:
+        shown = (self.archive.settings, self.archive.many, counts, [self.stories[story] for story in drawn_from])
+        self.fingerprints[path] = key = fingerprint(self.code, shown)
+        if self.before.get(path) == key and self.staging.keep([path]):
+            self.kept.append(path)
+        else:
+            self.files[path] = self.pages.render(path, template, **context)
+
+
+def outlet_figures(outlet: Outlet) -> tuple:
+    """What the pages naming an outlet show of it across its stories, as they show it."""
+    sources = [(source, percent(share)) for source, share in outlet.sources]
+    return outlet.name, outlet.slug, len(outlet.stories), outlet.articles, percent(outlet.reused), sources
+
+
+def pager_place(pager: Pager) -> tuple[int, int, int, int]:
+    """Where a page stands in its list, as its fingerprint takes it."""
+    return pager.number, pager.pages, pager.first, pager.last
 
 
 def claim_pages(story: StoryPages) -> dict[str, bytes]:
