@@ -10,7 +10,8 @@ into buckets, each indexed by a run of its own, and a rebuild indexes again only
 whose pages changed; the others' indexes are the old site's files, linked into the new one.
 Pages that change together are kept together: each section (articles, claims, outlets,
 speakers) has buckets of its own, since a claim's page changes with every article that carries
-it and an article's page seldom does; within a section, a page's bucket is a hash of its path.
+it and an article's page seldom does; within a section, a page's bucket is a hash of its path,
+or, for a claim's page, of its story: a story's claims change together.
 An article's page is changed, to search, only where what search reads of it has: the rendering
 records a fingerprint of that (see render/fingerprints.py), not of its notes, which search
 ignores and which change with other articles.
@@ -61,6 +62,9 @@ INDEXER_FILE = ".parallax-cache/search.json"
 INDEXED_FOLDERS = ("articles", "claims", "outlets", "speakers")
 # A page Pagefind indexes: one with an element marked for it (text cannot hold a bare "<").
 MARKED = re.compile(rb"<[a-z]+\s[^<>]*\bdata-pagefind-body[\s>]")
+# The sections whose pages go into buckets by their story: a story's claims' pages change
+# together (each names the articles that carry it), and it has few of them.
+BY_STORY = ("claims",)
 # Pages a bucket holds on average, at most (half that at least, the count of buckets being a
 # power of two). Pagefind takes some 0.2 s to start and 3 to 6 ms a page: a rebuild indexes
 # again a bucket in a second or two. Fewer, larger buckets would cost a rebuild more; more,
@@ -101,8 +105,9 @@ def index_site(staging: Staging, jobs: int = 1) -> Written:
     old_pages = (
         {name: tuple(pages) for name, pages in last.buckets.items()} if last and last.fingerprint == made_by else {}
     )
-    now = buckets(indexed_pages(staging.folder))
-    searched = Searched(staging)
+    record = PageRecord.read(staging.new(PAGES_FILE))  # what the rendering made
+    searched = Searched(staging, record.searched)
+    now = buckets(indexed_pages(staging.folder), story_of(record))
     kept = [unchanged(bucket, old_pages, searched, staging) for bucket in now]
     # Each run is a process of its own, which a thread waits for; each puts files of its own.
     with ThreadPoolExecutor(max(1, jobs)) as runs:
@@ -148,21 +153,26 @@ def bucket_count(pages: int) -> int:
     return count
 
 
-def buckets(pages: list[str]) -> list[Bucket]:
-    """The pages split into buckets, section by section, each section's by a hash of their path
-    into as many as it needs: a page stays in its bucket as long as its section's count does."""
+def buckets(pages: list[str], story_of: dict[str, str]) -> list[Bucket]:
+    """The pages split into buckets, section by section, each section's into as many as it
+    needs by a hash of their path; a claim's by a hash of its story (`story_of`, by path), whose
+    claims change together. A page stays in its bucket as long as its section's count does."""
     found = []
     for section in INDEXED_FOLDERS:
         paths = [page for page in pages if page.startswith(f"{section}/")]
         count = bucket_count(len(paths))
-        numbers = [
-            int.from_bytes(hashlib.blake2b(page.encode(), digest_size=8).digest(), "big") % count for page in paths
-        ]
+        keys = [story_of.get(page, page) if section in BY_STORY else page for page in paths]
+        numbers = [int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") % count for key in keys]
         found += [
             Bucket(f"{section}-{number}", tuple(page for page, at in zip(paths, numbers) if at == number))
             for number in range(count)
         ]
     return found
+
+
+def story_of(record: PageRecord) -> dict[str, str]:
+    """The story each of the stories' own pages is of, by path."""
+    return {page: story for story, made in record.stories.items() for page in made.pages}
 
 
 def last_indexer(staging: Staging) -> Indexer | None:
@@ -191,10 +201,10 @@ class Searched:
     whose notes beside the text change more often than the text); else the very same file
     (a page unchanged is the old file, linked: see write.py)."""
 
-    def __init__(self, staging: Staging):
+    def __init__(self, staging: Staging, now: dict[str, str]):
         self.staging = staging
         self.before = PageRecord.read(staging.old(PAGES_FILE)).searched
-        self.now = PageRecord.read(staging.new(PAGES_FILE)).searched
+        self.now = now
 
     def same(self, page: str) -> bool:
         if page in self.now:

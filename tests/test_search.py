@@ -14,6 +14,7 @@ from test_stories import Stories
 
 from parallax import search
 from parallax.cli import main
+from parallax.render import PAGES_FILE, PageRecord
 from parallax.search import BUCKETS_FILE, INDEX_FOLDER, INDEXER_FILE, unpacked
 from parallax.serve import content_type, with_reload
 
@@ -286,8 +287,14 @@ def build(source: Path, output: Path) -> None:
 
 
 def bucket_of(site: Path, page: str) -> str:
-    (name,) = [bucket.name for bucket in search.buckets(search.indexed_pages(site)) if page in bucket.pages]
+    (name,) = [bucket.name for bucket in site_buckets(site) if page in bucket.pages]
     return name
+
+
+def site_buckets(site: Path) -> list[search.Bucket]:
+    """The buckets of a built site's pages."""
+    record = PageRecord.read((site / PAGES_FILE).read_bytes())
+    return search.buckets(search.indexed_pages(site), search.story_of(record))
 
 
 def listed_buckets(site: Path) -> list[str]:
@@ -383,12 +390,35 @@ def test_a_rebuild_indexes_again_only_the_buckets_whose_pages_changed_as_a_clean
     assert (output / INDEXER_FILE).read_bytes() == (clean / INDEXER_FILE).read_bytes()
 
 
+def test_a_storys_claim_pages_share_a_bucket_and_other_pages_spread_over_theirs(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    stories = Stories(tmp_path / "archive")
+    (stories.root / "stories" / "vienna" / "claims.yaml").write_text(
+        (stories.root / "stories" / "vienna" / "claims.yaml").read_text()
+        + "  - id: delegations-flew-home\n    statement: The delegations flew home on Friday.\n"
+        "    speaker: The Courier\n    channel: report\n    kind: passage\n"
+    )
+    build(stories.root, stories.site)
+    claims_buckets = {}
+    for bucket in site_buckets(stories.site):
+        for page in bucket.pages:
+            claims_buckets[page] = bucket.name
+    geneva = {claims_buckets["claims/ministry-rejects-blame.html"], claims_buckets["claims/talks-ended-friday.html"]}
+    vienna = {
+        claims_buckets["claims/ministry-rejects-blame-again.html"],
+        claims_buckets["claims/delegations-flew-home.html"],
+    }
+    assert len(geneva) == len(vienna) == 1
+    articles = {name for page, name in claims_buckets.items() if page.startswith("articles/")}
+    assert len(articles) > 1  # an article's page goes by its own path
+
+
 def test_a_rebuild_with_no_page_changed_indexes_nothing_and_fewer_buckets_index_their_sections_anew(small, monkeypatch):
     monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
     output = small.root / "site"
     build(small.root, output)
     index = index_files(output)
-    before = {(bucket.name, bucket.pages) for bucket in search.buckets(search.indexed_pages(output))}
+    before = {(bucket.name, bucket.pages) for bucket in site_buckets(output)}
     runs = pagefind_runs(monkeypatch)
     build(small.root, output)
     assert runs == [] and index_files(output) == index
@@ -398,7 +428,7 @@ def test_a_rebuild_with_no_page_changed_indexes_nothing_and_fewer_buckets_index_
     build(small.root, output)
     after = [
         marked
-        for bucket in search.buckets(search.indexed_pages(output))
+        for bucket in site_buckets(output)
         if (bucket.name, bucket.pages) not in before
         and (marked := {page for page in bucket.pages if search.MARKED.search((output / page).read_bytes())})
     ]

@@ -27,14 +27,19 @@ if TYPE_CHECKING:
     from .site import StoryPages
 
 
+class StoryRecord(NamedTuple):
+    fingerprint: str  # of all the story's pages show (story_inputs)
+    pages: list[str]  # the paths of the files it made
+
+
 @dataclasses.dataclass(frozen=True)
 class PageRecord:
     """What the last build's pages were made from, kept with the site for the next build: each
     story's fingerprint and the pages it made; the fingerprint of all a page shows, for article
-    pages and pages across stories; of what search indexes, for article pages; and in how many articles each claim and part was
-    found, which the next build warns of where it finds fewer."""
+    pages and pages across stories; of what search indexes, for article pages; and in how many
+    articles each claim and part was found, which the next build warns of where it finds fewer."""
 
-    stories: dict[str, list[str]]
+    stories: dict[str, StoryRecord]  # by story id
     pages: dict[str, str]  # by the page's path
     searched: dict[str, str]  # by the page's path
     carried_by: dict[str, int]  # by claim and part id (a claim of one part has the part's)
@@ -44,7 +49,8 @@ class PageRecord:
         """The record as written by `dumped`; an empty one if there is none, or another kind."""
         try:
             record = json.loads(data or b"{}")
-            return cls(*(dict(record.get(name, {})) for name in RECORD_KEYS))
+            stories, *by_path = (dict(record.get(name, {})) for name in RECORD_KEYS)
+            return cls({story: StoryRecord(*made) for story, made in stories.items()}, *by_path)
         except (ValueError, AttributeError, TypeError):
             return cls({}, {}, {}, {})
 

@@ -55,7 +55,15 @@ from .addresses import (
 )
 from .body import body_rows
 from .export import put_data_files, story_json
-from .fingerprints import ArticleFingerprint, ArticleFingerprints, PageRecord, fingerprint, page_code, story_inputs
+from .fingerprints import (
+    ArticleFingerprint,
+    ArticleFingerprints,
+    PageRecord,
+    StoryRecord,
+    fingerprint,
+    page_code,
+    story_inputs,
+)
 from .lineage import described, lineage_diagram, timeline, version_carriers, version_letter
 from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
@@ -202,18 +210,9 @@ def render_site(
     pages.environment.globals["said_wordings"] = said_wordings
     code = page_code(templates)
     before = PageRecord.read(staging.old(PAGES_FILE))
-    by_inputs = {story_inputs(story, code, found): story for story in stories}
-    listed = AcrossPages(
-        pages,
-        archive,
-        staging,
-        code,
-        {story.comparison.story.id: key for key, story in by_inputs.items()},
-        before.pages,
-    )
-    fresh = [
-        story for key, story in by_inputs.items() if key not in before.stories or not staging.keep(before.stories[key])
-    ]
+    inputs = {story.comparison.story.id: story_inputs(story, code, found) for story in stories}
+    listed = AcrossPages(pages, archive, staging, code, inputs, before.pages)
+    fresh = [story for story in stories if not kept_whole(story, inputs, before, staging)]
     # An article page's fingerprint: carried over where its story's pages were all kept; else
     # taken afresh (by the processes that make the pages), the page made again where it changed.
     kept = [story for story in stories if story not in fresh]
@@ -245,12 +244,14 @@ def render_site(
     for article in archive.articles:
         if article.capture:
             files[capture_file(article.id)] = published_capture(article.capture)
-    own = {key: story.paths() for key, story in by_inputs.items()}
+    own = {
+        story.comparison.story.id: StoryRecord(inputs[story.comparison.story.id], story.paths()) for story in stories
+    }
     if archive.settings.url:
         unlisted = UNLISTED | {
             claim_page(name) for s in stories for c in s.comparison.claims for name, _ in former_addresses(c)
         }
-        every = [*files, *listed.kept, *(path for paths in own.values() for path in paths)]
+        every = [*files, *listed.kept, *(path for record in own.values() for path in record.pages)]
         listed_pages = sorted({path for path in every if path.endswith(".html") and path not in unlisted})
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
@@ -260,6 +261,14 @@ def render_site(
     written = sum(page.written for page in article_pages) + sum(exported)
     written += sum(put(path, content) for path, content in sorted(files.items()))
     return Written(kept_files + len(article_pages) + len(exported) + len(files), written)
+
+
+def kept_whole(story: StoryPages, inputs: dict[str, str], before: PageRecord, staging: Staging) -> bool:
+    """Whether the story's pages are kept whole from the old site: its fingerprint is the one
+    it had there, and the old site has all the pages it made then."""
+    story_id = story.comparison.story.id
+    record = before.stories.get(story_id)
+    return record is not None and record.fingerprint == inputs[story_id] and staging.keep(record.pages)
 
 
 def carried_by(comparisons: tuple[Comparison, ...]) -> dict[str, int]:
