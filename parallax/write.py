@@ -32,6 +32,7 @@ class Staging:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=staging_prefix(self.output), dir=self.output.parent))
         self.folder.chmod(0o755)  # mkdtemp makes it private; a static host must be able to read it
+        self.folders: set[str] = set()  # the new site's folders made so far, by this process
 
     def put(self, path: str, content: bytes | bytearray) -> bool:
         """Write one file of the new site; True if written anew, False if the old one was linked."""
@@ -45,15 +46,24 @@ class Staging:
     def keep(self, paths: list[str]) -> bool:
         """Link these files of the old site into the new one, unchanged, if the old site has them
         all; else link none and say so (they are to be made again)."""
-        if not all((self.output / path).is_file() for path in paths):
-            return False
+        # Plain strings, not Paths: a rebuild keeps tens of thousands of files.
+        old, new = os.fspath(self.output), os.fspath(self.folder)
+        linked: list[str] = []
         for path in paths:
-            target = self.folder / path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            source, target = f"{old}/{path}", f"{new}/{path}"
+            folder = os.path.dirname(target)
+            if folder not in self.folders:
+                os.makedirs(folder, exist_ok=True)
+                self.folders.add(folder)
+            if os.path.islink(source) or not os.path.isfile(source):  # a link is never followed out of the site
+                for made in linked:
+                    os.unlink(made)
+                return False
             try:
-                os.link(self.output / path, target)
+                os.link(source, target)
             except OSError:  # a file system without hard links
-                shutil.copy2(self.output / path, target)
+                shutil.copy2(source, target)
+            linked.append(target)
         return True
 
     def old(self, path: str) -> bytes | None:

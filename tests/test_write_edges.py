@@ -60,6 +60,25 @@ def test_a_link_in_the_old_site_is_never_followed_to_keep_a_file_from_outside(tm
     assert outside.read_bytes() == b"same bytes"
 
 
+def test_files_kept_from_the_old_site_are_all_kept_or_none_and_never_through_a_link(tmp_path):
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(b"from outside")
+    output = tmp_path / "site"
+    write_site({"a/one.html": b"one", "a/two.html": b"two"}, output)
+    with Staging(output) as staging:
+        assert staging.keep(["a/one.html", "a/two.html"])
+        assert not staging.keep(["a/three.html"])
+    assert sorted(path.name for path in (output / "a").iterdir()) == ["one.html", "two.html"]
+    (output / "a" / "two.html").unlink()
+    (output / "a" / "two.html").symlink_to(outside)
+    with Staging(output) as staging:
+        assert not staging.keep(["a/one.html", "a/two.html"])  # one of them a link: none kept
+        assert not (staging.folder / "a" / "one.html").exists()
+        staging.put("a/one.html", b"made again")
+    assert sorted(path.name for path in (output / "a").iterdir()) == ["one.html"]
+    assert outside.read_bytes() == b"from outside"
+
+
 def test_a_build_that_fails_while_writing_leaves_the_old_site_and_nothing_beside_it(tmp_path):
     output = tmp_path / "site"
     write_site({"index.html": b"old"}, output)
