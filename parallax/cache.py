@@ -124,20 +124,20 @@ class Cache:
         self.results[key] = self.added[key] = json.dumps(value)
 
     def story_key(self, story: Any) -> str:
+        """What a story's comparison is kept under: the story, whole, and the code that compares."""
         return hashlib.blake2b(f"{self.comparing}\x1f{story!r}".encode(), digest_size=16).hexdigest()
 
-    def kept_story(self, story: Any) -> bytes | None:
+    def kept_story(self, key: str) -> bytes | None:
         """The comparison of a story as it was at the last build, pickled, if neither it nor the
-        code has changed since. Pickled: it is this package's own objects, and the cache is the
-        site's own file, written by this code only."""
-        key = self.story_key(story)
+        code has changed since (`key`: story_key). Pickled: it is this package's own objects, and
+        the cache is the site's own file, written by this code only."""
         if key in self.kept_stories:
             self.stories[key] = self.kept_stories[key]
         return self.stories.get(key)
 
-    def keep_story(self, story: Any, comparison: bytes, added: dict[str, str]) -> None:
+    def keep_story(self, key: str, comparison: bytes, added: dict[str, str]) -> None:
         """Keep a story's comparison, pickled, and the results its making added (in a worker process)."""
-        self.stories[self.story_key(story)] = comparison
+        self.stories[key] = comparison
         self.results.update(added)
 
     def article_key(self, path: Path, data: bytes) -> str:

@@ -102,7 +102,8 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
     are never compared), each unchanged since the last build taken from the cache; where several
     changed, each is matched by one process, which hands back its comparison and what it added
     to the cache; where one did, it is matched with every process's help."""
-    found = {story.id: pickle.loads(kept) for story in archive.stories if (kept := cache.kept_story(story))}
+    keys = {story.id: cache.story_key(story) for story in archive.stories}  # once each: a large story is long to key
+    found = {story.id: pickle.loads(kept) for story in archive.stories if (kept := cache.kept_story(keys[story.id]))}
     changed = [story for story in archive.stories if story.id not in found]
     workers = min(jobs, len(changed)) if len(changed) > 1 else 1
 
@@ -113,7 +114,7 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
     for story, (comparison, added, took) in zip(
         changed, map_numbers(compare_one, len(changed), workers, worth=2), strict=True
     ):
-        cache.keep_story(story, pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL), added)
+        cache.keep_story(keys[story.id], pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL), added)
         found[story.id] = comparison
         for stage, seconds in took.items():
             stages[stage] += seconds / workers  # the workers' seconds, as time passed
