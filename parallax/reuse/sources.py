@@ -4,12 +4,18 @@ not with its square, even where a wire story is carried by thousands."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+import functools
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterator, Sequence
+from itertools import repeat
 
 from ..cache import Cache, digest
 from .align import runs
 from .thresholds import CONSIDERED_SOURCES, MAX_SOURCES, SOURCE_CARRIERS, SOURCE_GRAM_WORDS
+
+# An article's runs that earlier articles carry, in groups with the same first carriers: for
+# each, those carriers (the first SOURCE_CARRIERS, in story order) and how many of its runs.
+Shared = list[tuple[tuple[int, ...], int]]
 
 
 def source_candidates(keys: Sequence[Sequence[int]], texts: Sequence[str], cache: Cache) -> list[tuple[int, ...]]:
@@ -24,45 +30,68 @@ def source_candidates(keys: Sequence[Sequence[int]], texts: Sequence[str], cache
     An article's sources depend on it and every article before it: they are kept in `cache`
     keyed by all their texts (`texts`: their digests), so an article is chosen its sources
     afresh only where it or one before it has changed; the index is made whole all the same."""
-    # Most runs are in one article only: its number stands for the list, which would take more room.
-    carriers: dict[int, int | list[int]] = {}
     found = []
     before = ""  # the digest of the texts so far
-    for number, article_keys in enumerate(keys):
+    for number, shared in enumerate(shared_runs(keys)):
         before = digest(before + texts[number])
-        kept = cache.get("sources", (before,))
-        shares: dict[int, set[int]] = defaultdict(set)  # earlier article -> the runs it shares
-        for gram in set(runs(article_keys, SOURCE_GRAM_WORDS)):
-            having = carriers.get(gram)
-            if having is None:
-                carriers[gram] = number
-                continue
-            if kept is None:
-                for other in [having] if isinstance(having, int) else having:
-                    shares[other].add(gram)
-            if isinstance(having, int):
-                carriers[gram] = [having, number]
-            elif len(having) < SOURCE_CARRIERS:
-                having.append(number)
-        if kept is None:
-            kept = covering(shares)
-            cache.keep("sources", (before,), kept)
-        found.append(tuple(kept))
+        found.append(tuple(cache.remember("sources", (before,), functools.partial(covering, shared))))
     return found
 
 
-def covering(shares: dict[int, set[int]]) -> tuple[int, ...]:
+def shared_runs(keys: Sequence[Sequence[int]]) -> Iterator[Shared]:
+    """For each article, in story order, its runs that earlier ones carry (see Shared).
+
+    The runs with the same first carriers are one group, and an article's runs are looked up
+    all at once: the index is made at C speed, and covering weighs a few dozen groups rather
+    than hundreds of runs."""
+    group_of: dict[int, int] = {}  # run -> its group
+    carriers: list[tuple[int, ...]] = []  # group -> its first carriers
+    sizes: list[int] = []  # group -> how many runs it has
+    base = max(map(max, filter(None, keys)), default=0) + 1  # above every word's number
+    for number, article_keys in enumerate(keys):
+        article_runs = set(runs(article_keys, SOURCE_GRAM_WORDS, base))
+        fresh = len(carriers)  # the group of its runs no earlier article carries
+        counts = Counter(map(group_of.setdefault, article_runs, repeat(fresh)))
+        yield [(carriers[group], count) for group, count in counts.items() if group != fresh]
+        if fresh in counts:
+            carriers.append((number,))
+            sizes.append(counts[fresh])
+        moved = {}  # group -> the group its runs this article carries leave it for
+        for group, count in counts.items():
+            if group == fresh or len(carriers[group]) == SOURCE_CARRIERS:
+                continue
+            if count == sizes[group]:  # it carries all the group's runs: the group stays whole
+                carriers[group] += (number,)
+            else:
+                moved[group] = len(carriers)
+                carriers.append((*carriers[group], number))
+                sizes.append(count)
+                sizes[group] -= count
+        if moved:
+            group_of.update([(run, moved[group]) for run in article_runs if (group := group_of[run]) in moved])
+
+
+def covering(shared: Shared) -> tuple[int, ...]:
     """The articles that together share most runs, one by one, each the one that adds most
-    (of equals, the earliest); among the CONSIDERED that share most on their own."""
-    considered = sorted(shares, key=lambda other: (-len(shares[other]), other))[:CONSIDERED_SOURCES]
+    (of equals, the earliest); among the CONSIDERED that share most on their own. An article
+    shares all of a group's runs or none: the runs are counted by group."""
+    carried: dict[int, list[int]] = defaultdict(list)  # earlier article -> the groups it carries
+    for group, (carriers, _) in enumerate(shared):
+        for other in carriers:
+            carried[other].append(group)
+    counts = [count for _, count in shared]
+
+    def gain(other: int, covered: Collection[int]) -> int:
+        return sum(counts[group] for group in carried[other] if group not in covered)
+
+    considered = sorted(carried, key=lambda other: (-gain(other, ()), other))[:CONSIDERED_SOURCES]
     chosen: list[int] = []
     covered: set[int] = set()
     while considered and len(chosen) < MAX_SOURCES:
-        gains = [(len(shares[other] - covered), -other) for other in considered]
-        gain, best = max(gains)
-        if gain == 0:
+        most, best = max((gain(other, covered), -other) for other in considered)
+        if most == 0:
             break
         chosen.append(-best)
-        covered |= shares[-best]
+        covered.update(carried[-best])
         considered.remove(-best)
     return tuple(sorted(chosen))
