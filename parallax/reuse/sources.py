@@ -1,10 +1,13 @@
 """Which articles to align with which: each article with the earlier ones it shares most runs of
 words with. An index of word runs proposes them, so the work grows with the number of articles,
-not with its square, even where a wire story is carried by thousands."""
+not with its square, even where a wire story is carried by thousands.
+
+An article's choice is kept between builds, keyed by what it depends on: its text, and those of
+its peers (the earlier articles among the first carriers of one of its runs), in order. A change
+early in a long story chooses afresh only the articles whose runs it reaches."""
 
 from __future__ import annotations
 
-import functools
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from itertools import repeat
@@ -27,15 +30,35 @@ def source_candidates(keys: Sequence[Sequence[int]], texts: Sequence[str], cache
     A run is looked up only among the first SOURCE_CARRIERS articles that carry it: those that
     had it first, where a source is to be found; and the index stays small.
 
-    An article's sources depend on it and every article before it: they are kept in `cache`
-    keyed by all their texts (`texts`: their digests), so an article is chosen its sources
-    afresh only where it or one before it has changed; the index is made whole all the same."""
+    The choices are kept in `cache` (`texts`: the articles' digests) twice: keyed by all the
+    texts up to the article, the quickest to look up where none has changed (an article added at
+    the end); else by its own and its peers' (see chosen_among_peers)."""
     found = []
     before = ""  # the digest of the texts so far
     for number, shared in enumerate(shared_runs(keys)):
         before = digest(before + texts[number])
-        found.append(tuple(cache.remember("sources", (before,), functools.partial(covering, shared))))
+        chosen = cache.get("sources", (before,))
+        if chosen is None:
+            chosen = chosen_among_peers(shared, texts[number], texts, cache)
+            cache.keep("sources", (before,), chosen)
+        found.append(tuple(chosen))
     return found
+
+
+def chosen_among_peers(shared: Shared, text: str, texts: Sequence[str], cache: Cache) -> list[int]:
+    """The sources covering chooses from `shared`, kept in `cache` keyed by all they depend on:
+    the article's text, and its peers' in story order (the earlier articles among the first
+    carriers of one of its runs). Those give `shared` but for the articles' numbers: a run's first
+    carriers are its first SOURCE_CARRIERS peers that carry it, since every one of them is a peer;
+    and covering only compares the numbers. Kept as places among the peers, so that they hold
+    where articles are added or removed before."""
+    peers = sorted(set().union(*[carriers for carriers, _ in shared]))
+    inputs = (text, *map(texts.__getitem__, peers))
+    places = cache.get("sources among peers", inputs)
+    if places is None:
+        places = [peers.index(source) for source in covering(shared)]
+        cache.keep("sources among peers", inputs, places)
+    return [peers[place] for place in places]
 
 
 def shared_runs(keys: Sequence[Sequence[int]]) -> Iterator[Shared]:
