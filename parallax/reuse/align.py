@@ -127,11 +127,12 @@ class Tokens(NamedTuple):
     words: array
 
 
-def runs(words: Sequence[int], length: int = SEED_WORDS) -> list[int]:
-    """Each run of `length` words as one number (exact: each word's number takes 32 bits)."""
+def runs(words: Sequence[int], length: int = SEED_WORDS, base: int = 1 << 32) -> list[int]:
+    """Each run of `length` words as one number, its words the digits in `base` (exact: every
+    word's number is below it; the smaller the base, the quicker the numbers are to hash)."""
     found = list(words[: len(words) - length + 1])
     for k in range(1, length):
-        found = [(run << 32) | later for run, later in zip(found, words[k:])]
+        found = [run * base + later for run, later in zip(found, words[k:])]
     return found
 
 

@@ -1,15 +1,24 @@
 """Which articles to align with which: each article with the earlier ones it shares most runs of
 words with. An index of word runs proposes them, so the work grows with the number of articles,
-not with its square, even where a wire story is carried by thousands."""
+not with its square, even where a wire story is carried by thousands.
+
+An article's choice is kept between builds, keyed by what it depends on: its text, and those of
+its peers (the earlier articles among the first carriers of one of its runs), in order. A change
+early in a long story chooses afresh only the articles whose runs it reaches."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterator, Sequence
+from itertools import repeat
 
 from ..cache import Cache, digest
 from .align import runs
 from .thresholds import CONSIDERED_SOURCES, MAX_SOURCES, SOURCE_CARRIERS, SOURCE_GRAM_WORDS
+
+# An article's runs that earlier articles carry, in groups with the same first carriers: for
+# each, those carriers (the first SOURCE_CARRIERS, in story order) and how many of its runs.
+Shared = list[tuple[tuple[int, ...], int]]
 
 
 def source_candidates(keys: Sequence[Sequence[int]], texts: Sequence[str], cache: Cache) -> list[tuple[int, ...]]:
@@ -21,48 +30,91 @@ def source_candidates(keys: Sequence[Sequence[int]], texts: Sequence[str], cache
     A run is looked up only among the first SOURCE_CARRIERS articles that carry it: those that
     had it first, where a source is to be found; and the index stays small.
 
-    An article's sources depend on it and every article before it: they are kept in `cache`
-    keyed by all their texts (`texts`: their digests), so an article is chosen its sources
-    afresh only where it or one before it has changed; the index is made whole all the same."""
-    # Most runs are in one article only: its number stands for the list, which would take more room.
-    carriers: dict[int, int | list[int]] = {}
+    The choices are kept in `cache` (`texts`: the articles' digests) twice: keyed by all the
+    texts up to the article, the quickest to look up where none has changed (an article added at
+    the end); else by its own and its peers' (see chosen_among_peers)."""
     found = []
     before = ""  # the digest of the texts so far
-    for number, article_keys in enumerate(keys):
+    for number, shared in enumerate(shared_runs(keys)):
         before = digest(before + texts[number])
-        kept = cache.get("sources", (before,))
-        shares: dict[int, set[int]] = defaultdict(set)  # earlier article -> the runs it shares
-        for gram in set(runs(article_keys, SOURCE_GRAM_WORDS)):
-            having = carriers.get(gram)
-            if having is None:
-                carriers[gram] = number
-                continue
-            if kept is None:
-                for other in [having] if isinstance(having, int) else having:
-                    shares[other].add(gram)
-            if isinstance(having, int):
-                carriers[gram] = [having, number]
-            elif len(having) < SOURCE_CARRIERS:
-                having.append(number)
-        if kept is None:
-            kept = covering(shares)
-            cache.keep("sources", (before,), kept)
-        found.append(tuple(kept))
+        chosen = cache.get("sources", (before,))
+        if chosen is None:
+            chosen = chosen_among_peers(shared, texts[number], texts, cache)
+            cache.keep("sources", (before,), chosen)
+        found.append(tuple(chosen))
     return found
 
 
-def covering(shares: dict[int, set[int]]) -> tuple[int, ...]:
+def chosen_among_peers(shared: Shared, text: str, texts: Sequence[str], cache: Cache) -> list[int]:
+    """The sources covering chooses from `shared`, kept in `cache` keyed by all they depend on:
+    the article's text, and its peers' in story order (the earlier articles among the first
+    carriers of one of its runs). Those give `shared` but for the articles' numbers: a run's first
+    carriers are its first SOURCE_CARRIERS peers that carry it, since every one of them is a peer;
+    and covering only compares the numbers. Kept as places among the peers, so that they hold
+    where articles are added or removed before."""
+    peers = sorted(set().union(*[carriers for carriers, _ in shared]))
+    inputs = (text, *map(texts.__getitem__, peers))
+    places = cache.get("sources among peers", inputs)
+    if places is None:
+        places = [peers.index(source) for source in covering(shared)]
+        cache.keep("sources among peers", inputs, places)
+    return [peers[place] for place in places]
+
+
+def shared_runs(keys: Sequence[Sequence[int]]) -> Iterator[Shared]:
+    """For each article, in story order, its runs that earlier ones carry (see Shared).
+
+    The runs with the same first carriers are one group, and an article's runs are looked up
+    all at once: the index is made at C speed, and covering weighs a few dozen groups rather
+    than hundreds of runs."""
+    group_of: dict[int, int] = {}  # run -> its group
+    carriers: list[tuple[int, ...]] = []  # group -> its first carriers
+    sizes: list[int] = []  # group -> how many runs it has
+    base = max(map(max, filter(None, keys)), default=0) + 1  # above every word's number
+    for number, article_keys in enumerate(keys):
+        article_runs = set(runs(article_keys, SOURCE_GRAM_WORDS, base))
+        fresh = len(carriers)  # the group of its runs no earlier article carries
+        counts = Counter(map(group_of.setdefault, article_runs, repeat(fresh)))
+        yield [(carriers[group], count) for group, count in counts.items() if group != fresh]
+        if fresh in counts:
+            carriers.append((number,))
+            sizes.append(counts[fresh])
+        moved = {}  # group -> the group its runs this article carries leave it for
+        for group, count in counts.items():
+            if group == fresh or len(carriers[group]) == SOURCE_CARRIERS:
+                continue
+            if count == sizes[group]:  # it carries all the group's runs: the group stays whole
+                carriers[group] += (number,)
+            else:
+                moved[group] = len(carriers)
+                carriers.append((*carriers[group], number))
+                sizes.append(count)
+                sizes[group] -= count
+        if moved:
+            group_of.update([(run, moved[group]) for run in article_runs if (group := group_of[run]) in moved])
+
+
+def covering(shared: Shared) -> tuple[int, ...]:
     """The articles that together share most runs, one by one, each the one that adds most
-    (of equals, the earliest); among the CONSIDERED that share most on their own."""
-    considered = sorted(shares, key=lambda other: (-len(shares[other]), other))[:CONSIDERED_SOURCES]
+    (of equals, the earliest); among the CONSIDERED that share most on their own. An article
+    shares all of a group's runs or none: the runs are counted by group."""
+    carried: dict[int, list[int]] = defaultdict(list)  # earlier article -> the groups it carries
+    for group, (carriers, _) in enumerate(shared):
+        for other in carriers:
+            carried[other].append(group)
+    counts = [count for _, count in shared]
+
+    def gain(other: int, covered: Collection[int]) -> int:
+        return sum(counts[group] for group in carried[other] if group not in covered)
+
+    considered = sorted(carried, key=lambda other: (-gain(other, ()), other))[:CONSIDERED_SOURCES]
     chosen: list[int] = []
     covered: set[int] = set()
     while considered and len(chosen) < MAX_SOURCES:
-        gains = [(len(shares[other] - covered), -other) for other in considered]
-        gain, best = max(gains)
-        if gain == 0:
+        most, best = max((gain(other, covered), -other) for other in considered)
+        if most == 0:
             break
         chosen.append(-best)
-        covered |= shares[-best]
+        covered.update(carried[-best])
         considered.remove(-best)
     return tuple(sorted(chosen))
