@@ -5,24 +5,31 @@ code and the libraries it calls): an unchanged story is not matched again, an un
 never cut again, an unchanged pair never scored nor aligned again, and a change to the code or
 an upgrade of those libraries starts afresh.
 
-The cache lives in memory during a build, and is saved with the site, in the output folder
-(`.parallax-cache/matching.sqlite`), so that a build writes nothing anywhere else.
+The cache lives in memory during a build, and is saved with the site, in the output folder, so
+that a build writes nothing anywhere else: one SQLite file per story
+(`.parallax-cache/stories/<story id>.sqlite`) with its comparison, the results its matching
+used and its articles as read. A rebuild reads the files of the stories that changed, and of the
+others only their articles and comparisons; it links an unchanged story's file from the old site
+rather than writing it again; and results no story used any more are dropped with their story's
+old file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
 import sys
 import unicodedata
 from array import array
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-CACHE_FILE = ".parallax-cache/matching.sqlite"
+CACHE_FOLDER = ".parallax-cache/stories"  # a file per story: story_file()
 
 # What the kept results depend on besides their input: a change to any makes every old result a miss.
 HERE = Path(__file__).parent
@@ -63,40 +70,49 @@ def digest(text: str) -> str:
 
 
 class Cache:
-    """A key-value store of JSON values: a dictionary during the build, an SQLite file between."""
+    """A key-value store of JSON values: dictionaries during the build, SQLite files between."""
 
     def __init__(self, saved: bytes | None = None):
+        """An empty cache, or one holding all of `saved` (as saved() gives it)."""
         self.code = matching_code()
         self.comparing = matching_code(COMPARING)
         self.results: dict[str, str] = {}
-        self.kept_stories: dict[str, bytes] = {}  # from the last build
-        self.stories: dict[str, bytes] = {}  # this build's: only these are saved
+        self.kept_stories: dict[str, bytes] = {}  # from the last build: story key -> comparison
+        self.stories: dict[str, bytes] = {}  # this build's
         self.loading = matching_code(LOADING, LOADING_LIBRARIES)
         self.kept_articles: dict[str, tuple[str, bytes]] = {}  # from the last build, as `articles`
-        self.articles: dict[str, tuple[str, bytes]] = {}  # this build's: key -> (its capture, pickled)
+        # This build's articles read, by their folder: key -> (its capture, pickled).
+        self.articles: dict[str, dict[str, tuple[str, bytes]]] = defaultdict(dict)
+        self.files: dict[str, tuple[Path, str]] = {}  # story id -> its file of the last build, and its key
+        self.story_results: dict[str, dict[str, str]] = {}  # story key -> the results its matching used
+        self.keys: dict[str, str] = {}  # story id -> the key of its comparison kept at this build
         if saved:
             database = sqlite3.connect(":memory:")
             try:
                 database.deserialize(saved)
                 self.results = dict(database.execute("SELECT key, value FROM results"))
                 self.kept_stories = dict(database.execute("SELECT key, value FROM stories"))
-                self.kept_articles = {
-                    key: (capture, value)
-                    for key, capture, value in database.execute("SELECT key, capture, value FROM articles")
-                }
+                self.kept_articles = dict(kept_articles(database))
             except sqlite3.DatabaseError:
                 pass  # damaged, or from a version that kept fewer kinds: start afresh on those
             database.close()
         self.hits = self.misses = 0
-        self.added: dict[str, str] = {}  # what this process computed: a worker hands it back
+        self.used: dict[str, str] = {}  # what this process read or computed: a worker hands it back
 
     @classmethod
     def of_site(cls, output: Path) -> Cache:
-        """The cache saved with the site in `output`, if any."""
-        try:
-            return cls((output / CACHE_FILE).read_bytes())
-        except OSError:
-            return cls()
+        """The cache saved with the site in `output`, if any: the articles each story's file
+        holds, read now; its comparison and results, read when asked for."""
+        cache = cls()
+        for path in sorted((output / CACHE_FOLDER).glob("*.sqlite")):
+            try:
+                with contextlib.closing(opened(path)) as database:
+                    ((key,),) = database.execute("SELECT key FROM stories")
+                    cache.kept_articles.update(kept_articles(database))
+            except (sqlite3.DatabaseError, ValueError):
+                continue  # damaged, or from a version that kept other kinds: that story starts afresh
+            cache.files[path.stem] = (path, key)
+        return cache
 
     def key(self, kind: str, inputs: tuple) -> str:
         return hashlib.blake2b("\x1f".join([self.code, kind, *map(str, inputs)]).encode(), digest_size=16).hexdigest()
@@ -111,34 +127,61 @@ class Cache:
 
     def get(self, kind: str, inputs: tuple) -> Any:
         """The result kept for these inputs; None if there is none."""
-        found = self.results.get(self.key(kind, inputs))
+        key = self.key(kind, inputs)
+        found = self.results.get(key)
         if found is None:
             self.misses += 1
             return None
         self.hits += 1
+        self.used[key] = found
         return json.loads(found)
 
     def keep(self, kind: str, inputs: tuple, value: Any) -> None:
         """Keep a result computed elsewhere: by a worker process, whose cache is its own."""
         key = self.key(kind, inputs)
-        self.results[key] = self.added[key] = json.dumps(value)
+        self.results[key] = self.used[key] = json.dumps(value)
+
+    def used_again(self, kind: str, inputs: tuple) -> None:
+        """Count as used a result a worker process found here (a worker's cache is its own)."""
+        key = self.key(kind, inputs)
+        self.used[key] = self.results[key]
 
     def story_key(self, story: Any) -> str:
         """What a story's comparison is kept under: the story, whole, and the code that compares."""
         return hashlib.blake2b(f"{self.comparing}\x1f{story!r}".encode(), digest_size=16).hexdigest()
 
-    def kept_story(self, key: str) -> bytes | None:
+    def kept_story(self, story_id: str, key: str) -> bytes | None:
         """The comparison of a story as it was at the last build, pickled, if neither it nor the
         code has changed since (`key`: story_key). Pickled: it is this package's own objects, and
         the cache is the site's own file, written by this code only."""
+        if key not in self.kept_stories and self.file_key(story_id) == key:
+            with contextlib.closing(opened(self.files[story_id][0])) as database:
+                ((self.kept_stories[key],),) = database.execute("SELECT value FROM stories")
         if key in self.kept_stories:
             self.stories[key] = self.kept_stories[key]
+            self.keys[story_id] = key
         return self.stories.get(key)
 
-    def keep_story(self, key: str, comparison: bytes, added: dict[str, str]) -> None:
-        """Keep a story's comparison, pickled, and the results its making added (in a worker process)."""
+    def recall(self, changed: Sequence[str], present: Sequence[str]) -> None:
+        """Read the results that stories to be matched again used at the last build: each one's
+        own file; and where one has none (new, or renamed), those of the stories now gone."""
+        wanted = {story_id for story_id in changed if story_id in self.files}
+        if len(wanted) < len(changed):
+            wanted |= set(self.files) - set(present)
+        for story_id in sorted(wanted):
+            with contextlib.closing(opened(self.files[story_id][0])) as database:
+                self.results.update(database.execute("SELECT key, value FROM results"))
+
+    def file_key(self, story_id: str) -> str | None:
+        """The key of the story whose file the last build kept under this id."""
+        return self.files[story_id][1] if story_id in self.files else None
+
+    def keep_story(self, story_id: str, key: str, comparison: bytes, used: dict[str, str]) -> None:
+        """Keep a story's comparison, pickled, and the results its making used (in a worker process)."""
         self.stories[key] = comparison
-        self.results.update(added)
+        self.keys[story_id] = key
+        self.story_results[key] = used
+        self.results.update(used)
 
     def article_key(self, path: Path, data: bytes) -> str:
         """The key of an article's file, read as `data`: its name is its id, and its bytes all the rest."""
@@ -151,29 +194,60 @@ class Cache:
         load.articles.capture_kept), if neither the file nor the loading code has changed since."""
         return self.kept_articles.get(key)
 
-    def keep_article(self, key: str, capture: str, article: bytes) -> None:
-        """Keep an article read without error or warning, pickled, with its capture."""
-        self.articles[key] = (capture, article)
+    def keep_article(self, folder: Path, key: str, capture: str, article: bytes) -> None:
+        """Keep an article of the story in `folder` read without error or warning, pickled, with its capture."""
+        self.articles[str(folder)][key] = (capture, article)
 
-    def released(self) -> bytes:
-        """Everything kept, as saved(); the cache is empty after."""
-        data = self.saved()
-        self.results, self.kept_stories, self.stories = {}, {}, {}
-        self.kept_articles, self.articles = {}, {}
-        return data
+    def released(self, stories: Sequence[Any]) -> dict[str, bytes | None]:
+        """Each story's file for the next build, by its path in the site: None where the last
+        build's file is the one to keep, its story unchanged. The cache is empty after."""
+        files: dict[str, bytes | None] = {}
+        for story in stories:
+            key = self.keys.get(story.id)
+            if key is None:
+                continue
+            if self.file_key(story.id) == key:
+                files[story_file(story.id)] = None
+            else:
+                articles = self.articles.get(str(story.folder), {})
+                files[story_file(story.id)] = saved(self.story_results.get(key, {}), {key: self.stories[key]}, articles)
+        self.results, self.kept_stories, self.stories, self.story_results, self.keys = {}, {}, {}, {}, {}
+        self.kept_articles, self.articles = {}, defaultdict(dict)
+        return files
 
     def saved(self) -> bytes:
-        """Everything kept, as an SQLite database file, sorted so that the same results give the same bytes."""
-        database = sqlite3.connect(":memory:")
-        database.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
-        database.executemany("INSERT INTO results VALUES (?, ?)", sorted(self.results.items()))
-        database.execute("CREATE TABLE stories (key TEXT PRIMARY KEY, value BLOB)")
-        database.executemany("INSERT INTO stories VALUES (?, ?)", sorted(self.stories.items()))
-        database.execute("CREATE TABLE articles (key TEXT PRIMARY KEY, capture TEXT, value BLOB)")
-        database.executemany(
-            "INSERT INTO articles VALUES (?, ?, ?)", sorted((key, *kept) for key, kept in self.articles.items())
-        )
-        database.commit()
-        data = database.serialize()
-        database.close()
-        return data
+        """Everything kept, as one SQLite database file."""
+        articles = {key: kept for folder in self.articles.values() for key, kept in folder.items()}
+        return saved(self.results, self.stories, articles)
+
+
+def story_file(story_id: str) -> str:
+    """Where a story's part of the cache is kept in the site."""
+    return f"{CACHE_FOLDER}/{story_id}.sqlite"
+
+
+def opened(path: Path) -> sqlite3.Connection:
+    """A story's file of the last build, to read: it is never written in place."""
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True)
+
+
+def kept_articles(database: sqlite3.Connection) -> Iterator[tuple[str, tuple[str, bytes]]]:
+    for key, capture, value in database.execute("SELECT key, capture, value FROM articles"):
+        yield key, (capture, value)
+
+
+def saved(results: dict[str, str], stories: dict[str, bytes], articles: dict[str, tuple[str, bytes]]) -> bytes:
+    """An SQLite database file of these, sorted so that the same results give the same bytes."""
+    database = sqlite3.connect(":memory:")
+    database.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
+    database.executemany("INSERT INTO results VALUES (?, ?)", sorted(results.items()))
+    database.execute("CREATE TABLE stories (key TEXT PRIMARY KEY, value BLOB)")
+    database.executemany("INSERT INTO stories VALUES (?, ?)", sorted(stories.items()))
+    database.execute("CREATE TABLE articles (key TEXT PRIMARY KEY, capture TEXT, value BLOB)")
+    database.executemany(
+        "INSERT INTO articles VALUES (?, ?, ?)", sorted((key, *kept) for key, kept in articles.items())
+    )
+    database.commit()
+    data = database.serialize()
+    database.close()
+    return data

@@ -61,6 +61,14 @@ class Descent:
     candidates: tuple[str, ...]  # where unsure, the occurrences that could be its parent
     more_candidates: int  # and how many more there are
 
+    def __reduce__(self):
+        # Pickled as its fields, read back through __init__: the dataclass's own way, for a class
+        # with slots, looks its fields up again for each one, a third of reading a kept story.
+        return Descent, tuple(getattr(self, field.name) for field in DESCENT_FIELDS)
+
+
+DESCENT_FIELDS = dataclasses.fields(Descent)
+
 
 @dataclass(frozen=True)
 class Lineage:

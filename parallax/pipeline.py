@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .cache import CACHE_FILE, Cache
+from .cache import Cache
 from .compare import Comparison, compare
 from .load import load_archive
 from .match import shared_statements
@@ -103,18 +103,24 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
     changed, each is matched by one process, which hands back its comparison and what it added
     to the cache; where one did, it is matched with every process's help."""
     keys = {story.id: cache.story_key(story) for story in archive.stories}  # once each: a large story is long to key
-    found = {story.id: pickle.loads(kept) for story in archive.stories if (kept := cache.kept_story(keys[story.id]))}
+    found = {
+        story.id: pickle.loads(kept)
+        for story in archive.stories
+        if (kept := cache.kept_story(story.id, keys[story.id]))
+    }
     changed = [story for story in archive.stories if story.id not in found]
+    cache.recall([story.id for story in changed], list(keys))
     workers = min(jobs, len(changed)) if len(changed) > 1 else 1
 
     def compare_one(number: int) -> tuple[Comparison, dict[str, str], dict[str, float]]:
-        cache.added, took = {}, dict.fromkeys(stages, 0.0)
-        return compared(changed[number], cache, jobs if workers == 1 else 1, took), cache.added, took
+        cache.used, took = {}, dict.fromkeys(stages, 0.0)
+        return compared(changed[number], cache, jobs if workers == 1 else 1, took), cache.used, took
 
-    for story, (comparison, added, took) in zip(
+    for story, (comparison, used, took) in zip(
         changed, map_numbers(compare_one, len(changed), workers, worth=2), strict=True
     ):
-        cache.keep_story(keys[story.id], pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL), added)
+        comparison_bytes = pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL)
+        cache.keep_story(story.id, keys[story.id], comparison_bytes, used)
         found[story.id] = comparison
         for stage, seconds in took.items():
             stages[stage] += seconds / workers  # the workers' seconds, as time passed
@@ -176,7 +182,7 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
             raise ArchiveError(templates, "no templates folder: name one with --templates DIR")
         result = checked(source, output, cache, jobs)
         # Saved before rendering, and let go: rendering a large archive needs the memory.
-        saved_cache = cache.released()
+        cache_files = cache.released(result.archive.stories)
         rendering = time.perf_counter()
         # Pages are written into a new site beside the output as they are made, by whichever
         # process makes them; the new site replaces the old only once it is whole.
@@ -185,14 +191,22 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
             indexing = time.perf_counter()
             # The search index is made from the finished pages, before the new site is swapped in.
             indexed = index_site(staging, jobs)
-            result.written = made.written + indexed.written + staging.put(CACHE_FILE, saved_cache)
-            result.files = made.files + indexed.files + 1
+            result.written = made.written + indexed.written + put_cache(staging, cache_files)
+            result.files = made.files + indexed.files + len(cache_files)
             writing = time.perf_counter()
         result.stages.update(
             render=indexing - rendering, search=writing - indexing, write=time.perf_counter() - writing
         )
         result.seconds = time.perf_counter() - started
         return result
+
+
+def put_cache(staging: Staging, files: dict[str, bytes | None]) -> int:
+    """Put each story's file of the cache in the new site, the old one linked where it holds
+    the same (None); how many were written."""
+    for path in (path for path, content in files.items() if content is None):
+        staging.keep([path])  # if the old site has lost it, the story is matched afresh next time
+    return sum(staging.put(path, content) for path, content in files.items() if content is not None)
 
 
 def find_reuse(

@@ -3,8 +3,10 @@ across stories (front page, outlets, speakers) and the export."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import sqlite3
 import textwrap
 from pathlib import Path
 
@@ -544,6 +546,34 @@ def test_a_rebuild_makes_again_only_the_pages_and_data_of_the_story_that_changed
     listed.clear()
     assert built.build() == 0
     assert made == [] and exported == [] and listed == []
+
+
+def test_a_rebuild_rewrites_only_the_changed_storys_cache_and_only_with_what_it_used(built, tmp_path):
+    """Each story's matching results are kept in a file of its own: a rebuild links the unchanged
+    story's from the last build, and writes the changed one's with exactly the results a clean
+    build keeps, so that those of texts since edited do not pile up."""
+    kept = built.site / ".parallax-cache" / "stories"
+    geneva = (kept / "geneva.sqlite").stat().st_ino
+    article = built.root / "stories" / "vienna" / "articles" / "courier-vienna.md"
+    article.write_text(article.read_text().replace("flew home on Friday", "went home on Saturday"))
+    assert built.build() == 0
+    assert (kept / "geneva.sqlite").stat().st_ino == geneva
+    clean = tmp_path / "clean"
+    assert main(["build", "--source", str(built.root), "--output", str(clean), "--no-cache"]) == 0
+    rebuilt, afresh = (
+        cache_tables(kept / "vienna.sqlite"),
+        cache_tables(clean / ".parallax-cache/stories/vienna.sqlite"),
+    )
+    assert rebuilt == afresh and rebuilt["results"] and rebuilt["articles"]
+
+
+def cache_tables(path: Path) -> dict[str, dict]:
+    """A story's file of the cache: its results, and its articles (their keys and captures)."""
+    with contextlib.closing(sqlite3.connect(path)) as database:
+        return {
+            "results": dict(database.execute("SELECT key, value FROM results")),
+            "articles": dict(database.execute("SELECT key, capture FROM articles")),
+        }
 
 
 def test_a_rebuild_makes_again_only_the_outlet_and_speaker_pages_a_change_shows_on(built, monkeypatch):

@@ -103,7 +103,7 @@ def load_articles(
             loaded[story].append(article)
             if not read.warnings and read.capture is not None:
                 kept = read.kept or pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
-                cache.keep_article(read.key, read.capture, kept)
+                cache.keep_article(folders[story].parent, read.key, read.capture, kept)
         errors.extend(read.errors)
         warnings.extend(read.warnings)
     return [tuple(sorted(articles, key=lambda a: (a.published, a.id))) for articles in loaded]

@@ -60,8 +60,11 @@ def aligned_articles(story: Story, cache: Cache, jobs: int, meanwhile: Callable[
     aligned, other = map_numbers_meanwhile(task, len(keys), jobs, meanwhile)
     for number, pairs in enumerate(aligned):
         for source, (rows, fresh) in zip(sources[number], pairs):
-            if fresh:  # a worker's cache is its own: what it aligned is kept here
+            # A worker's cache is its own: what it aligned is kept here, and what it found counted as used.
+            if fresh:
                 cache.keep("alignment", (texts[source], texts[number]), rows)
+            else:
+                cache.used_again("alignment", (texts[source], texts[number]))
     passages = [[rows for rows, _ in pairs] for pairs in aligned]
     return Alignments(tokens, sources, passages), other
 

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from itertools import repeat
 
-from ..cache import Cache, digest
+from ..cache import Cache
 from .align import runs
 from .thresholds import CONSIDERED_SOURCES, MAX_SOURCES, SOURCE_CARRIERS, SOURCE_GRAM_WORDS
 
@@ -30,19 +30,11 @@ def source_candidates(keys: Sequence[Sequence[int]], texts: Sequence[str], cache
     A run is looked up only among the first SOURCE_CARRIERS articles that carry it: those that
     had it first, where a source is to be found; and the index stays small.
 
-    The choices are kept in `cache` (`texts`: the articles' digests) twice: keyed by all the
-    texts up to the article, the quickest to look up where none has changed (an article added at
-    the end); else by its own and its peers' (see chosen_among_peers)."""
-    found = []
-    before = ""  # the digest of the texts so far
-    for number, shared in enumerate(shared_runs(keys)):
-        before = digest(before + texts[number])
-        chosen = cache.get("sources", (before,))
-        if chosen is None:
-            chosen = chosen_among_peers(shared, texts[number], texts, cache)
-            cache.keep("sources", (before,), chosen)
-        found.append(tuple(chosen))
-    return found
+    The choices are kept in `cache` (`texts`: the articles' digests; see chosen_among_peers)."""
+    return [
+        tuple(chosen_among_peers(shared, texts[number], texts, cache))
+        for number, shared in enumerate(shared_runs(keys))
+    ]
 
 
 def chosen_among_peers(shared: Shared, text: str, texts: Sequence[str], cache: Cache) -> list[int]:
