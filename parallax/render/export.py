@@ -9,9 +9,10 @@ documents every field. Spans count Unicode code points in the article's `text`.
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import orjson
 
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
 from ..lineage import Descent
@@ -213,13 +214,13 @@ def document(archive: Archive, speakers, stories: list[bytearray]) -> bytearray:
         "speakers": [speaker_entry(speaker) for speaker in speakers],
     }
     out = one_line_json(head)[:-2]  # its closing brace and newline cut
-    out += STORIES_KEY + b", ".join(stories) + b"]}\n"
+    out += STORIES_KEY + b",".join(stories) + b"]}\n"
     return out
 
 
 # Where a document's stories begin: its last key, and the first of its kind in the document (a
 # quotation mark inside a string is written \", so no string holds this).
-STORIES_KEY = b', "stories": ['
+STORIES_KEY = b',"stories":['
 
 
 def speaker_entry(speaker: Speaker) -> dict:
@@ -264,21 +265,21 @@ def story_entry(archive: Archive, comparison: Comparison, paragraphs: Paragraphs
 
 
 def one_line_json(document: dict) -> bytearray:
-    """Exactly json.dumps(document) and a newline, as UTF-8, made one entry at a time of each list
-    given as a generator, into one growing buffer: a large archive's export is never held whole as
-    objects, nor as text twice. One line: pretty-printing is done in Python, and takes ten times
-    as long on a large archive."""
+    """Exactly orjson.dumps(document) and a newline, made one entry at a time of each list given
+    as a generator, into one growing buffer: a large archive's export is never held whole as
+    objects, nor as text twice. orjson writes compact UTF-8 JSON several times faster than the
+    standard library, which took a third of the export of a large story."""
     out = bytearray(b"{")
     for number, (key, value) in enumerate(document.items()):
-        out += b", " if number else b""
+        out += b"," if number else b""
         if isinstance(value, Iterator):
-            out += json.dumps(key).encode("utf-8") + b": ["
+            out += orjson.dumps(key) + b":["
             for position, entry in enumerate(value):
-                out += b", " if position else b""
-                out += json.dumps(entry, ensure_ascii=False).encode("utf-8")
+                out += b"," if position else b""
+                out += orjson.dumps(entry)
             out += b"]"
         else:
-            out += json.dumps({key: value}, ensure_ascii=False).encode("utf-8")[1:-1]
+            out += orjson.dumps({key: value})[1:-1]
     out += b"}\n"
     return out
 
@@ -292,12 +293,12 @@ def occurrence_lines(comparison: Comparison, paragraphs: Paragraphs) -> bytearra
                 line = occurrence_line(
                     statement, entry, comparison.story.article(entry["article"]), comparison.story.id
                 )
-                out += json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n"
+                out += orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE)
     return out
 
 
 # How each line of occurrences.jsonl begins: the story's id follows (an id has no quotation mark).
-STORY_KEY = b'{"story": "'
+STORY_KEY = b'{"story":"'
 
 
 def stories_lines(lines: bytes, stories: set[str]) -> dict[str, bytes]:
