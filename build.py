@@ -1,6 +1,6 @@
 """Build the Parallax site: `python build.py --help` tells how."""
 
-from parallax.cli import main
+from parallax.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

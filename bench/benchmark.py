@@ -241,8 +241,9 @@ def write_hugo(articles: list[dict], root: Path) -> None:
 
 
 MEASURE = """
-import json, os, resource, sys, threading, time
+import gc, json, os, resource, sys, threading, time
 from pathlib import Path
+gc.disable()  # as the command line runs a build (parallax.cli.run): the collector off, the process ended at once
 sys.path.insert(0, {repo!r})
 from parallax.cache import Cache
 from parallax.parallel import cores
@@ -282,7 +283,8 @@ upper = sum(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, 
 print(json.dumps({{"stages": result.stages, "peak_mb": peak_total / 1024, "upper_mb": upper / 1024,
                   "written": result.written, "files": result.files,
                   "shared": sum(len(comparison.shared) for comparison in result.comparisons),
-                  "passages": sum(len(comparison.passages) for comparison in result.comparisons)}}))
+                  "passages": sum(len(comparison.passages) for comparison in result.comparisons)}}), flush=True)
+os._exit(0)
 """
 
 

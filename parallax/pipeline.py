@@ -64,7 +64,8 @@ def progress(iterable, total: int, description: str):
 def collector_paused():
     """A build makes millions of objects and few reference cycles. Python's cycle collector
     scans every live object again each time enough new ones pile up, which cost a quarter of a
-    10,000-article build; it is paused while a build runs, and run once when it ends."""
+    10,000-article build; it is paused while a build runs, and run once when it ends, unless
+    it was off already (a process that ends with the build: see cli.run)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -72,7 +73,7 @@ def collector_paused():
     finally:
         if was_enabled:
             gc.enable()
-        gc.collect()
+            gc.collect()
 
 
 def check(source: Path, output: Path | None, cache: Cache, jobs: int = 1) -> Result:
