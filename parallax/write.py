@@ -8,8 +8,12 @@ time stamp, so that a host synchronising by date sends only what changed.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -38,6 +42,7 @@ class Staging:
         """Write one file of the new site; True if written anew, False if the old one was linked."""
         target = self.folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        unlinked(target)
         if link_unchanged(self.output / path, target, content):
             return False
         target.write_bytes(content)
@@ -66,9 +71,45 @@ class Staging:
             linked.append(target)
         return True
 
+    def put_pieces(self, path: str, pieces: list[Piece]) -> bool:
+        """Write one file of the new site made of new bytes and of ranges of the old site's file
+        at the same path, which the system copies without passing them through this process;
+        True if written anew, False if the pieces make the old file whole, which is linked."""
+        old, target = os.fspath(self.output / path), self.folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        unlinked(target)
+        if remade(old, pieces) and self.keep([path]):
+            return False
+        with open(target, "wb", buffering=0) as out, contextlib.ExitStack() as files:
+            ranges = any(isinstance(piece, range) for piece in pieces)
+            source = files.enter_context(opened_old(old)) if ranges else None
+            for piece in pieces:
+                if isinstance(piece, range):
+                    assert source is not None
+                    copy_range(source.fileno(), out.fileno(), piece)
+                else:
+                    write_all(out.fileno(), piece)
+        return True
+
     def old(self, path: str) -> bytes | None:
         """A file of the old site, if it has it."""
         return read_or_none(self.output / path)
+
+    def old_bytes(self, path: str, part: range) -> bytes | None:
+        """These bytes of a file of the old site, if it has it."""
+        try:
+            with opened_old(os.fspath(self.output / path)) as old:
+                return os.pread(old.fileno(), len(part), part.start)
+        except OSError:
+            return None
+
+    def old_size(self, path: str) -> int:
+        """The size of a file of the old site; 0 if it has none (a link is never followed out of the site)."""
+        try:
+            found = os.lstat(self.output / path)
+        except OSError:
+            return 0
+        return found.st_size if stat.S_ISREG(found.st_mode) else 0
 
     def new(self, path: str) -> bytes | None:
         """A file of the new site, if it has it yet."""
@@ -83,6 +124,68 @@ class Staging:
             swap(self.folder, self.output)
         else:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# A piece of a file put_pieces writes: new bytes, or a range of the old file's bytes.
+Piece = bytes | bytearray | range
+
+
+def opened_old(path: str) -> io.FileIO:
+    """A file of the old site, to read from: never through a link, which could lead out of the site."""
+    return io.FileIO(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb")
+
+
+def remade(old: str, pieces: list[Piece]) -> bool:
+    """Whether the pieces give the old file's bytes: its ranges in order, end to end, and bytes
+    that are the old file's at their place."""
+    try:
+        with opened_old(old) as source:
+            at = 0
+            for piece in pieces:
+                if isinstance(piece, range):
+                    if piece.start != at:
+                        return False
+                elif os.pread(source.fileno(), len(piece), at) != piece:
+                    return False
+                at += len(piece)
+            return at == os.fstat(source.fileno()).st_size
+    except OSError:
+        return False
+
+
+def copy_range(source: int, target: int, piece: range) -> None:
+    """Append these bytes of `source` to `target`: by the system where it can copy between
+    files, else read and written in chunks."""
+    at, end = piece.start, piece.stop
+    copy = getattr(os, "copy_file_range", None)  # Linux's
+    try:
+        while copy and at < end:
+            copied = copy(source, target, end - at, at)
+            if copied == 0:
+                raise OSError(errno.EIO, "the old file is shorter than its record says")
+            at += copied
+    except OSError as error:
+        if error.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP):
+            raise
+    while at < end:
+        chunk = os.pread(source, min(end - at, 1 << 24), at)
+        if not chunk:
+            raise OSError(errno.EIO, "the old file is shorter than its record says")
+        write_all(target, chunk)
+        at += len(chunk)
+
+
+def write_all(target: int, data: bytes | bytearray) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(target, view) :]
+
+
+def unlinked(target: Path) -> None:
+    """Make way for a file of the new site that may have been kept already, as a link to the old
+    site's: written through, the link would change the old site, which must stay as it was."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
 
 
 def read_or_none(path: Path) -> bytes | None:

@@ -548,6 +548,19 @@ def test_a_rebuild_makes_again_only_the_pages_and_data_of_the_story_that_changed
     assert made == [] and exported == [] and listed == []
 
 
+def test_a_kept_storys_data_is_made_afresh_where_the_last_builds_files_do_not_hold_it_as_recorded(built, tmp_path):
+    """A kept story's entry and lines are copied from the last build's data files, at the places
+    its record gives; where those files are not as recorded, they are made again."""
+    (built.site / "data" / "occurrences.jsonl").write_bytes(b'{"story":"vienna"}\n')
+    archive = json.loads(built.page("data/archive.json"))
+    (built.site / "data" / "archive.json").write_text(json.dumps(archive, indent=1))  # the same, spaced out
+    built.article("vienna", "post-vienna", "The Post", "Vienna again", "2024-09-12", "Talks ended.")
+    assert built.build() == 0
+    clean = tmp_path / "clean"
+    assert main(["build", "--source", str(built.root), "--output", str(clean), "--no-cache"]) == 0
+    assert site_differences(built.site, clean) == []
+
+
 def test_a_rebuild_rewrites_only_the_changed_storys_cache_and_only_with_what_it_used(built, tmp_path):
     """Each story's matching results are kept in a file of its own: a rebuild links the unchanged
     story's from the last build, and writes the changed one's with exactly the results a clean

@@ -7,6 +7,8 @@ that a changed line in parallax/write.py would break without any other test noti
 
 import os
 
+import pytest
+
 from parallax import write
 from parallax.serve import made_by_build
 from parallax.write import Staging
@@ -90,3 +92,42 @@ def test_a_build_that_fails_while_writing_leaves_the_old_site_and_nothing_beside
         pass
     assert (output / "index.html").read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_file_put_in_pieces_copies_ranges_of_the_old_one_and_is_the_old_one_where_they_make_it_whole(tmp_path):
+    output = tmp_path / "site"
+    write_site({"data.json": b"[first][second][third]"}, output)
+    with Staging(output) as staging:
+        assert staging.put_pieces("data.json", [range(7), b"[new]", range(15, 22)])
+    assert (output / "data.json").read_bytes() == b"[first][new][third]"
+    made = (output / "data.json").stat().st_ino
+    with Staging(output) as staging:
+        assert not staging.put_pieces("data.json", [range(7), b"[new]", range(12, 19)])  # the same bytes
+        assert staging.put_pieces("other.json", [b"[other]"])
+    assert (output / "data.json").stat().st_ino == made
+    assert (output / "other.json").read_bytes() == b"[other]"
+
+
+def test_pieces_of_an_old_file_are_never_read_through_a_link(tmp_path):
+    outside = tmp_path / "outside.json"
+    outside.write_bytes(b"[secret]")
+    output = tmp_path / "site"
+    write_site({"index.html": b"home"}, output)
+    (output / "data.json").symlink_to(outside)
+    with Staging(output) as staging:
+        assert staging.old_size("data.json") == 0 and staging.old_bytes("data.json", range(8)) is None
+        with pytest.raises(OSError):
+            staging.put_pieces("data.json", [range(8)])
+        staging.put("data.json", b"[made again]")
+    assert (output / "data.json").read_bytes() == b"[made again]" and outside.read_bytes() == b"[secret]"
+
+
+def test_a_file_put_where_the_old_one_was_kept_leaves_the_old_site_as_it_was(tmp_path):
+    output = tmp_path / "site"
+    write_site({"a.html": b"old", "b.json": b"[old]"}, output)
+    with Staging(output) as staging:
+        assert staging.keep(["a.html", "b.json"])
+        assert staging.put("a.html", b"new")
+        assert staging.put_pieces("b.json", [b"[new]"])
+        assert (output / "a.html").read_bytes() == b"old" and (output / "b.json").read_bytes() == b"[old]"
+    assert (output / "a.html").read_bytes() == b"new" and (output / "b.json").read_bytes() == b"[new]"

@@ -9,7 +9,8 @@ documents every field. Spans count Unicode code points in the article's `text`.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -17,6 +18,7 @@ import orjson
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
 from ..lineage import Descent
 from ..model import Archive, Article, Derivation, Occurrence, SharedStatement, Speaker
+from ..write import Piece, Staging
 from .addresses import ARCHIVE_JSON, OCCURRENCES_JSONL, article_page, capture_file, claim_page, part_page
 
 FORMAT_VERSION = 3  # raised when a field is removed or changes meaning; new fields keep it
@@ -31,44 +33,73 @@ def story_json(story_id: str) -> str:
 
 
 def put_data_files(
-    archive: Archive,
-    comparisons: tuple[Comparison, ...],
-    put: Callable[[str, bytes | bytearray], bool],
-    kept: dict[str, bytes | None],
-    old_lines: bytes | None,
-) -> list[bool]:
-    """Hand the data files and their schemas to `put`, each made when the one before is written
-    and let go: the two largest files of a large archive are never held together. Each story's
-    entry is made once, for its own file and the archive's; or taken from its file of the last
-    build, where that is kept (`kept`, by story id: the story's pages, which show all its file
-    holds, were kept too); and so are its lines of occurrences, from the last build's
-    (`old_lines`)."""
+    archive: Archive, comparisons: tuple[Comparison, ...], staging: Staging, kept: set[str], before: Exported
+) -> tuple[list[bool], Exported]:
+    """Put the data files and their schemas in the new site, each made when the one before is
+    written and let go: the two largest files of a large archive are never held together. Each
+    story's entry is made once, for its own file and the archive's; and where its pages are
+    kept (`kept`, by story id: they show all its entry holds), its entry and its lines of
+    occurrences are copied from the last build's files, at the places `before` says. Returns
+    what was written, and where each story's part of the two files now lies."""
+    reused = {story for story in kept if recorded(story, before, staging)}
     written = []
-    entries = []
+    entries: list[Piece] = []
     for comparison in comparisons:
-        story_file = kept.get(comparison.story.id)
-        if story_file:
-            entries.append(bytearray(story_file[story_file.index(STORIES_KEY) + len(STORIES_KEY) : -len(b"]}\n")]))
+        story_id = comparison.story.id
+        if story_id in reused:
+            entries.append(range(*before[ARCHIVE_JSON][story_id]))
             continue
         paragraphs = Paragraphs(comparison.story.articles)
         entry = one_line_json(story_entry(archive, comparison, paragraphs))[:-1]  # its newline cut
         speakers = dict.fromkeys(archive.speaker(claim) for claim in comparison.story.claims)
-        written.append(put(story_json(comparison.story.id), document(archive, speakers, [entry])))
+        written.append(staging.put_pieces(story_json(story_id), document(archive, speakers, [entry])))
         entries.append(entry)
-    written.append(put(ARCHIVE_JSON, document(archive, archive.speakers, entries)))
+    pieces = document(archive, archive.speakers, entries)
     entries.clear()
-    lines_kept = stories_lines(old_lines, set(kept)) if old_lines else {}
-    written += [
-        put(
-            OCCURRENCES_JSONL,
-            b"".join(
-                lines_kept.get(c.story.id) or occurrence_lines(c, Paragraphs(c.story.articles)) for c in comparisons
-            ),
-        ),
-        put(ARCHIVE_SCHEMA, (SCHEMAS / "archive.schema.json").read_bytes()),
-        put(OCCURRENCE_SCHEMA, (SCHEMAS / "occurrence.schema.json").read_bytes()),
+    written.append(staging.put_pieces(ARCHIVE_JSON, pieces))
+    places = {ARCHIVE_JSON: story_places(comparisons, pieces, range(1, 2 * len(comparisons), 2))}
+    pieces = [
+        range(*before[OCCURRENCES_JSONL][c.story.id])
+        if c.story.id in reused
+        else occurrence_lines(c, Paragraphs(c.story.articles))
+        for c in comparisons
     ]
-    return written
+    written.append(staging.put_pieces(OCCURRENCES_JSONL, pieces))
+    places[OCCURRENCES_JSONL] = story_places(comparisons, pieces, range(len(comparisons)))
+    written += [
+        staging.put(ARCHIVE_SCHEMA, (SCHEMAS / "archive.schema.json").read_bytes()),
+        staging.put(OCCURRENCE_SCHEMA, (SCHEMAS / "occurrence.schema.json").read_bytes()),
+    ]
+    return written, places
+
+
+# Where each story's part of the archive's two large data files lies, by file and story id: its
+# entry in archive.json, its lines in occurrences.jsonl; as [start, end) in bytes.
+Exported = dict[str, dict[str, list[int]]]
+
+
+def story_places(comparisons: tuple[Comparison, ...], pieces: list[Piece], numbers: range) -> dict[str, list[int]]:
+    """Where each story's piece lies in the file made of `pieces`: the piece at its number in `numbers`."""
+    starts = list(itertools.accumulate((len(piece) for piece in pieces), initial=0))
+    return {c.story.id: [starts[n], starts[n + 1]] for c, n in zip(comparisons, numbers, strict=True)}
+
+
+def recorded(story_id: str, before: Exported, staging: Staging) -> bool:
+    """Whether the last build's record says where the story's entry and lines lie in its data
+    files, and they do begin there as a story's entry and its lines begin."""
+    begins = {
+        ARCHIVE_JSON: b'{"id":' + orjson.dumps(story_id),
+        OCCURRENCES_JSONL: b'{"story":' + orjson.dumps(story_id),
+    }
+    for path, beginning in begins.items():
+        place = before.get(path, {}).get(story_id)
+        if not (isinstance(place, list) and len(place) == 2 and 0 <= place[0] <= place[1]):
+            return False
+        if place[0] < place[1] and staging.old_bytes(path, range(place[0], place[0] + len(beginning))) != beginning:
+            return False
+        if place[1] > staging.old_size(path):
+            return False
+    return True
 
 
 class Paragraphs:
@@ -197,8 +228,9 @@ def article_entry(summary: ArticleSummary) -> dict:
     }
 
 
-def document(archive: Archive, speakers, stories: list[bytearray]) -> bytearray:
-    """The export's document: the archive's settings, these speakers, and these stories' entries, made."""
+def document(archive: Archive, speakers, stories: list[Piece]) -> list[Piece]:
+    """The export's document, as pieces: the archive's settings, these speakers, then these
+    stories' entries (each made, or a range of the last build's file) with commas between."""
     settings = archive.settings
     head = {
         "format": "parallax-archive",
@@ -213,14 +245,11 @@ def document(archive: Archive, speakers, stories: list[bytearray]) -> bytearray:
         },
         "speakers": [speaker_entry(speaker) for speaker in speakers],
     }
-    out = one_line_json(head)[:-2]  # its closing brace and newline cut
-    out += STORIES_KEY + b",".join(stories) + b"]}\n"
-    return out
-
-
-# Where a document's stories begin: its last key, and the first of its kind in the document (a
-# quotation mark inside a string is written \", so no string holds this).
-STORIES_KEY = b',"stories":['
+    pieces: list[Piece] = [bytes(one_line_json(head)[:-2]) + b',"stories":[']  # its closing brace and newline cut
+    for number, entry in enumerate(stories):
+        pieces += [b",", entry] if number else [entry]
+    pieces.append(b"]}\n")
+    return pieces
 
 
 def speaker_entry(speaker: Speaker) -> dict:
@@ -295,20 +324,6 @@ def occurrence_lines(comparison: Comparison, paragraphs: Paragraphs) -> bytearra
                 )
                 out += orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE)
     return out
-
-
-# How each line of occurrences.jsonl begins: the story's id follows (an id has no quotation mark).
-STORY_KEY = b'{"story":"'
-
-
-def stories_lines(lines: bytes, stories: set[str]) -> dict[str, bytes]:
-    """These stories' lines of an occurrences.jsonl, by story: each story's are together."""
-    found: dict[str, bytearray] = {}
-    for line in lines.splitlines(keepends=True):
-        story = line[len(STORY_KEY) : line.index(b'"', len(STORY_KEY))].decode("utf-8")
-        if story in stories:
-            found.setdefault(story, bytearray()).extend(line)
-    return {story: bytes(found_lines) for story, found_lines in found.items()}
 
 
 def occurrence_line(statement: SharedStatement, entry: dict, article: Article, story_id: str) -> dict:

@@ -36,13 +36,15 @@ class StoryRecord(NamedTuple):
 class PageRecord:
     """What the last build's pages were made from, kept with the site for the next build: each
     story's fingerprint and the pages it made; the fingerprint of all a page shows, for article
-    pages and pages across stories; of what search indexes, for article pages; and in how many
-    articles each claim and part was found, which the next build warns of where it finds fewer."""
+    pages and pages across stories; of what search indexes, for article pages; in how many
+    articles each claim and part was found, which the next build warns of where it finds fewer;
+    and where each story's part of the large data files lies, which the next copies where kept."""
 
     stories: dict[str, StoryRecord]  # by story id
     pages: dict[str, str]  # by the page's path
     searched: dict[str, str]  # by the page's path
     carried_by: dict[str, int]  # by claim and part id (a claim of one part has the part's)
+    exported: dict[str, dict[str, list[int]]]  # where each story's part of the large data files lies (export.Exported)
 
     @classmethod
     def read(cls, data: bytes | None) -> PageRecord:
@@ -52,7 +54,7 @@ class PageRecord:
             stories, *by_path = (dict(record.get(name, {})) for name in RECORD_KEYS)
             return cls({story: StoryRecord(*made) for story, made in stories.items()}, *by_path)
         except (ValueError, AttributeError, TypeError):
-            return cls({}, {}, {}, {})
+            return cls({}, {}, {}, {}, {})
 
     def dumped(self) -> bytes:
         return json.dumps(dataclasses.asdict(self), sort_keys=True).encode("utf-8")

@@ -54,7 +54,7 @@ from .addresses import (
     story_page,
 )
 from .body import body_rows
-from .export import put_data_files, story_json
+from .export import Exported, put_data_files, story_json
 from .fingerprints import (
     ArticleFingerprint,
     ArticleFingerprints,
@@ -227,17 +227,15 @@ def render_site(
     ]
     task = functools.partial(put_article_page, articles, before.pages, staging)
 
-    def meanwhile() -> tuple[dict[str, bytes], list[bool]]:
+    def meanwhile() -> tuple[dict[str, bytes], tuple[list[bool], Exported]]:
         """The other pages; and the data files, each written as soon as it is made."""
         files = other_files(pages, archive, stories, found, templates, listed)
         for story in fresh:
             files.update(story.own_files())
-        kept_data = {story.comparison.story.id: staging.new(story_json(story.comparison.story.id)) for story in kept}
-        return files, put_data_files(
-            archive, comparisons, put, kept_data, staging.old(OCCURRENCES_JSONL) if kept else None
-        )
+        kept_ids = {story.comparison.story.id for story in kept}
+        return files, put_data_files(archive, comparisons, staging, kept_ids, before.exported)
 
-    article_pages, (files, exported) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
+    article_pages, (files, (exported, places)) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
     fingerprints.update((page.path, page.fingerprint.shown) for page in article_pages)
     fingerprints.update(listed.fingerprints)
     searched.update((page.path, page.fingerprint.searched) for page in article_pages)
@@ -255,7 +253,7 @@ def render_site(
         listed_pages = sorted({path for path in every if path.endswith(".html") and path not in unlisted})
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
-    files[PAGES_FILE] = PageRecord(own, fingerprints, searched, carried_by(comparisons)).dumped()
+    files[PAGES_FILE] = PageRecord(own, fingerprints, searched, carried_by(comparisons), places).dumped()
     # The kept stories' pages, every article page of the others (made or kept), and the rest.
     kept_files = sum(len(story.paths()) for story in kept) + len(listed.kept)
     written = sum(page.written for page in article_pages) + sum(exported)
