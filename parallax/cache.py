@@ -8,10 +8,10 @@ an upgrade of those libraries starts afresh.
 The cache lives in memory during a build, and is saved with the site, in the output folder, so
 that a build writes nothing anywhere else: one SQLite file per story
 (`.parallax-cache/stories/<story id>.sqlite`) with its comparison, the results its matching
-used and its articles as read. A rebuild reads the files of the stories that changed, and of the
-others only their articles and comparisons; it links an unchanged story's file from the old site
-rather than writing it again; and results no story used any more are dropped with their story's
-old file.
+used, and its articles and claims as read. A rebuild reads the results of the stories that
+changed, and of the others only their articles, claims and comparisons; it links an unchanged
+story's file from the old site rather than writing it again; and results no story used any more
+are dropped with their story's old file.
 """
 
 from __future__ import annotations
@@ -81,8 +81,10 @@ class Cache:
         self.stories: dict[str, bytes] = {}  # this build's
         self.loading = matching_code(LOADING, LOADING_LIBRARIES)
         self.kept_articles: dict[str, tuple[str, bytes]] = {}  # from the last build, as `articles`
-        # This build's articles read, by their folder: key -> (its capture, pickled).
+        # This build's articles read, by their story's folder: key -> (its capture, pickled).
         self.articles: dict[str, dict[str, tuple[str, bytes]]] = defaultdict(dict)
+        self.kept_claims_files: dict[str, bytes] = {}  # from the last build, as `claims`
+        self.claims: dict[str, dict[str, bytes]] = defaultdict(dict)  # this build's claims files read, likewise
         self.files: dict[str, tuple[Path, str]] = {}  # story id -> its file of the last build, and its key
         self.story_results: dict[str, dict[str, str]] = {}  # story key -> the results its matching used
         self.keys: dict[str, str] = {}  # story id -> the key of its comparison kept at this build
@@ -93,6 +95,7 @@ class Cache:
                 self.results = dict(database.execute("SELECT key, value FROM results"))
                 self.kept_stories = dict(database.execute("SELECT key, value FROM stories"))
                 self.kept_articles = dict(kept_articles(database))
+                self.kept_claims_files = dict(database.execute("SELECT key, value FROM claims"))
             except sqlite3.DatabaseError:
                 pass  # damaged, or from a version that kept fewer kinds: start afresh on those
             database.close()
@@ -109,6 +112,7 @@ class Cache:
                 with contextlib.closing(opened(path)) as database:
                     ((key,),) = database.execute("SELECT key FROM stories")
                     cache.kept_articles.update(kept_articles(database))
+                    cache.kept_claims_files.update(database.execute("SELECT key, value FROM claims"))
             except (sqlite3.DatabaseError, ValueError):
                 continue  # damaged, or from a version that kept other kinds: that story starts afresh
             cache.files[path.stem] = (path, key)
@@ -183,8 +187,9 @@ class Cache:
         self.story_results[key] = used
         self.results.update(used)
 
-    def article_key(self, path: Path, data: bytes) -> str:
-        """The key of an article's file, read as `data`: its name is its id, and its bytes all the rest."""
+    def read_key(self, path: Path, data: bytes) -> str:
+        """The key of a file of the archive read as `data`, an article's or a story's claims: its
+        name (an article's is its id) and its bytes give all that is read from it."""
         return hashlib.blake2b(
             b"\x1f".join([self.loading.encode(), str(path).encode(), data]), digest_size=16
         ).hexdigest()
@@ -198,6 +203,15 @@ class Cache:
         """Keep an article of the story in `folder` read without error or warning, pickled, with its capture."""
         self.articles[str(folder)][key] = (capture, article)
 
+    def kept_claims(self, key: str) -> bytes | None:
+        """A story's claims file as read at the last build, pickled, if neither the file nor the
+        loading code has changed since."""
+        return self.kept_claims_files.get(key)
+
+    def keep_claims(self, folder: Path, key: str, read: bytes) -> None:
+        """Keep the story's claims file in `folder` as read without error or warning, pickled."""
+        self.claims[str(folder)][key] = read
+
     def released(self, stories: Sequence[Any]) -> dict[str, bytes | None]:
         """Each story's file for the next build, by its path in the site: None where the last
         build's file is the one to keep, its story unchanged. The cache is empty after."""
@@ -209,16 +223,18 @@ class Cache:
             if self.file_key(story.id) == key:
                 files[story_file(story.id)] = None
             else:
-                articles = self.articles.get(str(story.folder), {})
-                files[story_file(story.id)] = saved(self.story_results.get(key, {}), {key: self.stories[key]}, articles)
+                read = self.articles.get(str(story.folder), {}), self.claims.get(str(story.folder), {})
+                files[story_file(story.id)] = saved(self.story_results.get(key, {}), {key: self.stories[key]}, *read)
         self.results, self.kept_stories, self.stories, self.story_results, self.keys = {}, {}, {}, {}, {}
         self.kept_articles, self.articles = {}, defaultdict(dict)
+        self.kept_claims_files, self.claims = {}, defaultdict(dict)
         return files
 
     def saved(self) -> bytes:
         """Everything kept, as one SQLite database file."""
         articles = {key: kept for folder in self.articles.values() for key, kept in folder.items()}
-        return saved(self.results, self.stories, articles)
+        claims = {key: kept for folder in self.claims.values() for key, kept in folder.items()}
+        return saved(self.results, self.stories, articles, claims)
 
 
 def story_file(story_id: str) -> str:
@@ -236,7 +252,12 @@ def kept_articles(database: sqlite3.Connection) -> Iterator[tuple[str, tuple[str
         yield key, (capture, value)
 
 
-def saved(results: dict[str, str], stories: dict[str, bytes], articles: dict[str, tuple[str, bytes]]) -> bytes:
+def saved(
+    results: dict[str, str],
+    stories: dict[str, bytes],
+    articles: dict[str, tuple[str, bytes]],
+    claims: dict[str, bytes],
+) -> bytes:
     """An SQLite database file of these, sorted so that the same results give the same bytes."""
     database = sqlite3.connect(":memory:")
     database.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
@@ -247,6 +268,8 @@ def saved(results: dict[str, str], stories: dict[str, bytes], articles: dict[str
     database.executemany(
         "INSERT INTO articles VALUES (?, ?, ?)", sorted((key, *kept) for key, kept in articles.items())
     )
+    database.execute("CREATE TABLE claims (key TEXT PRIMARY KEY, value BLOB)")
+    database.executemany("INSERT INTO claims VALUES (?, ?)", sorted(claims.items()))
     database.commit()
     data = database.serialize()
     database.close()

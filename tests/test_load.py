@@ -6,6 +6,7 @@ import pytest
 
 from parallax.cache import Cache
 from parallax.load import articles as articles_module
+from parallax.load import claims as claims_module
 from parallax.load import load_archive
 from parallax.model import Archive, ArchiveErrors
 
@@ -269,4 +270,36 @@ def test_an_article_with_an_error_or_a_warning_is_reported_at_every_build(small,
     for _ in range(2):
         archive, parsed = loaded_with(small, cache, monkeypatch)
         assert "herald-two" in parsed and any("later than today" in warning for warning in archive.warnings)
+        cache = Cache(cache.saved())
+
+
+def claims_read_with(small, cache: Cache, monkeypatch) -> tuple[Archive, int]:
+    """The archive loaded with `cache`, and how many claims files were read, not taken from it."""
+    read = []
+    read_claims = claims_module.read_claims
+    monkeypatch.setattr(claims_module, "read_claims", lambda *given: read.append(given) or read_claims(*given))
+    return load_archive(small.root, cache=cache), len(read)
+
+
+def test_an_unchanged_claims_file_is_not_read_again_and_loads_the_same(small, monkeypatch):
+    cache = Cache()
+    first, read = claims_read_with(small, cache, monkeypatch)
+    assert read == 1
+    again, read = claims_read_with(small, Cache(cache.saved()), monkeypatch)
+    assert read == 0 and again == first == load_archive(small.root)
+    small.claims(
+        small.root.joinpath("claims.yaml").read_text().split("claims:\n", 1)[1].replace("statement\n", "briefing\n")
+    )
+    changed, read = claims_read_with(small, Cache(cache.saved()), monkeypatch)
+    assert read == 1 and changed.stories[0].claims[0].channel == "briefing"
+
+
+def test_a_claims_file_with_a_warning_is_read_and_warned_of_at_every_build(small, monkeypatch):
+    later = datetime.date.today() + datetime.timedelta(days=30)
+    path = small.root / "claims.yaml"
+    path.write_text(path.read_text().replace("date: 2024-03-01", f"date: {later}"))
+    cache = Cache()
+    for _ in range(2):
+        archive, read = claims_read_with(small, cache, monkeypatch)
+        assert read == 1 and any("later than today" in warning for warning in archive.warnings)
         cache = Cache(cache.saved())

@@ -317,6 +317,20 @@ def errors_of(stories: Stories, capsys) -> list[str]:
     return [line.replace(str(stories.root) + "/", "") for line in err.splitlines() if line.startswith("error")]
 
 
+def test_a_claims_file_kept_from_the_last_build_is_read_again_where_another_story_took_its_id(built, capsys):
+    """Vienna's claims file is unchanged since the last build, but Geneva's, read first, now
+    takes one of its ids: the error is the one a build without the cache gives."""
+    geneva = built.root / "stories" / "geneva" / "claims.yaml"
+    geneva.write_text(GENEVA_CLAIMS.replace("id: talks-ended-friday", "id: ministry-rejects-blame-again"))
+    expected = [
+        "error: stories/vienna/claims.yaml:4: claim id 'ministry-rejects-blame-again' is used twice "
+        "(first on stories/geneva/claims.yaml:11)"
+    ]
+    assert errors_of(built, capsys) == expected
+    assert main(["check", "--source", str(built.root), "--no-cache"]) != 0
+    assert [line.replace(str(built.root) + "/", "") for line in capsys.readouterr().err.splitlines()] == expected
+
+
 def test_an_article_id_used_in_two_stories_is_an_error_naming_both(stories, capsys):
     stories.article("vienna", "daily-geneva", "The Daily", "Same name", "2024-09-12", "Another text.")
     assert errors_of(stories, capsys) == [

@@ -55,9 +55,10 @@ def story_folders(root: Path) -> list[Path]:
 def load_archive(root: Path, jobs: int = 1, cache: Cache | None = None) -> Archive:
     """Load and validate the archive in `root`; raise `ArchiveErrors` listing every problem.
 
-    `jobs`: how many processes may read the articles; `cache`: the articles read at the last build."""
+    `jobs`: how many processes may read the articles; `cache`: the articles and claims read at the last build."""
     errors: list[ArchiveError] = []
     warnings: list[str] = []
+    cache = cache or Cache()
     many = (root / STORIES).is_dir()
     folders = story_folders(root)
     if many:
@@ -66,7 +67,7 @@ def load_archive(root: Path, jobs: int = 1, cache: Cache | None = None) -> Archi
     addresses = Addresses(errors)
     headings, claims = [], []
     for folder in folders:
-        heading, story_claims = load_claims(folder / "claims.yaml", errors, warnings, addresses)
+        heading, story_claims = load_claims(folder / "claims.yaml", errors, warnings, addresses, cache)
         headings.append(heading)
         claims.append(story_claims)
     settings = load_settings(root / "archive.yaml", headings if not many else [], errors)

@@ -131,7 +131,7 @@ def read_article(path: Path, folder: Path, converter: BodyConverter, cache: Cach
         data = read_bytes(path)
     except ArchiveError as error:
         return Read(None, None, "", None, [error], [])
-    key = cache.article_key(path, data)
+    key = cache.read_key(path, data)
     kept = cache.kept_article(key)
     if kept and capture_unchanged(kept[0], folder):
         return Read(None, kept[1], key, kept[0], [], [])

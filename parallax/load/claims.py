@@ -7,9 +7,11 @@ parts, and the former ids they keep as `aliases`, are one set of addresses: none
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..cache import Cache
 from ..model import AS_CURATED, ArchiveError, Claim, Part, Version
 from .fields import (
     Schema,
@@ -25,7 +27,7 @@ from .fields import (
     text,
     text_list,
 )
-from .files import read_text
+from .files import read_bytes, text_of
 from .yaml_lines import Mapping, parse_yaml
 
 STORY_SCHEMA: Schema = {
@@ -90,20 +92,51 @@ class Heading(NamedTuple):
 
 
 def load_claims(
-    path: Path, errors: list[ArchiveError], warnings: list[str], addresses: Addresses
+    path: Path, errors: list[ArchiveError], warnings: list[str], addresses: Addresses, cache: Cache
 ) -> tuple[Heading, tuple[Claim, ...]]:
-    """The story's heading and its claims; `addresses`, the ids the archive's other stories took."""
-    story = Heading(title="Untitled story", summary=None, url=None, licence=None)
+    """The story's heading and its claims; `addresses`, the ids the archive's other stories took.
+
+    A file read without an error or a warning at the last build is taken from `cache` if it is
+    unchanged and its ids are still free; else read again, which tells what is wrong."""
     try:
-        document = parse_yaml(read_text(path), path)
+        data = read_bytes(path)
     except ArchiveError as error:
         errors.append(error)
-        return story, ()
+        return UNTITLED, ()
+    key = cache.read_key(path, data)
+    kept = cache.kept_claims(key)
+    if kept:
+        heading, claims, names = pickle.loads(kept)
+        if all(addresses.free(claim_names) for claim_names in names):
+            for claim, claim_names in zip(claims, names, strict=True):
+                addresses.take(claim.id, claim_names, path)
+            return heading, claims
+    found = len(errors), len(warnings)
+    heading, claims, names = read_claims(path, data, errors, warnings, addresses)
+    if (len(errors), len(warnings)) == found:
+        cache.keep_claims(path.parent, key, pickle.dumps((heading, claims, names), protocol=pickle.HIGHEST_PROTOCOL))
+    return heading, claims
+
+
+UNTITLED = Heading(title="Untitled story", summary=None, url=None, licence=None)
+Names = list[tuple[str, int]]  # the ids and aliases a claim takes, each with its line
+
+
+def read_claims(
+    path: Path, data: bytes, errors: list[ArchiveError], warnings: list[str], addresses: Addresses
+) -> tuple[Heading, tuple[Claim, ...], list[Names]]:
+    """The story's heading, its claims, and the names each claim took."""
+    story = UNTITLED
+    try:
+        document = parse_yaml(text_of(data, path), path)
+    except ArchiveError as error:
+        errors.append(error)
+        return story, (), []
     top = read_fields(
         document, {"story": (lambda v: v, True), "claims": (lambda v: v, True)}, path, errors, "claims.yaml"
     )
     if top is None:
-        return story, ()
+        return story, (), []
     story_fields = read_fields(top["story"], STORY_SCHEMA, path, errors, "story")
     if story_fields:
         story = Heading(
@@ -114,15 +147,26 @@ def load_claims(
         )
     if not isinstance(top["claims"], list):
         errors.append(ArchiveError(path, "'claims' must be a list of claims", document.key_lines["claims"]))
-        return story, ()
+        return story, (), []
     claims: list[Claim] = []
+    names: list[Names] = []
     for entry in top["claims"]:
         fields = read_fields(entry, CLAIM_SCHEMA, path, errors, "claim")
         claim = fields and claim_from(fields, entry, ClaimReader(path, errors, entry))
-        if claim and addresses.take(claim, entry, path):
+        taken = claim_names(claim, entry) if claim else []
+        if claim and addresses.take(claim.id, taken, path):
             warnings.extend(future_dates(fields, entry, path))
             claims.append(claim)
-    return story, tuple(claims)
+            names.append(taken)
+    return story, tuple(claims), names
+
+
+def claim_names(claim: Claim, entry: Mapping) -> Names:
+    """The addresses a claim takes: its id, its aliases, and its parts' ids and aliases."""
+    names = [(claim.id, claim.line), *((alias, entry.key_lines["aliases"]) for alias in claim.aliases)]
+    if claim.has_parts:
+        names += [(name, part.line) for part in claim.parts for name in (part.id, *part.aliases)]
+    return names
 
 
 class Addresses:
@@ -133,15 +177,15 @@ class Addresses:
         self.errors = errors
         self.taken: dict[str, tuple[Path, int]] = {}
 
-    def take(self, claim: Claim, entry: Mapping, path: Path) -> bool:
-        names = [(claim.id, claim.line), *((alias, entry.key_lines["aliases"]) for alias in claim.aliases)]
-        if claim.has_parts:
-            names += [(name, part.line) for part in claim.parts for name in (part.id, *part.aliases)]
+    def free(self, names: Names) -> bool:
+        return not any(name in self.taken for name, _ in names)
+
+    def take(self, claim_id: str, names: Names, path: Path) -> bool:
         new: dict[str, tuple[Path, int]] = {}
         for name, line in names:
             first = self.taken.get(name, new.get(name))
             if first is not None:
-                what = "claim id" if name == claim.id else "id"
+                what = "claim id" if name == claim_id else "id"
                 where = f"line {first[1]}" if first[0] == path else f"{first[0]}:{first[1]}"
                 self.errors.append(ArchiveError(path, f"{what} '{name}' is used twice (first on {where})", line))
                 return False
