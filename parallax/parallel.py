@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -58,6 +59,17 @@ def map_numbers_meanwhile(
             return [result for results in running for result in results], other
     finally:
         _task = None
+
+
+def in_background(task: Callable[[], Result], meanwhile: Callable[[], Other], jobs: int) -> tuple[Result, Other]:
+    """task() done by a worker while this process does meanwhile(); both here, one after the
+    other, where `jobs` is 1 (or workers cannot be forked). The result is pickled either way, so
+    that it is made of the same objects, and pickles again to the same bytes, however the work
+    was shared."""
+    (result,), other = map_numbers_meanwhile(
+        lambda _: pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL), 1, min(jobs, 2), meanwhile, worth=1
+    )
+    return pickle.loads(result), other
 
 
 def _run(numbers: range) -> list:

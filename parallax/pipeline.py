@@ -22,9 +22,9 @@ from .compare import Comparison, compare
 from .load import load_archive
 from .match import shared_statements
 from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
-from .parallel import map_numbers
+from .parallel import in_background, map_numbers
 from .render import ARCHIVE_JSON, PAGES_FILE, PageRecord, render_site
-from .reuse import Alignments, aligned_articles, outside_passages, reused_copy
+from .reuse import ReusedCopy, aligned_articles, named, outside_passages, reused_copy
 from .search import index_site
 from .write import Staging, read_or_none
 
@@ -135,12 +135,16 @@ def compared(
     to `stages`, where given."""
     started = time.perf_counter()
     cache = cache or Cache()
-    # Worker processes align the articles while this one matches statements: neither needs the other.
-    alignments, statements = aligned_articles(
-        story, cache, jobs, meanwhile=lambda: shared_statements(story, cache, progress, jobs)
+    # A worker matches the statements while this process aligns the articles (with the other
+    # workers' help) and groups their reused copy: neither needs the other, and each is long.
+    (statements, used), copy = in_background(
+        lambda: (shared_statements(story, cache, progress), cache.used),
+        lambda: reused_copy(story, aligned_articles(story, cache, jobs)),
+        jobs,
     )
+    cache.used.update(used)  # a worker's cache is its own: what it used is kept here
     matched = time.perf_counter()
-    statements, reuse = find_reuse(story, statements, alignments)
+    statements, reuse = find_reuse(story, statements, copy)
     reused = time.perf_counter()
     comparison = compare(story, statements, reuse)
     if stages is not None:
@@ -211,11 +215,11 @@ def put_cache(staging: Staging, files: dict[str, bytes | None]) -> int:
 
 
 def find_reuse(
-    story: Story, statements: list[SharedStatement], alignments: Alignments
+    story: Story, statements: list[SharedStatement], copy: ReusedCopy
 ) -> tuple[list[SharedStatement], Reuse]:
-    """The reused copy, and the statements without the sentences its passages hold whole."""
+    """The reused copy, its passages named, and the statements without the sentences its passages hold whole."""
     taken = {name for s in statements for name in (s.id, *s.aliases)} | {name for c in story.claims for name in c.names}
-    return outside_passages(statements, reused_copy(story, alignments, taken))
+    return outside_passages(statements, named(copy, taken))
 
 
 def claims_found_before(output: Path) -> dict[str, int]:

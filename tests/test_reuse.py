@@ -13,7 +13,7 @@ from parallax.cache import Cache
 from parallax.cli import main
 from parallax.evaluate import evaluate_reuse, load_reuse_labels
 from parallax.pipeline import compared
-from parallax.reuse import aligned_articles, reused_copy
+from parallax.reuse import aligned_articles, named, reused_copy
 from parallax.reuse.align import Vocabulary
 from parallax.reuse.thresholds import MAX_SOURCES
 
@@ -124,7 +124,7 @@ def test_a_paragraph_carried_by_many_papers_is_one_group_with_an_occurrence_in_e
         opening = f"From our correspondent, day {day}."
         small.article(f"paper-{day}", f"Paper {day}", "Damages", day, f"{opening}\n\n{WIRE}")
     archive = small.load()
-    reuse = reused_copy(archive, aligned_articles(archive, Cache(), 1, lambda: None)[0], set())
+    reuse = named(reused_copy(archive, aligned_articles(archive, Cache(), 1)), set())
     carrying = [p for p in reuse.passages if any("ordered the newspaper to pay" in o.text for o in p.occurrences)]
     assert len(carrying) == 1
     assert {o.article for o in carrying[0].occurrences} == {"wire-zero", *(f"paper-{d}" for d in range(2, 9))}
@@ -141,7 +141,7 @@ def test_a_paper_made_of_two_wire_stories_is_aligned_with_both_however_many_carr
         small.article(f"copy-{day}", f"Paper {day}", "Damages", day, WIRE)
     small.article("merged-9", "The Merger", "Two stories", 9, f"{WIRE}\n\n{MINISTRY}, a spokesman said on Saturday.")
     archive = small.load()
-    reuse = reused_copy(archive, aligned_articles(archive, Cache(), 1, lambda: None)[0], set())
+    reuse = named(reused_copy(archive, aligned_articles(archive, Cache(), 1)), set())
     sources = {d.source for d in reuse.articles["merged-9"].sources}
     assert "wire-b" in sources and sources & {"wire-a", "copy-2", "copy-3", "copy-4", "copy-5"}
     assert len(sources) <= MAX_SOURCES
@@ -189,7 +189,7 @@ def test_reuse_is_found_in_any_script():
     first = dataclasses.replace(article_from(wire, "wire"), language="ur")
     second = dataclasses.replace(article_from(paper, "paper"), language="ur", published=datetime.date(2024, 1, 2))
     story = story_of((first, second))
-    reuse = reused_copy(story, aligned_articles(story, Cache(), 1, lambda: None)[0], set())
+    reuse = named(reused_copy(story, aligned_articles(story, Cache(), 1)), set())
     (passage,) = reuse.passages
     occurrence = next(o for o in passage.occurrences if o.article == "paper")
     assert [paper[s:e] for s, e in occurrence.rewritten] == ["بدھ"]
@@ -204,10 +204,10 @@ def test_alignments_taken_from_the_cache_after_an_edit_are_those_made_afresh():
     edited, or one added before the others, what is kept is used only where it still holds."""
     papers = [article_from(WIRE, "wire"), article_from(REWRITE, "rewrite"), article_from(OWN, "own")]
     cache = Cache()
-    aligned_articles(story_of(papers), cache, 1, lambda: None)
+    aligned_articles(story_of(papers), cache, 1)
     edited = article_from(REWRITE.replace("Our reporter was in court. ", ""), "rewrite")
     for changed in ([papers[0], edited, papers[2]], [article_from(WIRE, "first"), *papers]):
         kept = Cache(cache.saved())
         story = story_of(changed)
-        assert aligned_articles(story, kept, 1, lambda: None)[0] == aligned_articles(story, Cache(), 1, lambda: None)[0]
+        assert aligned_articles(story, kept, 1) == aligned_articles(story, Cache(), 1)
         assert kept.hits and kept.misses

@@ -1,7 +1,7 @@
 """Stage 4: copy that articles reuse from each other, found even where it is rewritten.
 
 1. Each article is indexed by runs of words; each is aligned with the few earlier articles it
-   shares most runs with (`sources`), by worker processes while the build matches statements.
+   shares most runs with (`sources`), by worker processes, while another matches statements.
 2. Each pair is aligned word by word (`align`): passages that may start and end inside a
    sentence, bridging words swapped, added or dropped.
 3. The passages are grouped across articles (`group`): one shared entry of kind "passage" per
@@ -20,14 +20,14 @@ import dataclasses
 import functools
 from array import array
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..cache import Cache, digest
 from ..match.group import unique_id
 from ..match.spans import WORD, fold
 from ..model import ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement, Story
-from ..parallel import Other, map_numbers_meanwhile
+from ..parallel import map_numbers
 from .align import Passage, Tokens, Vocabulary, align, derivation, positions, words_of
 from .group import Stretch, occurrences, passage_groups
 from .sources import source_candidates
@@ -42,9 +42,8 @@ class Alignments:
     passages: list[list[list]]  # for each article, for each of its sources, its passages as rows (passage_row)
 
 
-def aligned_articles(story: Story, cache: Cache, jobs: int, meanwhile: Callable[[], Other]) -> tuple[Alignments, Other]:
-    """Each article aligned with its sources, by `jobs` processes, while this one does `meanwhile()`.
-    An article's words, its sources and its alignment with each, found at an earlier build from
+def aligned_articles(story: Story, cache: Cache, jobs: int) -> Alignments:
+    """Each article aligned with its sources, by `jobs` processes. An article's words, its sources and its alignment with each, found at an earlier build from
     the same texts, are taken from `cache`."""
     texts = [digest(article.text) for article in story.articles]
     vocabulary = Vocabulary()
@@ -57,7 +56,7 @@ def aligned_articles(story: Story, cache: Cache, jobs: int, meanwhile: Callable[
     keys = [tokens[article.id].words for article in story.articles]
     sources = source_candidates(keys, texts, cache)
     task = functools.partial(aligned_with_sources, keys, sources, texts, cache)
-    aligned, other = map_numbers_meanwhile(task, len(keys), jobs, meanwhile)
+    aligned = map_numbers(task, len(keys), jobs)
     for number, pairs in enumerate(aligned):
         for source, (rows, fresh) in zip(sources[number], pairs):
             # A worker's cache is its own: what it aligned is kept here, and what it found counted as used.
@@ -66,7 +65,7 @@ def aligned_articles(story: Story, cache: Cache, jobs: int, meanwhile: Callable[
             else:
                 cache.used_again("alignment", (texts[source], texts[number]))
     passages = [[rows for rows, _ in pairs] for pairs in aligned]
-    return Alignments(tokens, sources, passages), other
+    return Alignments(tokens, sources, passages)
 
 
 def words_row(text: str) -> list:
@@ -82,10 +81,15 @@ def words_of_row(row: list) -> tuple[array, array, array, list[str]]:
     return arrays[0], arrays[1], arrays[2], keys
 
 
-def reused_copy(story: Story, alignments: Alignments, taken: set[str]) -> Reuse:
-    """The passages articles reuse from each other, grouped, and what each article reuses.
+class ReusedCopy(NamedTuple):
+    """Copy that articles reuse from each other, before its passages are named (see `named`)."""
 
-    `taken`: the ids already given (claims, statements); passages get others."""
+    passages: list[tuple[Occurrence, ...]]  # each passage's occurrences, in story order
+    articles: dict[str, ArticleReuse]  # by article id
+
+
+def reused_copy(story: Story, alignments: Alignments) -> ReusedCopy:
+    """The passages articles reuse from each other, grouped, and what each article reuses."""
     articles, spans = story.articles, alignments.tokens
     stretches: list[tuple[Stretch, Stretch]] = []
     derivations: dict[str, list[Derivation]] = defaultdict(list)
@@ -105,7 +109,25 @@ def reused_copy(story: Story, alignments: Alignments, taken: set[str]) -> Reuse:
             if same_day:
                 flipped = [p.flipped() for p in passages]
                 derivations[origin.id].append(derivation(article.id, source_words, words, flipped))
-    return Reuse(grouped(stretches, story, spans, taken), article_reuse(story, stretches, derivations, spans))
+    return ReusedCopy(passage_places(stretches, story, spans), article_reuse(story, stretches, derivations, spans))
+
+
+def named(copy: ReusedCopy, taken: set[str]) -> Reuse:
+    """The reused copy, each passage a shared entry named by its first words, unlike the ids
+    already given (`taken`: claims', statements') and the passages' named before it."""
+    return Reuse(
+        tuple(
+            SharedStatement(
+                id=unique_id("passage-" + "-".join(WORD.findall(fold(places[0].text))[:6]), taken),
+                claim=None,
+                part=None,
+                kind="passage",
+                occurrences=places,
+            )
+            for places in copy.passages
+        ),
+        copy.articles,
+    )
 
 
 def aligned_with_sources(
@@ -124,26 +146,16 @@ def aligned_with_sources(
     return found
 
 
-def grouped(
-    stretches: list[tuple[Stretch, Stretch]], story: Story, spans: dict[str, Tokens], taken: set[str]
-) -> tuple[SharedStatement, ...]:
-    """The passages as shared entries, one per group, in story order."""
+def passage_places(
+    stretches: list[tuple[Stretch, Stretch]], story: Story, spans: dict[str, Tokens]
+) -> list[tuple[Occurrence, ...]]:
+    """The occurrences of each passage, one per group, in story order."""
     order = {article.id: number for number, article in enumerate(story.articles)}
     texts = {article.id: article.text for article in story.articles}
-    found = []
-    for group in passage_groups(stretches, order):
-        places = sorted(occurrences(group, texts, spans), key=lambda o: (order[o.article], o.start))
-        first_words = WORD.findall(fold(places[0].text))[:6]
-        found.append(
-            SharedStatement(
-                id=unique_id("passage-" + "-".join(first_words), taken),
-                claim=None,
-                part=None,
-                kind="passage",
-                occurrences=tuple(places),
-            )
-        )
-    return tuple(found)
+    return [
+        tuple(sorted(occurrences(group, texts, spans), key=lambda o: (order[o.article], o.start)))
+        for group in passage_groups(stretches, order)
+    ]
 
 
 def stretch(article: str, passage: Passage, spans: dict[str, Tokens], source: str | None) -> Stretch:
