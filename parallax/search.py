@@ -10,8 +10,8 @@ into buckets, each indexed by a run of its own, and a rebuild indexes again only
 whose pages changed; the others' indexes are the old site's files, linked into the new one.
 Pages that change together are kept together: each section (articles, claims, outlets,
 speakers) has buckets of its own, since a claim's page changes with every article that carries
-it and an article's page seldom does; within a section, a page's bucket is a hash of its path,
-or, for a claim's page, of its story: a story's claims change together.
+it and an article's page seldom does; within a section, a story's pages go together, since
+they change together, and a page of no story goes by a hash of its path (see `buckets`).
 An article's page is changed, to search, only where what search reads of it has: the rendering
 records a fingerprint of that (see render/fingerprints.py), not of its notes, which search
 ignores and which change with other articles.
@@ -42,6 +42,7 @@ import shutil
 import subprocess
 import tempfile
 import zlib
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -62,9 +63,6 @@ INDEXER_FILE = ".parallax-cache/search.json"
 INDEXED_FOLDERS = ("articles", "claims", "outlets", "speakers")
 # A page Pagefind indexes: one with an element marked for it (text cannot hold a bare "<").
 MARKED = re.compile(rb"<[a-z]+\s[^<>]*\bdata-pagefind-body[\s>]")
-# The sections whose pages go into buckets by their story: a story's claims' pages change
-# together (each names the articles that carry it), and it has few of them.
-BY_STORY = ("claims",)
 # Pages a bucket holds on average, at most (half that at least, the count of buckets being a
 # power of two). Pagefind takes some 0.2 s to start and 3 to 6 ms a page: a rebuild indexes
 # again a bucket in a second or two. Fewer, larger buckets would cost a rebuild more; more,
@@ -154,20 +152,33 @@ def bucket_count(pages: int) -> int:
 
 
 def buckets(pages: list[str], story_of: dict[str, str]) -> list[Bucket]:
-    """The pages split into buckets, section by section, each section's into as many as it
-    needs by a hash of their path; a claim's by a hash of its story (`story_of`, by path), whose
-    claims change together. A page stays in its bucket as long as its section's count does."""
+    """The pages split into buckets, section by section, each section's into as many as it needs.
+
+    A story's pages (`story_of`, by path) go together, in as few buckets as hold them, for they
+    change together: an article added marks sentences in others, and each claim page names the
+    articles that carry it. Its first bucket goes by a hash of its id, the others follow, and
+    its pages go among them by a hash of their path; a page of no story, by a hash of its path.
+    A page stays in its bucket as long as its section's and its story's counts do."""
     found = []
     for section in INDEXED_FOLDERS:
         paths = [page for page in pages if page.startswith(f"{section}/")]
         count = bucket_count(len(paths))
-        keys = [story_of.get(page, page) if section in BY_STORY else page for page in paths]
-        numbers = [int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") % count for key in keys]
+        per_story = Counter(story_of.get(page) for page in paths)
+        numbers = [
+            (hashed(story) + hashed(page) % bucket_count(per_story[story])) % count
+            if (story := story_of.get(page))
+            else hashed(page) % count
+            for page in paths
+        ]
         found += [
             Bucket(f"{section}-{number}", tuple(page for page, at in zip(paths, numbers) if at == number))
             for number in range(count)
         ]
     return found
+
+
+def hashed(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
 
 
 def story_of(record: PageRecord) -> dict[str, str]:

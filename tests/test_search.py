@@ -390,27 +390,40 @@ def test_a_rebuild_indexes_again_only_the_buckets_whose_pages_changed_as_a_clean
     assert (output / INDEXER_FILE).read_bytes() == (clean / INDEXER_FILE).read_bytes()
 
 
-def test_a_storys_claim_pages_share_a_bucket_and_other_pages_spread_over_theirs(tmp_path, monkeypatch):
-    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
-    stories = Stories(tmp_path / "archive")
+def test_a_storys_pages_share_as_few_buckets_as_hold_them(tmp_path, monkeypatch, small):
+    """In many stories, each story's articles and claims go together, changing together; in one
+    story, its articles spread over as many buckets as their count needs."""
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 2)
+    stories = Stories(tmp_path / "stories")
     (stories.root / "stories" / "vienna" / "claims.yaml").write_text(
         (stories.root / "stories" / "vienna" / "claims.yaml").read_text()
         + "  - id: delegations-flew-home\n    statement: The delegations flew home on Friday.\n"
         "    speaker: The Courier\n    channel: report\n    kind: passage\n"
     )
     build(stories.root, stories.site)
-    claims_buckets = {}
-    for bucket in site_buckets(stories.site):
-        for page in bucket.pages:
-            claims_buckets[page] = bucket.name
-    geneva = {claims_buckets["claims/ministry-rejects-blame.html"], claims_buckets["claims/talks-ended-friday.html"]}
-    vienna = {
-        claims_buckets["claims/ministry-rejects-blame-again.html"],
-        claims_buckets["claims/delegations-flew-home.html"],
-    }
-    assert len(geneva) == len(vienna) == 1
-    articles = {name for page, name in claims_buckets.items() if page.startswith("articles/")}
-    assert len(articles) > 1  # an article's page goes by its own path
+    bucket_of = {page: bucket.name for bucket in site_buckets(stories.site) for page in bucket.pages}
+    geneva = (
+        "claims/ministry-rejects-blame",
+        "claims/talks-ended-friday",
+        "articles/daily-geneva",
+        "articles/herald-geneva",
+    )
+    vienna = (
+        "claims/ministry-rejects-blame-again",
+        "claims/delegations-flew-home",
+        "articles/daily-vienna",
+        "articles/courier-vienna",
+    )
+    for story in (geneva, vienna):
+        assert len({bucket_of[f"{page}.html"] for page in story if page.startswith("claims/")}) == 1
+        assert len({bucket_of[f"{page}.html"] for page in story if page.startswith("articles/")}) == 1
+    assert len({name for page, name in bucket_of.items() if page.startswith("articles/")}) == 2  # 4 pages, 2 buckets
+
+    small.article("courier-three", "The Courier", "Talks", 3, "Negotiators left the city.")
+    small.article("post-four", "The Post", "Talks", 4, "The talks ended on Friday.")
+    build(small.root, small.root / "site")
+    one_story = [bucket for bucket in site_buckets(small.root / "site") if bucket.name.startswith("articles-")]
+    assert len(one_story) == 2 and all(bucket.pages for bucket in one_story)
 
 
 def test_a_rebuild_with_no_page_changed_indexes_nothing_and_fewer_buckets_index_their_sections_anew(small, monkeypatch):
