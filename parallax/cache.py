@@ -104,8 +104,8 @@ class Cache:
 
     @classmethod
     def of_site(cls, output: Path) -> Cache:
-        """The cache saved with the site in `output`, if any: the articles each story's file
-        holds, read now; its comparison and results, read when asked for."""
+        """The cache saved with the site in `output`, if any: the articles and claims each
+        story's file holds, read now; its comparison and results, read when asked for."""
         cache = cls()
         for path in sorted((output / CACHE_FOLDER).glob("*.sqlite")):
             try:
@@ -181,11 +181,10 @@ class Cache:
         return self.files[story_id][1] if story_id in self.files else None
 
     def keep_story(self, story_id: str, key: str, comparison: bytes, used: dict[str, str]) -> None:
-        """Keep a story's comparison, pickled, and the results its making used (in a worker process)."""
+        """Keep a story's comparison, pickled, and the results its making used (in this process or a worker)."""
         self.stories[key] = comparison
         self.keys[story_id] = key
         self.story_results[key] = used
-        self.results.update(used)
 
     def read_key(self, path: Path, data: bytes) -> str:
         """The key of a file of the archive read as `data`, an article's or a story's claims: its

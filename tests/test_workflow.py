@@ -177,6 +177,20 @@ def test_matching_results_are_kept_with_the_site_between_builds(small):
     assert again.misses == 0 and again.hits > 0
 
 
+def test_a_story_renamed_takes_its_results_from_the_file_kept_under_its_former_name(small):
+    """An archive of one story is named by its title: retitled, it is a story the cache has no
+    file for, and takes its results from those of stories no longer there."""
+    assert build(small) == 0
+    path = small.root / "claims.yaml"
+    path.write_text(path.read_text().replace("title: Talks in Geneva", "title: Geneva talks"))
+    story = small.load()
+    again = Cache.of_site(small.root / "site")
+    assert story.id not in again.files
+    again.recall([story.id], [story.id])
+    assert shared_statements(story, again) == shared_statements(small.load())
+    assert again.misses == 0 and again.hits > 0
+
+
 @pytest.mark.parametrize("library", ["rapidfuzz", "sentencex"])
 def test_results_kept_from_another_version_of_a_matching_library_are_not_reused(small, library, monkeypatch):
     assert build(small) == 0
