@@ -159,8 +159,11 @@ class Cache:
         code has changed since (`key`: story_key). Pickled: it is this package's own objects, and
         the cache is the site's own file, written by this code only."""
         if key not in self.kept_stories and self.file_key(story_id) == key:
-            with contextlib.closing(opened(self.files[story_id][0])) as database:
-                ((self.kept_stories[key],),) = database.execute("SELECT value FROM stories")
+            try:
+                with contextlib.closing(opened(self.files[story_id][0])) as database:
+                    ((self.kept_stories[key],),) = database.execute("SELECT value FROM stories")
+            except (sqlite3.DatabaseError, ValueError):
+                del self.files[story_id]  # damaged since it was opened: the story is matched afresh
         if key in self.kept_stories:
             self.stories[key] = self.kept_stories[key]
             self.keys[story_id] = key
@@ -173,8 +176,11 @@ class Cache:
         if len(wanted) < len(changed):
             wanted |= set(self.files) - set(present)
         for story_id in sorted(wanted):
-            with contextlib.closing(opened(self.files[story_id][0])) as database:
-                self.results.update(database.execute("SELECT key, value FROM results"))
+            try:
+                with contextlib.closing(opened(self.files[story_id][0])) as database:
+                    self.results.update(database.execute("SELECT key, value FROM results"))
+            except sqlite3.DatabaseError:
+                continue  # damaged since it was opened: what it held is computed afresh
 
     def file_key(self, story_id: str) -> str | None:
         """The key of the story whose file the last build kept under this id."""

@@ -191,6 +191,20 @@ def test_a_story_renamed_takes_its_results_from_the_file_kept_under_its_former_n
     assert again.misses == 0 and again.hits > 0
 
 
+def test_a_cache_file_damaged_after_it_was_opened_is_passed_over(small):
+    """The comparison and results of a story's file are read when needed: if the file has been
+    damaged since the cache opened it, the story is matched afresh, without an error."""
+    assert build(small) == 0
+    story = small.load()
+    cache = Cache.of_site(small.root / "site")
+    kept = small.root / "site" / story_file(story.id)
+    kept.write_bytes(kept.read_bytes()[:100])
+    assert cache.kept_story(story.id, cache.story_key(story)) is None and story.id not in cache.files
+    cache.files[story.id] = (kept, "")  # as opened before the damage
+    cache.recall([story.id], [story.id])
+    assert shared_statements(story, cache) == shared_statements(small.load()) and cache.hits == 0
+
+
 @pytest.mark.parametrize("library", ["rapidfuzz", "sentencex"])
 def test_results_kept_from_another_version_of_a_matching_library_are_not_reused(small, library, monkeypatch):
     assert build(small) == 0
