@@ -101,8 +101,9 @@ def checked(source: Path, output: Path | None, cache: Cache, jobs: int) -> Resul
 def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str, float]) -> tuple[Comparison, ...]:
     """Each story's comparison. Stories are matched on their own (articles of different stories
     are never compared), each unchanged since the last build taken from the cache; where several
-    changed, each is matched by one process, which hands back its comparison and what it added
-    to the cache; where one did, it is matched with every process's help."""
+    changed, each is matched by one process, which hands back its comparison and the cached
+    results it used (its story's file of the cache keeps those); where one did, it is matched
+    with every process's help."""
     keys = {story.id: cache.story_key(story) for story in archive.stories}  # once each: a large story is long to key
     found = {
         story.id: pickle.loads(kept)
