@@ -26,8 +26,10 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
+
+import orjson
 
 CACHE_FOLDER = ".parallax-cache/stories"  # a file per story: story_file()
 
@@ -62,6 +64,26 @@ def matching_code(modules=MODULES, libraries=LIBRARIES) -> str:
     # Kept words are arrays of machine integers (reuse.words_row): another machine may read them otherwise.
     parts.append(f"integers {sys.byteorder} {array('I').itemsize}".encode())
     return hashlib.blake2b(b"\x00".join(parts), digest_size=8).hexdigest()
+
+
+def fingerprint(code: str, value: object) -> str:
+    """A fingerprint of `value`, this package's data (dataclasses, named tuples, dates and
+    paths, in lists, tuples and dictionaries), as made by `code`: its fields written as JSON.
+    orjson writes them several times faster than `repr` (which calls a Python function for every
+    dataclass), and fingerprints are taken of every page and story at every build."""
+    encoded = orjson.dumps(value, default=as_plain, option=orjson.OPT_NON_STR_KEYS)
+    return hashlib.blake2b(code.encode() + b"\x1f" + encoded, digest_size=16).hexdigest()
+
+
+def as_plain(value: object) -> object:
+    """What orjson writes of a value it has no rule for. A set has no order to write it in: none
+    is fingerprinted, and one would fail the build here rather than give a fingerprint that
+    changes from run to run."""
+    if isinstance(value, tuple):  # a named tuple: its fields
+        return tuple(value)
+    if isinstance(value, PurePath):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not fingerprinted")
 
 
 def digest(text: str) -> str:
@@ -152,7 +174,7 @@ class Cache:
 
     def story_key(self, story: Any) -> str:
         """What a story's comparison is kept under: the story, whole, and the code that compares."""
-        return hashlib.blake2b(f"{self.comparing}\x1f{story!r}".encode(), digest_size=16).hexdigest()
+        return fingerprint(self.comparing, story)
 
     def kept_story(self, story_id: str, key: str) -> bytes | None:
         """The comparison of a story as it was at the last build, pickled, if neither it nor the

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..cache import fingerprint
 from ..compare import Carried
 from ..model import Occurrence, SharedStatement
 from .addresses import statement_page
@@ -69,10 +70,6 @@ def page_code(templates: Path) -> str:
     parts = [path.read_bytes() for path in sorted(package.rglob("*.py"))]
     parts += [path.read_bytes() for path in sorted(templates.rglob("*")) if path.is_file()]
     return hashlib.blake2b(b"\x00".join(parts), digest_size=16).hexdigest()
-
-
-def fingerprint(code: str, shown: object) -> str:
-    return hashlib.blake2b(f"{code}\x1f{shown!r}".encode(), digest_size=16).hexdigest()
 
 
 def story_inputs(story: StoryPages, code: str, found: Across) -> str:
