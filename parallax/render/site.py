@@ -98,9 +98,18 @@ class StoryPages:
         self.pages = pages
         self.archive = archive
         self.comparison = comparison
-        story = comparison.story
-        self.places = places = Places(comparison.statements_and_passages)
-        self.context: dict = {
+
+    # What rendering its pages needs is made when first asked for: in a rebuild most stories'
+    # pages are kept, and nothing of theirs is rendered.
+    @functools.cached_property
+    def places(self) -> Places:
+        return Places(self.comparison.statements_and_passages)
+
+    @functools.cached_property
+    def showcase(self) -> Showcase:
+        """What a note shows of a statement, rendered with the story's context, which in turn names it."""
+        story, comparison, places = self.comparison.story, self.comparison, self.places
+        context: dict = {
             "story": story,
             "comparison": comparison,
             "occurrence_link": places.link,
@@ -115,10 +124,16 @@ class StoryPages:
             "version_carriers": functools.partial(version_carriers, story, comparison),
             "not_carrying": functools.partial(not_carrying, story),
         }
-        self.showcase = showcase = Showcase(pages.environment, self.context)
-        self.context.update(
+        showcase = Showcase(self.pages.environment, context)
+        context.update(
             renderings=showcase.renderings, other_carriers=showcase.carriers, source_occurrence=showcase.source
         )
+        return showcase
+
+    @property
+    def context(self) -> dict:
+        """What the story's templates are rendered with."""
+        return self.showcase.context
 
     def render(self, path: str, template: str, **context) -> bytes:
         return self.pages.render(path, template, **self.context, **context)
