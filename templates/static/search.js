@@ -101,23 +101,28 @@ async function searchBucket(bucket, term, filters) {
   return (await bucket.search(term || null, { filters })).results;
 }
 
-// The results a few at a time: each needs its page's excerpt fetched.
-function show(results, summary) {
+// The results a few at a time: each needs its page's excerpt fetched. The first few replace the
+// last search's and its count together, once fetched: the list is never seen empty or half
+// changed in between, nor the count of one search above the results of another.
+async function show(results, summary) {
   const shown = latest;
-  list.replaceChildren();
-  statusLine.textContent = summary;
   let next = 0;
-  const showMore = async () => {
+  const nextItems = async () => {
     const batch = results.slice(next, next + SHOWN_AT_ONCE);
     next += batch.length;
-    const pages = await Promise.all(batch.map((result) => result.data()));
+    return (await Promise.all(batch.map((result) => result.data()))).map(resultItem);
+  };
+  const first = await nextItems();
+  if (shown !== latest) return;
+  list.replaceChildren(...first);
+  statusLine.textContent = summary;
+  more.hidden = next >= results.length;
+  more.onclick = async () => {
+    const items = await nextItems();
     if (shown !== latest) return;
-    list.append(...pages.map(resultItem));
+    list.append(...items);
     more.hidden = next >= results.length;
   };
-  more.onclick = showMore;
-  more.hidden = true;
-  return showMore();
 }
 
 function resultItem(page) {
