@@ -108,6 +108,8 @@ class ArticleFingerprints:
 
     def __init__(self, story: StoryPages, code: str):
         self.story, self.code = story, code
+        # Made here, before the processes that take the fingerprints are forked, not by each of them.
+        self.places = story.places
         self.lists: dict[tuple, str] = {}
 
     def of(self, position: int) -> ArticleFingerprint:
@@ -128,7 +130,7 @@ class ArticleFingerprints:
                 story.comparison.story.id,
                 story.comparison.story.title,
                 summary.article,
-                [(c.occurrence, story.places.all_anchors(c.statement, c.occurrence)) for c in carried],
+                [(c.occurrence, self.places.all_anchors(c.statement, c.occurrence)) for c in carried],
             ),
         )
 
@@ -137,7 +139,7 @@ class ArticleFingerprints:
         and sources, and each statement and passage it carries as its notes show them (where
         each links, which other wordings and outlets are named, and how many more)."""
         story = self.story
-        archive, places, showcase = story.archive, story.places, story.showcase
+        archive, places, showcase = story.archive, self.places, story.showcase
         summary = story.comparison.summaries[position]
         article = summary.article
 
@@ -188,7 +190,7 @@ class ArticleFingerprints:
         article), and how many more, as a fingerprint."""
         key = (statement.id, tuple((o.article, o.start, o.end) for o in shown), rough_count(more))
         if key not in self.lists:
-            places = self.story.places
+            places = self.places
             named = [(places.link(statement, o), o.text, self.named(o.article)) for o in shown]
             self.lists[key] = fingerprint(self.code, (named, key[-1]))
         return self.lists[key]
