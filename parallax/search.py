@@ -136,11 +136,21 @@ def indexed_pages(site: Path) -> list[str]:
     """The paths of the pages in the folders search indexes, in order; not the lists at their
     index.html (no id can take that name), which change with every page added and are never indexed."""
     return sorted(
-        f"{folder}/{path.name}"
+        f"{folder}/{entry.name}"
         for folder in INDEXED_FOLDERS
-        for path in (site / folder).glob("*.html")
-        if path.is_file() and path.name != "index.html"
+        for entry in entries(site / folder)
+        if entry.name.endswith(".html") and entry.name != "index.html" and entry.is_file(follow_symlinks=False)
     )
+
+
+def entries(folder: Path) -> list[os.DirEntry]:
+    """A folder's entries, each of which knows, mostly without asking the system again, whether
+    it is a file: a large archive's folders hold tens of thousands of pages."""
+    try:
+        with os.scandir(folder) as found:
+            return list(found)
+    except FileNotFoundError:
+        return []
 
 
 def bucket_count(pages: int) -> int:
