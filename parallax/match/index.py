@@ -39,10 +39,14 @@ def candidate_pairs(
     """Pairs of items from different articles (or an article and a claim) that share enough
     rare shingles. Items with the same owner are never paired; by default an item's owner is
     its article (or claim)."""
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    # Most word pairs are in one item only: each is noted with its first item, and given a list
+    # of its items only when a second has it (a list for each of a million word pairs is slow).
+    first_item: dict[tuple[str, ...], int] = {}
+    index: dict[tuple[str, ...], list[int]] = {}
     for number, text in enumerate(folded):
         for shingle in shingles(text):
-            index[shingle].append(number)
+            if (found := first_item.setdefault(shingle, number)) != number:
+                index.setdefault(shingle, [found]).append(number)
     banal = max(BANAL_UNITS, BANAL_SHARE * len(items))
     # A claim may be found in any unit; two units are compared only if each could be shared.
     shareable = [
@@ -53,7 +57,7 @@ def candidate_pairs(
     claims = [isinstance(item, Wording) for item in items]
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for postings in index.values():
-        if len(postings) < 2 or len(postings) > banal:  # most word pairs are in one unit only
+        if len(postings) > banal:
             continue
         by_owner: dict[Hashable, list[int]] = defaultdict(list)
         for number in postings:
