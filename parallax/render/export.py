@@ -314,31 +314,33 @@ def one_line_json(document: dict) -> bytearray:
 
 
 def occurrence_lines(comparison: Comparison, paragraphs: Paragraphs) -> bytearray:
-    """Every occurrence of every statement of a story, claims found in one article only included, a line each."""
+    """Every occurrence of every statement of a story, claims found in one article only included,
+    a line each: what its statement and its article are, then the occurrence's entry."""
+    story = comparison.story
+    articles = {
+        article.id: {
+            "article": article.id,
+            "outlet": article.outlet,
+            "published": published(article),
+            "language": article.language,
+        }
+        for article in story.articles
+    }
     out = bytearray()
     for aligned, statements in ((False, comparison.statements), (True, comparison.passages)):
         for statement in statements:
+            about = {
+                "story": story.id,
+                "statement": statement.id,
+                "claim": statement.claim.id if statement.claim else None,
+                "kind": statement.kind,
+                "shared": statement.is_shared,
+            }
             for entry in occurrence_entries(statement, comparison, paragraphs, aligned):
-                line = occurrence_line(
-                    statement, entry, comparison.story.article(entry["article"]), comparison.story.id
-                )
+                # The entry's "article" is the article's own: it stays where the article's fields put it.
+                line = {**about, **articles[entry["article"]], **entry}
                 out += orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE)
     return out
-
-
-def occurrence_line(statement: SharedStatement, entry: dict, article: Article, story_id: str) -> dict:
-    return {
-        "story": story_id,
-        "statement": statement.id,
-        "claim": statement.claim.id if statement.claim else None,
-        "kind": statement.kind,
-        "shared": statement.is_shared,
-        "article": article.id,
-        "outlet": article.outlet,
-        "published": published(article),
-        "language": article.language,
-        **{key: value for key, value in entry.items() if key != "article"},
-    }
 
 
 def published(article: Article) -> str:
