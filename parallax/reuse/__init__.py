@@ -93,6 +93,7 @@ def reused_copy(story: Story, alignments: Alignments) -> ReusedCopy:
     articles, spans = story.articles, alignments.tokens
     stretches: list[tuple[Stretch, Stretch]] = []
     derivations: dict[str, list[Derivation]] = defaultdict(list)
+    distinct = {article.id: set(spans[article.id].words) for article in articles}  # each article's different words
     for number, article in enumerate(articles):
         for source, rows in zip(alignments.sources[number], alignments.passages[number]):
             origin = articles[source]
@@ -104,11 +105,14 @@ def reused_copy(story: Story, alignments: Alignments) -> ReusedCopy:
                 stretches.append(
                     (derived, stretch(origin.id, passage.flipped(), spans, article.id if same_day else None))
                 )
-            words, source_words = spans[article.id].words, spans[origin.id].words
-            derivations[article.id].append(derivation(origin.id, words, source_words, passages))
+            words, source_words = len(spans[article.id].words), len(spans[origin.id].words)
+            vocabulary, source_vocabulary = distinct[article.id], distinct[origin.id]
+            derivations[article.id].append(derivation(origin.id, words, vocabulary, source_vocabulary, passages))
             if same_day:
                 flipped = [p.flipped() for p in passages]
-                derivations[origin.id].append(derivation(article.id, source_words, words, flipped))
+                derivations[origin.id].append(
+                    derivation(article.id, source_words, source_vocabulary, vocabulary, flipped)
+                )
     return ReusedCopy(passage_places(stretches, story, spans), article_reuse(story, stretches, derivations, spans))
 
 

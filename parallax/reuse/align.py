@@ -240,18 +240,19 @@ def align(source: Sequence[int], derived: Sequence[int]) -> list[Passage]:
 
 
 def derivation(
-    source: str, derived_keys: Sequence[int], source_keys: Sequence[int], passages: list[Passage]
+    source: str, words: int, distinct: set[int], source_distinct: set[int], passages: list[Passage]
 ) -> Derivation:
-    """How much of a text its passages reuse from a source, and what that makes it.
+    """How much of a text of `words` words, `distinct` of them different, its passages reuse
+    from a source (whose different words are `source_distinct`), and what that makes it. The
+    sets are the caller's: a text is compared with several sources, and a source with several texts.
 
     Two figures, for two ways of reusing: the words aligned in passages (copy kept in its order,
     words swapped here and there), and the vocabulary (copy rewritten so much that only its words
     remain). Their mean, the score, sets the label."""
     verbatim = positions(run for p in passages for run in p.verbatim)
     reused = verbatim | positions(run for p in passages for run in p.rewritten)
-    total = max(1, len(derived_keys))
-    distinct = set(derived_keys)
-    vocabulary = len(distinct & set(source_keys)) / max(1, len(distinct))
+    total = max(1, words)
+    vocabulary = len(distinct & source_distinct) / max(1, len(distinct))
     share = len(reused) / total
     score = (share + vocabulary) / 2
     label = "wholly" if score >= WHOLLY_SCORE else "partially" if score >= PARTIALLY_SCORE else "not"
@@ -263,4 +264,4 @@ def compare_texts(source: str, derived: str) -> tuple[Derivation, list[Passage]]
     vocabulary = Vocabulary()
     source_keys, derived_keys = vocabulary.tokens(source).words, vocabulary.tokens(derived).words
     passages = align(source_keys, derived_keys)
-    return derivation("source", derived_keys, source_keys, passages), passages
+    return derivation("source", len(derived_keys), set(derived_keys), set(source_keys), passages), passages
