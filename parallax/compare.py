@@ -8,12 +8,13 @@ import difflib
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from .lineage import Lineage, lineages
+from .lineage import Lineage, closeness, copy_lineages, trace
 from .match.spans import covered_length, fold
 from .model import Article, ArticleReuse, Claim, Occurrence, Part, Reuse, SharedStatement, Story
 
@@ -162,7 +163,11 @@ def weighed(summaries: tuple[ArticleSummary, ...], share: Callable[[ArticleSumma
     return sum(share(summary) * len(summary.article.text) for summary in summaries) / max(1, length)
 
 
-def compare(story: Story, statements: list[SharedStatement], reuse: Reuse | None = None) -> Comparison:
+def compare(
+    story: Story, statements: list[SharedStatement], reuse: Reuse | None = None, early: dict[str, Traced] | None = None
+) -> Comparison:
+    """What each article carries and who carries what; `early`: what `traced` made of the
+    statements before the reused copy was taken out of them."""
     carried_by = carried_in(statements)
     passages = reuse.passages if reuse else ()
     passages_in = carried_in(passages)
@@ -198,25 +203,47 @@ def compare(story: Story, statements: list[SharedStatement], reuse: Reuse | None
             coverage.append(
                 CoverageRow(claim, part, found_as, cells, by_outlet=tuple(tuple(per_outlet[o]) for o in outlets))
             )
-    differences = functools.lru_cache(maxsize=None)(word_differences)  # many wordings recur word for word
-    variants = {
-        statement.id: tuple(variant(statement, o, differences) for o in statement.occurrences)
-        for statement in statements
-    }
+    # What was traced of a statement before the reused copy took sentences from it is its own where it took none.
+    ready = {s.id: early[s.id] for s in statements if early and s.id in early and early[s.id].statement == s}
+    made = ready | traced(story, [s for s in statements if s.id not in ready])
     articles_per_outlet = Counter(article.outlet for article in story.articles)
-    versions = {statement_id: [v.version for v in found] for statement_id, found in variants.items()}
     return Comparison(
         story=story,
         statements=tuple(statements),
         summaries=tuple(summaries),
         coverage=tuple(coverage),
-        variants=variants,
+        variants={statement.id: made[statement.id].variants for statement in statements},
         outlets=outlets,
         articles_per_outlet=tuple(articles_per_outlet[o] for o in outlets),
         similarity=outlet_similarity(story, [*statements, *passages], outlets),
         passages=tuple(passages),
-        lineage=lineages(story, statements, passages, versions),
+        lineage={
+            **{statement.id: made[statement.id].lineage for statement in statements},
+            **copy_lineages(story, statements, passages),
+        },
     )
+
+
+class Traced(NamedTuple):
+    """A statement's variants and lineage, and the statement they were traced from."""
+
+    statement: SharedStatement
+    variants: tuple[Variant, ...]  # one per occurrence
+    lineage: Lineage
+
+
+def traced(story: Story, statements: Sequence[SharedStatement]) -> dict[str, Traced]:
+    """Each statement's variants (each occurrence against the version of its claim it is
+    closest to) and lineage, by its id. Made as soon as the statements are found, while the
+    reused copy is grouped (see pipeline.compared); `compare` takes them for each statement
+    the copy leaves whole, and makes them for the others."""
+    differences = functools.lru_cache(maxsize=None)(word_differences)  # many wordings recur word for word
+    found = {}
+    for statement in statements:
+        variants = tuple(variant(statement, o, differences) for o in statement.occurrences)
+        found[statement.id] = Traced(statement, variants, trace(story, statement, [v.version for v in variants]))
+    closeness.cache_clear()  # its wordings are not needed past here
+    return found
 
 
 def carried_in(statements) -> dict[str, list[Carried]]:

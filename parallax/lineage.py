@@ -23,7 +23,7 @@ import dataclasses
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -349,18 +349,15 @@ def translated_version(claim: Claim | None, version: str | None) -> bool:
     return bool(claim and version and claim.version(version).translated_from)
 
 
-def lineages(story: Story, statements, passages, versions: Mapping[str, Sequence[str | None]]) -> dict[str, Lineage]:
-    """The lineage of each statement and passage of reused copy, by its id. `versions`: by
-    statement id, the claim version each of its occurrences is closest to."""
-    found = {statement.id: trace(story, statement, versions[statement.id]) for statement in statements}
+def copy_lineages(story: Story, statements, passages) -> dict[str, Lineage]:
+    """The lineage of each passage of reused copy, by its id; `statements`: where their claims'
+    quotations stand."""
     quoted: dict[str, list[tuple[int, int]]] = defaultdict(list)  # article -> where it quotes a claim
     for statement in statements:
         if statement.claim and statement.kind == "quote":
             for occurrence in statement.occurrences:
                 quoted[occurrence.article].append((occurrence.start, occurrence.end))
-    found.update((passage.id, traced_copy(story, passage, quoted)) for passage in passages)
-    closeness.cache_clear()  # its wordings are not needed past here
-    return found
+    return {passage.id: traced_copy(story, passage, quoted) for passage in passages}
 
 
 def traced_copy(story: Story, passage: SharedStatement, quoted: dict[str, list[tuple[int, int]]]) -> Lineage:
