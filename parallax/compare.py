@@ -203,7 +203,7 @@ def compare(
             coverage.append(
                 CoverageRow(claim, part, found_as, cells, by_outlet=tuple(tuple(per_outlet[o]) for o in outlets))
             )
-    # What was traced of a statement before the reused copy took sentences from it is its own where it took none.
+    # A statement the reused copy left as it was keeps its early tracing; the others are traced now.
     ready = {s.id: early[s.id] for s in statements if early and s.id in early and early[s.id].statement == s}
     made = ready | traced(story, [s for s in statements if s.id not in ready])
     articles_per_outlet = Counter(article.outlet for article in story.articles)
