@@ -224,7 +224,7 @@ def check_file(path: Path, folder: Path) -> None:
             path, f"file name must be lower-case letters and digits joined by hyphens: rename it, e.g. {suggested}.md"
         )
     # Only a link leads out, the file's or its folder's: above them, both sides resolve alike.
-    # Resolving is a system call a folder of the path: ten for each of thousands of files.
+    # Resolving costs a system call for each folder of the path, for each of thousands of files.
     linked = path.is_symlink() or folder.is_symlink()
     if linked and not path.resolve().is_relative_to(folder.parent.resolve()):
         raise ArchiveError(path, "a link to a file outside the archive: copy the file into articles/ instead")
