@@ -78,11 +78,11 @@ def item_links(items: list[Unit | Wording], cache: Cache, progress=no_progress) 
     is found inside each of them.
     """
     alike: dict[tuple[str, bool], list[Unit | Wording]] = defaultdict(list)
-    folded: dict[str, str] = {}  # a sentence found word for word in many articles is folded once
+    folded_of: dict[str, str] = {}  # a sentence found word for word in many articles is folded once
     for item in items:
-        if item.text not in folded:
-            folded[item.text] = fold(item.text)
-        alike[folded[item.text], isinstance(item, Wording)].append(item)
+        if item.text not in folded_of:
+            folded_of[item.text] = fold(item.text)
+        alike[folded_of[item.text], isinstance(item, Wording)].append(item)
     texts = [
         Text(folded, copies, common_owner(copies, number)) for number, ((folded, _), copies) in enumerate(alike.items())
     ]

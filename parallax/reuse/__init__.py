@@ -43,8 +43,9 @@ class Alignments:
 
 
 def aligned_articles(story: Story, cache: Cache, jobs: int) -> Alignments:
-    """Each article aligned with its sources, by `jobs` processes. An article's words, its sources and its alignment with each, found at an earlier build from
-    the same texts, are taken from `cache`."""
+    """Each article aligned with its sources, by `jobs` processes. An article's words, its
+    sources and its alignment with each, found at an earlier build from the same texts, are
+    taken from `cache`."""
     texts = [digest(article.text) for article in story.articles]
     vocabulary = Vocabulary()
     tokens = {
