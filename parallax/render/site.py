@@ -21,7 +21,7 @@ from markupsafe import Markup
 from ..across import Across, Outlet, Said, across, outlet_slug
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
 from ..load.articles import PAGE_SUFFIXES
-from ..model import Archive, Article
+from ..model import Archive, Article, Story
 from ..parallel import map_numbers_meanwhile
 from ..write import Staging
 from .addresses import (
@@ -346,7 +346,7 @@ def other_files(
         key=lambda summary: (summary.article.published, summary.article.id),
     )
     story_of = {
-        summary.article.id: story.comparison.story.id for story in stories for summary in story.comparison.summaries
+        summary.article.id: story.comparison.story for story in stories for summary in story.comparison.summaries
     }
     listing = pagers(len(summaries))
     for pager in listing:
@@ -354,8 +354,8 @@ def other_files(
         listed.render(
             article_list_page(pager.number),
             "articles.html",
-            drawn_from=[story_of[summary.article.id] for summary in shown],
-            counts=(len(summaries), *pager_place(pager), [summary.article.id for summary in shown]),
+            drawn_from=[],
+            counts=(len(summaries), *pager_place(pager), listed_rows(shown, story_of)),
             summaries=shown,
             pager=pager,
         )
@@ -364,8 +364,8 @@ def other_files(
     listed.render(
         ARTICLES_FOLDER,
         "articles.html",
-        drawn_from=[story_of[summary.article.id] for summary in first],
-        counts=(len(summaries), *pager_place(listing[0]), [summary.article.id for summary in first]),
+        drawn_from=[],
+        counts=(len(summaries), *pager_place(listing[0]), listed_rows(first, story_of)),
         summaries=first,
         pager=listing[0],
         canonical=article_list_page(1),
@@ -455,7 +455,8 @@ class AcrossPages:
     """The pages across stories (lists, outlets, speakers), each made again only where what it
     shows has changed, else kept from the old site. What it shows is taken as the fingerprints
     of the stories it draws on (each covers all that story's pages show), and what it shows of
-    the archive besides: counts, names, the order of its items, its place in its list."""
+    the archive besides: counts, names, the order of its items, its place in its list (the
+    article list takes the rows it shows instead: see listed_rows)."""
 
     def __init__(
         self,
@@ -480,6 +481,24 @@ class AcrossPages:
             self.kept.append(path)
         else:
             self.files[path] = self.pages.render(path, template, **context)
+
+
+def listed_rows(summaries: list[ArticleSummary], story_of: dict[str, Story]) -> list[tuple]:
+    """What a page of the article list shows of each of its articles (_articles.html), as its
+    fingerprint takes it: the article, its story's address and title, and its figures. Not all
+    its story's pages show, so that correcting an article makes again only the page listing it."""
+    return [
+        (
+            summary.article,
+            story_of[summary.article.id].id,
+            story_of[summary.article.id].title,
+            summary.shared_statements,
+            summary.shared_share,
+            summary.reuse.share,
+            summary.reuse.label,
+        )
+        for summary in summaries
+    ]
 
 
 def outlet_figures(outlet: Outlet) -> tuple:
