@@ -23,7 +23,7 @@ from .load import load_archive
 from .match import shared_statements
 from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
 from .parallel import in_background, map_numbers
-from .render import ARCHIVE_JSON, PAGES_FILE, PageRecord, render_site
+from .render import ARCHIVE_JSON, PAGES_FILE, PageRecord, Written, render_site
 from .reuse import ReusedCopy, aligned_articles, named, outside_passages, reused_copy
 from .search import index_site
 from .write import Staging, read_or_none
@@ -188,18 +188,18 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
         if not templates.is_dir():
             raise ArchiveError(templates, "no templates folder: name one with --templates DIR")
         result = checked(source, output, cache, jobs)
-        # Saved before rendering, and let go: rendering a large archive needs the memory.
-        cache_files = cache.released(result.archive.stories)
-        rendering = time.perf_counter()
         # Pages are written into a new site beside the output as they are made, by whichever
         # process makes them; the new site replaces the old only once it is whole.
         with Staging(output) as staging:
+            # The cache is written first, and let go: rendering a large archive needs the memory.
+            cached = put_cache(staging, cache.released(result.archive.stories))
+            rendering = time.perf_counter()
             made = render_site(result.archive, result.comparisons, templates, staging, jobs)
             indexing = time.perf_counter()
             # The search index is made from the finished pages, before the new site is swapped in.
             indexed = index_site(staging, jobs)
-            result.written = made.written + indexed.written + put_cache(staging, cache_files)
-            result.files = made.files + indexed.files + len(cache_files)
+            result.written = made.written + indexed.written + cached.written
+            result.files = made.files + indexed.files + cached.files
             writing = time.perf_counter()
         result.stages.update(
             render=indexing - rendering, search=writing - indexing, write=time.perf_counter() - writing
@@ -208,12 +208,14 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
         return result
 
 
-def put_cache(staging: Staging, files: dict[str, bytes | None]) -> int:
+def put_cache(staging: Staging, files: dict[str, bytes | None]) -> Written:
     """Put each story's file of the cache in the new site, the old one linked where it holds
-    the same (None); how many were written."""
+    the same (None)."""
     for path in (path for path, content in files.items() if content is None):
         staging.keep([path])  # if the old site has lost it, the story is matched afresh next time
-    return sum(staging.put(path, content) for path, content in files.items() if content is not None)
+    return Written(
+        len(files), sum(staging.put(path, content) for path, content in files.items() if content is not None)
+    )
 
 
 def find_reuse(

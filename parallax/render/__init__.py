@@ -8,6 +8,6 @@ sharing: schema.org data and the card image; export: the data files for research
 
 from .addresses import ARCHIVE_JSON, PAGES_FILE
 from .fingerprints import PageRecord
-from .site import render_site
+from .site import Written, render_site
 
-__all__ = ["ARCHIVE_JSON", "PAGES_FILE", "PageRecord", "render_site"]
+__all__ = ["ARCHIVE_JSON", "PAGES_FILE", "PageRecord", "Written", "render_site"]
