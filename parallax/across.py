@@ -121,22 +121,29 @@ def outlets(comparisons: tuple[Comparison, ...]) -> tuple[Outlet, ...]:
         for summary in comparison.summaries:
             by_outlet[outlet_slug(summary.article.outlet)].append(summary)
             names.setdefault(outlet_slug(summary.article.outlet), summary.article.outlet)
+        carriers = claim_carriers(comparison)
         for slug, summaries in by_outlet.items():
-            found[slug].append(outlet_story(comparison, summaries))
+            found[slug].append(outlet_story(comparison, summaries, carriers))
     return tuple(
         Outlet(names[slug], slug, tuple(found[slug])) for slug in sorted(found, key=lambda s: (names[s].lower(), s))
     )
 
 
-def outlet_story(comparison: Comparison, summaries: list[ArticleSummary]) -> OutletStory:
+def claim_carriers(comparison: Comparison) -> list[set[str]]:
+    """For each of a story's claims, the articles that carry it: taken once for all its outlets."""
+    return [
+        {summary.article.id for summary, cells in zip(comparison.summaries, coverage.cells) if cells}
+        for coverage in comparison.claims
+    ]
+
+
+def outlet_story(comparison: Comparison, summaries: list[ArticleSummary], carriers: list[set[str]]) -> OutletStory:
+    """An outlet's articles in one story; `carriers`: each claim's articles, as claim_carriers gives them."""
     theirs = {summary.article.id for summary in summaries}
     carried: list[ClaimCoverage] = []
     left_out: list[ClaimCoverage] = []
-    for coverage in comparison.claims:
-        carries = any(
-            cells for summary, cells in zip(comparison.summaries, coverage.cells) if summary.article.id in theirs
-        )
-        (carried if carries else left_out).append(coverage)
+    for coverage, carrying in zip(comparison.claims, carriers, strict=True):
+        (carried if not theirs.isdisjoint(carrying) else left_out).append(coverage)
     words = sum(len(summary.article.text) for summary in summaries)
     reused = weighed(tuple(summaries), lambda summary: summary.reuse.share)
     from_outlet: dict[str, float] = defaultdict(float)
