@@ -145,7 +145,7 @@ def remade(old: str, pieces: list[Piece]) -> bool:
                 if isinstance(piece, range):
                     if piece.start != at:
                         return False
-                elif os.pread(source.fileno(), len(piece), at) != piece:
+                elif not holds(source, at, piece):
                     return False
                 at += len(piece)
             return at == os.fstat(source.fileno()).st_size
@@ -198,17 +198,31 @@ def read_or_none(path: Path) -> bytes | None:
 def link_unchanged(old: Path, new: Path, content: bytes | bytearray) -> bool:
     """Link the old file in place of the new one if it holds the same bytes."""
     try:
-        if (
-            old.is_file()
-            and not old.is_symlink()
-            and old.stat().st_size == len(content)
-            and old.read_bytes() == content
-        ):
+        if old.is_file() and not old.is_symlink() and old.stat().st_size == len(content):
+            with opened_old(os.fspath(old)) as file:
+                if not holds(file, 0, content):
+                    return False
             os.link(old, new)
             return True
     except OSError:
         pass  # a file system without hard links: write it
     return False
+
+
+# Bytes: a large file (a story's cache, the export) is compared a piece at a time, never read
+# whole beside its new bytes.
+COMPARED_AT_ONCE = 1 << 20
+
+
+def holds(file: io.FileIO, at: int, content: bytes | bytearray) -> bool:
+    """Whether the file holds these bytes from `at` on: read only as far as the first piece that
+    differs (a story's cache file that changed differs in its first)."""
+    view = memoryview(content)
+    return all(
+        os.pread(file.fileno(), len(piece), at + start) == piece
+        for start in range(0, len(view), COMPARED_AT_ONCE)
+        for piece in [view[start : start + COMPARED_AT_ONCE]]
+    )
 
 
 def swap(staging: Path, output: Path) -> None:

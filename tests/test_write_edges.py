@@ -108,6 +108,22 @@ def test_a_file_put_in_pieces_copies_ranges_of_the_old_one_and_is_the_old_one_wh
     assert (output / "other.json").read_bytes() == b"[other]"
 
 
+def test_a_large_file_is_compared_with_the_old_one_piece_by_piece_to_its_last_byte(tmp_path, monkeypatch):
+    monkeypatch.setattr(write, "COMPARED_AT_ONCE", 4)  # as a file of many pieces is
+    output = tmp_path / "site"
+    write_site({"cache.sqlite": b"0123456789abcdef", "data.json": b"[first][second]"}, output)
+    kept = (output / "cache.sqlite").stat().st_ino
+    with Staging(output) as staging:
+        assert not staging.put("cache.sqlite", b"0123456789abcdef")  # the same bytes: the old file kept
+        assert staging.put("data.json", b"[first][secont]")  # a byte of its last piece differs
+        assert not staging.put_pieces("cache.sqlite", [b"0123456", range(7, 16)])
+    assert (output / "cache.sqlite").stat().st_ino == kept
+    assert (output / "data.json").read_bytes() == b"[first][secont]"
+    with Staging(output) as staging:
+        assert staging.put_pieces("cache.sqlite", [b"0123456789abcdeF"])
+    assert (output / "cache.sqlite").read_bytes() == b"0123456789abcdeF"
+
+
 def test_pieces_of_an_old_file_are_never_read_through_a_link(tmp_path):
     outside = tmp_path / "outside.json"
     outside.write_bytes(b"[secret]")
