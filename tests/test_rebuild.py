@@ -74,6 +74,19 @@ def test_a_template_changed_renders_every_article_page(small, made):
     assert sorted(made) == ["daily-one", "herald-two"]
 
 
+def test_an_article_redated_in_its_place_shows_its_new_date_in_the_article_list(small, tmp_path):
+    assert build(small) == 0
+    path = small.root / "articles" / "herald-two.md"
+    # Later still, it keeps its place in the list: only the date its row shows changes.
+    path.write_text(path.read_text(encoding="utf-8").replace("2024-03-02", "2024-03-05"), encoding="utf-8")
+    assert build(small) == 0
+    clean = tmp_path / "clean"
+    assert main(["build", "--source", str(small.root), "--output", str(clean), "--no-cache", "--jobs", "1"]) == 0
+    rebuilt = (small.root / "site" / "articles.html").read_text(encoding="utf-8")
+    assert rebuilt == (clean / "articles.html").read_text(encoding="utf-8")
+    assert "2024-03-05" in rebuilt
+
+
 @pytest.mark.parametrize(
     "count, words",
     [

@@ -485,19 +485,18 @@ class AcrossPages:
 
 def listed_rows(summaries: list[ArticleSummary], story_of: dict[str, Story]) -> list[tuple]:
     """What a page of the article list shows of each of its articles (_articles.html), as its
-    fingerprint takes it: the article, its story's address and title, and its figures. Not all
-    its story's pages show, so that correcting an article makes again only the page listing it."""
+    fingerprint takes it: the article's fields a row shows (not its text, long to fingerprint on
+    every build), its story's address and title, and its figures. Not all its story's pages
+    show, so that correcting an article makes again only the page listing it."""
     return [
         (
-            summary.article,
-            story_of[summary.article.id].id,
-            story_of[summary.article.id].title,
-            summary.shared_statements,
-            summary.shared_share,
-            summary.reuse.share,
-            summary.reuse.label,
+            (article.id, article.outlet, article.language, article.display_title, article.author),
+            (article.published, article.translated_from, article.via),
+            (story.id, story.title),
+            (summary.shared_statements, summary.shared_share, summary.reuse.share, summary.reuse.label),
         )
         for summary in summaries
+        for article, story in [(summary.article, story_of[summary.article.id])]
     ]
 
 
