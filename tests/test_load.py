@@ -294,6 +294,17 @@ def test_an_unchanged_claims_file_is_not_read_again_and_loads_the_same(small, mo
     assert read == 1 and changed.stories[0].claims[0].channel == "briefing"
 
 
+def test_a_claims_file_taken_from_the_cache_is_kept_for_the_build_after(small, monkeypatch):
+    # A story's file of the cache is made anew when an article changes: it must hold the claims
+    # file it took from the last one, or the build after reads it again, and every one after.
+    cache = Cache()
+    claims_read_with(small, cache, monkeypatch)
+    for _ in range(3):
+        cache = Cache(cache.saved())
+        _, read = claims_read_with(small, cache, monkeypatch)
+        assert read == 0
+
+
 def test_a_claims_file_with_a_warning_is_read_and_warned_of_at_every_build(small, monkeypatch):
     later = datetime.date.today() + datetime.timedelta(days=30)
     path = small.root / "claims.yaml"

@@ -110,6 +110,7 @@ def load_claims(
         if all(addresses.free(claim_names) for claim_names in names):
             for claim, claim_names in zip(claims, names, strict=True):
                 addresses.take(claim.id, claim_names, path)
+            cache.keep_claims(path.parent, key, kept)  # for the next build too, if its story's file is made anew
             return heading, claims
     found = len(errors), len(warnings)
     heading, claims, names = read_claims(path, data, errors, warnings, addresses)
