@@ -356,8 +356,9 @@ def serve_command(arguments: argparse.Namespace) -> int:
         )
         return 1
     server.start()
-    print(f"Serving {output_of(arguments)} on {server.address} (Ctrl-C to stop)", flush=True)
     try:
+        # Within the try: a Ctrl-C as soon as this is read (the server already answers) stops it cleanly.
+        print(f"Serving {output_of(arguments)} on {server.address} (Ctrl-C to stop)", flush=True)
         server.stopping.wait()
     except KeyboardInterrupt:
         pass

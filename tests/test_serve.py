@@ -308,4 +308,5 @@ def test_the_serve_command_serves_until_interrupted(small):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(10)
-    assert process.returncode == 0 and "Traceback" not in process.stderr.read()
+    stderr = process.stderr.read()
+    assert process.returncode == 0 and "Traceback" not in stderr, stderr
