@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import pickle
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .cache import Cache
-from .compare import Comparison, compare, traced
+from .compare import Comparison, compare, pickled, traced, unpickled
 from .load import load_archive
 from .match import shared_statements
 from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
@@ -106,7 +105,7 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
     with every process's help."""
     keys = {story.id: cache.story_key(story) for story in archive.stories}  # once each: a large story is long to key
     found = {
-        story.id: pickle.loads(kept)
+        story.id: unpickled(kept, story)
         for story in archive.stories
         if (kept := cache.kept_story(story.id, keys[story.id]))
     }
@@ -121,8 +120,7 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
     for story, (comparison, used, took) in zip(
         changed, map_numbers(compare_one, len(changed), workers, worth=2), strict=True
     ):
-        comparison_bytes = pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL)
-        cache.keep_story(story.id, keys[story.id], comparison_bytes, used)
+        cache.keep_story(story.id, keys[story.id], pickled(comparison), used)
         found[story.id] = comparison
         for stage, seconds in took.items():
             stages[stage] += seconds / workers  # the workers' seconds, as time passed

@@ -3,10 +3,13 @@
 import dataclasses
 
 from parallax.cache import Cache
-from parallax.compare import Difference, compare, traced, word_differences
+from parallax.compare import Difference, compare, pickled, traced, unpickled, word_differences
+from parallax.load import load_archive
 from parallax.match import shared_statements
 from parallax.pipeline import find_reuse
 from parallax.reuse import aligned_articles, reused_copy
+
+from conftest import REPO
 
 
 def test_word_differences_mark_added_dropped_and_changed_words():
@@ -38,6 +41,16 @@ def test_every_occurrence_has_its_variant(comparison):
     # Each wording is set beside the version it is closest to: two translations of Peskov's words.
     assert (peskov["mixedtimes"].version, peskov["mixedtimes"].changed_words) == ("english-believe", 0)
     assert (peskov["jpost"].version, peskov["jpost"].changed_words) == ("english-consider", 2)  # dialog / dialogue
+
+
+def test_a_comparison_is_kept_without_its_storys_texts_and_comes_back_with_the_story_loaded(archive, comparison):
+    kept = pickled(comparison)
+    assert not any(article.text.encode() in kept for article in archive.articles)
+    (loaded,) = load_archive(REPO).stories  # as the next build loads it
+    back = unpickled(kept, loaded)
+    assert back == comparison
+    assert back.story is loaded
+    assert all(summary.article is article for summary, article in zip(back.summaries, loaded.articles, strict=True))
 
 
 def test_coverage_has_a_row_per_claim_and_a_cell_per_article(archive, comparison):
