@@ -63,6 +63,9 @@ INDEXER_FILE = ".parallax-cache/search.json"
 INDEXED_FOLDERS = ("articles", "claims", "outlets", "speakers")
 # A page Pagefind indexes: one with an element marked for it (text cannot hold a bare "<").
 MARKED = re.compile(rb"<[a-z]+\s[^<>]*\bdata-pagefind-body[\s>]")
+LIST_PAGE = re.compile(
+    r"index(--[0-9]+)?\.html"
+)  # a section's list, and its later pages (see render.addresses.numbered)
 # Pages a bucket holds on average, at most (half that at least, the count of buckets being a
 # power of two). Pagefind takes some 0.2 s to start and 3 to 6 ms a page: a rebuild indexes
 # again a bucket in a second or two. Fewer, larger buckets would cost a rebuild more; more,
@@ -134,12 +137,13 @@ def fingerprint(pagefind: str, output: Path) -> str:
 
 def indexed_pages(site: Path) -> list[str]:
     """The paths of the pages in the folders search indexes, in order; not the lists at their
-    index.html (no id can take that name), which change with every page added and are never indexed."""
+    index.html and their later pages (index--2.html: no id can take those names), which are never
+    indexed and change with every page added: in a bucket, they would have it indexed anew."""
     return sorted(
         f"{folder}/{entry.name}"
         for folder in INDEXED_FOLDERS
         for entry in entries(site / folder)
-        if entry.name.endswith(".html") and entry.name != "index.html" and entry.is_file(follow_symlinks=False)
+        if entry.name.endswith(".html") and not LIST_PAGE.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
     )
 
 

@@ -15,6 +15,7 @@ from test_stories import Stories
 from parallax import search
 from parallax.cli import main
 from parallax.render import PAGES_FILE, PageRecord
+from parallax.render import site as site_module
 from parallax.search import BUCKETS_FILE, INDEX_FOLDER, INDEXER_FILE, unpacked
 from parallax.serve import content_type, with_reload
 
@@ -424,6 +425,18 @@ def test_a_storys_pages_share_as_few_buckets_as_hold_them(tmp_path, monkeypatch,
     build(small.root, small.root / "site")
     one_story = [bucket for bucket in site_buckets(small.root / "site") if bucket.name.startswith("articles-")]
     assert len(one_story) == 2 and all(bucket.pages for bucket in one_story)
+
+
+def test_no_page_of_a_list_is_in_a_bucket(tmp_path, monkeypatch):
+    """A list's pages are never indexed, and change with every page added to the list: in a
+    bucket, they would have it indexed again at every such build."""
+    monkeypatch.setattr(site_module, "STORIES_PER_PAGE", 1)
+    stories = Stories(tmp_path / "stories")
+    build(stories.root, stories.site)
+    lists = ["claims/index.html", "claims/index--2.html"]
+    assert all((stories.site / page).is_file() for page in lists)
+    assert not any(page in bucket.pages for bucket in site_buckets(stories.site) for page in lists)
+    assert "claims/ministry-rejects-blame.html" in search.indexed_pages(stories.site)
 
 
 def test_a_rebuild_with_no_page_changed_indexes_nothing_and_fewer_buckets_index_their_sections_anew(small, monkeypatch):
