@@ -2,6 +2,7 @@
 is kept where nothing it shows has changed. (That a rebuild gives what a clean build gives, over
 random edits, is tests/test_incremental.py's.)"""
 
+import jinja2
 import pytest
 
 from parallax.cli import main
@@ -72,6 +73,32 @@ def test_a_template_changed_renders_every_article_page(small, made):
     template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert build(small) == 0
     assert sorted(made) == ["daily-one", "herald-two"]
+
+
+def test_a_template_is_compiled_once_a_process_and_again_once_edited(small, monkeypatch):
+    """`serve` builds on every save, in one process: each template is compiled at the first
+    build, and again only once its file has changed, which the pages then show."""
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def recording(self, source, name=None, *rest, **named):
+        compiled.append(name)
+        return compile_template(self, source, name, *rest, **named)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", recording)
+    assert build(small) == 0
+    assert "article.html" in compiled and "base.html" in compiled
+    compiled.clear()
+    assert build(small) == 0
+    assert compiled == []
+    template = small.root / "templates" / "article.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("</article>", "<p>Checked by hand.</p></article>"),
+        encoding="utf-8",
+    )
+    assert build(small) == 0
+    assert compiled == ["article.html"]
+    assert "Checked by hand." in (small.root / "site" / "articles" / "daily-one.html").read_text(encoding="utf-8")
 
 
 def test_an_article_redated_in_its_place_shows_its_new_date_in_the_article_list(small, tmp_path):

@@ -1,7 +1,8 @@
 """Stage 6: turn the archive and its comparison into the site's files, each handed to the writer
 as it is made.
 
-addresses: where each page stands; site: every file, from the templates; body: an article's text
+addresses: where each page stands; site: every file, from the templates; environment: the Jinja
+environment they are rendered in, each template compiled once a process; body: an article's text
 cut at its statements; showcase: which wordings a page names; maps: the overview's heat maps;
 sharing: schema.org data and the card image; export: the data files for researchers.
 """

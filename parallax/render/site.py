@@ -11,26 +11,22 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import urllib.parse
 from pathlib import Path
 from typing import NamedTuple
 
 import jinja2
 from markupsafe import Markup
 
-from ..across import Across, Outlet, Said, across, outlet_slug
+from ..across import Across, Outlet, Said, across
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
 from ..load.articles import PAGE_SUFFIXES
-from ..model import Archive, Article, Story
+from ..model import Archive, Story
 from ..parallel import map_numbers_meanwhile
 from ..write import Staging
 from .addresses import (
-    ARCHIVE_JSON,
     ARTICLES_PER_PAGE,
     CARD_IMAGE,
-    CLAIM_LIST,
     FEED_ENTRIES,
-    OCCURRENCES_JSONL,
     OUTLET_LIST,
     PAGES_FILE,
     SEARCH_PAGE,
@@ -48,12 +44,11 @@ from .addresses import (
     outlet_page,
     pagers,
     part_page,
-    section_of,
     speaker_page,
-    statement_page,
     story_page,
 )
 from .body import body_rows
+from .environment import make_environment
 from .export import Exported, put_data_files, story_json
 from .fingerprints import (
     ArticleFingerprint,
@@ -64,18 +59,14 @@ from .fingerprints import (
     page_code,
     story_inputs,
 )
-from .lineage import described, lineage_diagram, timeline, version_carriers, version_letter
-from .maps import MAPPED_OUTLETS, coverage_map, similarity_map
+from .lineage import described, lineage_diagram, timeline, version_carriers
+from .maps import coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
 from .showcase import (
-    LISTED_AT_MOST,
-    LISTED_SOURCES,
-    UNCOVERED_SHOWN,
     Showcase,
     not_carrying,
-    wordings,
 )
-from .words import clock_time, count, language_name, long_date, percent, plural, rough_count, said_by, short
+from .words import percent, short
 
 
 class Pages:
@@ -540,87 +531,3 @@ def former_addresses(coverage: ClaimCoverage) -> list[tuple[str, str]]:
     if claim.has_parts:
         found += [(name, part_page(claim, part)) for part in claim.parts for name in (part.id, *part.aliases)]
     return found
-
-
-def carrying_articles(archive: Archive, coverage: ClaimCoverage) -> list[Article]:
-    """The articles that carry the claim, or a part of it, in story order."""
-    return [archive.article(cells[0].article) for cells in coverage.cells if cells]
-
-
-def make_environment(templates: Path, archive: Archive, found: Across) -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
-        autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,  # templates do not change during a build: no need to look at them again
-    )
-    environment.globals.update(
-        archive=archive,
-        site=archive.settings,
-        across=found,
-        url=url,
-        absolute=absolute,
-        article_page=article_page,
-        article_list=article_list_page(1),
-        claim_page=claim_page,
-        statement_page=statement_page,
-        part_page=part_page,
-        story_page=lambda story: story_page(story.id) if archive.many else "index.html",
-        outlet_page=lambda name: outlet_page(outlet_slug(name)),
-        speaker_page=lambda claim: speaker_page(archive.speaker(claim).id),
-        speaker_of=archive.speaker,
-        said_by=functools.partial(said_by, archive),
-        story_of_article={article.id: story for story in archive.stories for article in story.articles},
-        version_letter=version_letter,
-        carrying_articles=functools.partial(carrying_articles, archive),
-        claim_list=CLAIM_LIST,
-        outlet_list=OUTLET_LIST,
-        speaker_list=SPEAKER_LIST,
-        search_page=SEARCH_PAGE,
-        section_of=section_of,
-        capture_file=capture_file,
-        wordings=wordings,
-        listed_at_most=LISTED_AT_MOST,
-        listed_sources=LISTED_SOURCES,
-        uncovered_shown=UNCOVERED_SHOWN,
-        mapped_outlets=MAPPED_OUTLETS,
-        archive_json=ARCHIVE_JSON,
-        occurrences_jsonl=OCCURRENCES_JSONL,
-        story_json=story_json,
-        card_image=CARD_IMAGE,
-        favicon=favicon(templates),
-        latest=max(article.published for article in archive.articles),
-    )
-    environment.filters.update(
-        long_date=long_date,
-        percent=percent,
-        language_name=language_name,
-        count=count,
-        plural=plural,
-        clock_time=clock_time,
-        rough_count=rough_count,
-    )
-    return environment
-
-
-def favicon(templates: Path) -> str:
-    """The icon as a data: address, so that no page (not even the 404 page) asks for a file."""
-    icon = templates / "static" / "favicon.svg"
-    return (
-        "data:image/svg+xml," + urllib.parse.quote(icon.read_text(encoding="utf-8").strip()) if icon.is_file() else ""
-    )
-
-
-@jinja2.pass_context
-def url(context, path: str) -> str:
-    """The address of `path` relative to the page being rendered."""
-    return context["root"] + path
-
-
-@jinja2.pass_context
-def absolute(context, path: str) -> str:
-    """The absolute address of `path` on the published site."""
-    return context["site"].url + ("" if path == "index.html" else path)
