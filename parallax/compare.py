@@ -202,6 +202,8 @@ class StoryUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+# What a kept comparison names where its story and articles stood: found by name, as pickle
+# finds a class, and put back by StoryUnpickler; never called.
 def kept_story() -> Story:
     raise TypeError("a comparison's story is put back by `unpickled`")
 
