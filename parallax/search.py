@@ -50,7 +50,7 @@ from typing import NamedTuple
 import pagefind_bin
 
 from .model import ArchiveError
-from .render.addresses import PAGES_FILE
+from .render.addresses import PAGES_FILE, SECTION_LIST
 from .render.fingerprints import PageRecord
 from .render.site import Written
 from .write import Staging, staging_prefix
@@ -63,9 +63,6 @@ INDEXER_FILE = ".parallax-cache/search.json"
 INDEXED_FOLDERS = ("articles", "claims", "outlets", "speakers")
 # A page Pagefind indexes: one with an element marked for it (text cannot hold a bare "<").
 MARKED = re.compile(rb"<[a-z]+\s[^<>]*\bdata-pagefind-body[\s>]")
-LIST_PAGE = re.compile(
-    r"index(--[0-9]+)?\.html"
-)  # a section's list, and its later pages (see render.addresses.numbered)
 # Pages a bucket holds on average, at most (half that at least, the count of buckets being a
 # power of two). Pagefind takes some 0.2 s to start and 3 to 6 ms a page: a rebuild indexes
 # again a bucket in a second or two. Fewer, larger buckets would cost a rebuild more; more,
@@ -143,7 +140,9 @@ def indexed_pages(site: Path) -> list[str]:
         f"{folder}/{entry.name}"
         for folder in INDEXED_FOLDERS
         for entry in entries(site / folder)
-        if entry.name.endswith(".html") and not LIST_PAGE.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+        if entry.name.endswith(".html")
+        and not SECTION_LIST.fullmatch(entry.name)
+        and entry.is_file(follow_symlinks=False)
     )
 
 

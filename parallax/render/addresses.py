@@ -6,6 +6,7 @@ the site's root: links and files can never disagree.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,10 @@ def statement_page(statement: SharedStatement) -> str:
 def story_page(story_id: str) -> str:
     """A story's overview, in an archive of many; in an archive of one, the overview is index.html."""
     return f"stories/{story_id}.html"
+
+
+# A section's list and its later pages, by file name: index.html, index--2.html, ... (see numbered)
+SECTION_LIST = re.compile(r"index(--[0-9]+)?\.html")
 
 
 def numbered(path: str, number: int) -> str:

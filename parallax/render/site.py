@@ -62,10 +62,7 @@ from .fingerprints import (
 from .lineage import described, lineage_diagram, timeline, version_carriers
 from .maps import coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
-from .showcase import (
-    Showcase,
-    not_carrying,
-)
+from .showcase import Showcase, not_carrying
 from .words import percent, short
 
 
