@@ -82,7 +82,9 @@ def as_plain(value: object) -> object:
     if isinstance(value, tuple):  # a named tuple: its fields
         return tuple(value)
     if isinstance(value, PurePath):
-        return str(value)
+        # Where a file lies changes nothing matched or shown (an article's id is a field of its
+        # own), and one archive may be named `.` or by its full path: a path counts as there.
+        return "a path"
     raise TypeError(f"{type(value).__name__} is not fingerprinted")
 
 
@@ -106,6 +108,7 @@ class Cache:
         # This build's articles read, by their story's folder: key -> (its capture, pickled).
         self.articles: dict[str, dict[str, tuple[str, bytes]]] = defaultdict(dict)
         self.kept_claims_files: dict[str, bytes] = {}  # from the last build, as `claims`
+        self.real_folders: dict[Path, str] = {}  # the archive's folders as named, and as they are on disk
         self.claims: dict[str, dict[str, bytes]] = defaultdict(dict)  # this build's claims files read, likewise
         self.files: dict[str, tuple[Path, str]] = {}  # story id -> its file of the last build, and its key
         self.story_results: dict[str, dict[str, str]] = {}  # story key -> the results its matching used
@@ -216,10 +219,13 @@ class Cache:
 
     def read_key(self, path: Path, data: bytes) -> str:
         """The key of a file of the archive read as `data`, an article's or a story's claims: its
-        name (an article's is its id) and its bytes give all that is read from it."""
-        return hashlib.blake2b(
-            b"\x1f".join([self.loading.encode(), str(path).encode(), data]), digest_size=16
-        ).hexdigest()
+        name (an article's is its id) and its bytes give all that is read from it. Its folder
+        counts as it is on disk, however the archive was named (`.` or its full path)."""
+        folder = path.parent
+        if folder not in self.real_folders:
+            self.real_folders[folder] = str(folder.resolve())  # once a folder: resolving is slow
+        where = f"{self.real_folders[folder]}/{path.name}"
+        return hashlib.blake2b(b"\x1f".join([self.loading.encode(), where.encode(), data]), digest_size=16).hexdigest()
 
     def kept_article(self, key: str) -> tuple[str, bytes] | None:
         """The article read at the last build from the same file, pickled, with its capture (see

@@ -13,7 +13,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from parallax import pipeline
 from parallax.cli import main
+from parallax.load import articles as articles_module
 from parallax.render import export
 from parallax.render.site import Pages, StoryPages
 
@@ -560,6 +562,27 @@ def test_a_rebuild_makes_again_only_the_pages_and_data_of_the_story_that_changed
     listed.clear()
     assert built.build() == 0
     assert made == [] and exported == [] and listed == []
+
+
+def test_an_archive_named_another_way_is_neither_read_nor_matched_nor_rendered_again(built, monkeypatch):
+    # Built by its full path; then from the folder above, as `archive`: the same files.
+    parsed: list[str] = []
+    load_article = articles_module.load_article
+    monkeypatch.setattr(
+        articles_module, "load_article", lambda path, *more: parsed.append(path.stem) or load_article(path, *more)
+    )
+    matched: list[str] = []
+    compared = pipeline.compared
+    monkeypatch.setattr(pipeline, "compared", lambda story, *more: matched.append(story.id) or compared(story, *more))
+    made: list[str] = []
+    overview = StoryPages.overview
+    monkeypatch.setattr(StoryPages, "overview", lambda self, path: made.append(path) or overview(self, path))
+    monkeypatch.chdir(built.root.parent)
+    assert main(["build", "--source", built.root.name]) == 0
+    assert (parsed, matched, made) == ([], [], [])
+    built.article("vienna", "post-vienna", "The Post", "Vienna again", "2024-09-12", "Talks ended.")
+    assert main(["build", "--source", built.root.name]) == 0
+    assert (parsed, matched, made) == (["post-vienna"], ["vienna"], ["stories/vienna.html"])
 
 
 def test_a_kept_storys_data_is_made_afresh_where_the_last_builds_files_do_not_hold_it_as_recorded(built, tmp_path):

@@ -3,6 +3,7 @@ it has one; the body made plain text and blocks."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import html.parser
@@ -97,8 +98,8 @@ def load_articles(
         return read_article(path, folders[story], converter, cache)
 
     loaded: list[list[Article]] = [[] for _ in folders]
-    for (story, _), read in zip(paths, map_numbers(load, len(paths), jobs), strict=True):
-        article = pickle.loads(read.kept) if read.kept else read.article
+    for (story, path), read in zip(paths, map_numbers(load, len(paths), jobs), strict=True):
+        article = kept_here(read.kept, path) if read.kept else read.article
         if article:
             loaded[story].append(article)
             if not read.warnings and read.capture is not None:
@@ -107,6 +108,13 @@ def load_articles(
         errors.extend(read.errors)
         warnings.extend(read.warnings)
     return [tuple(sorted(articles, key=lambda a: (a.published, a.id))) for articles in loaded]
+
+
+def kept_here(kept: bytes, path: Path) -> Article:
+    """An article kept at the last build, with its file as this build names it: the archive may
+    have been named otherwise then (`.`, or its full path)."""
+    article = pickle.loads(kept)
+    return article if article.path == path else dataclasses.replace(article, path=path)
 
 
 @dataclass(frozen=True)
