@@ -7,6 +7,7 @@ site stays up. Only the output folder is served.
 
 from __future__ import annotations
 
+import gc
 import http.server
 import json
 import re
@@ -75,24 +76,34 @@ class Server:
 
     def rebuild(self) -> None:
         with self.building:
-            try:
-                result = build(self.source, self.output, self.templates, self.cache)
-                error = None
-                print(result.summary(self.output), flush=True)
-                # A build hands its results to the site and lets them go: the next takes them from there.
-                self.cache = Cache.of_site(self.output)
-            except ArchiveErrors as problems:
-                error = "\n".join(str(problem) for problem in problems.errors)
-            except (ArchiveError, OSError) as problem:
-                error = str(problem)
-            except Exception as problem:  # a template error, say: show it, keep serving
-                error = f"{type(problem).__name__}: {problem}"
+            # What a build leaves is collected once the pages are shown, and once it is let go:
+            # collecting while its archive is alive went through all of it for nothing, seconds
+            # in a large archive before the pages were told to reload.
+            gc.disable()
+            error = self.built()
             if error:
                 print(f"error: build failed, still serving the last site:\n{error}", file=sys.stderr, flush=True)
             with self.changed:
                 self.version += 1
                 self.error = error
                 self.changed.notify_all()
+            gc.enable()
+            gc.collect()
+
+    def built(self) -> str | None:
+        """Build the site; what went wrong, if anything."""
+        try:
+            result = build(self.source, self.output, self.templates, self.cache)
+            print(result.summary(self.output), flush=True)
+            # A build hands its results to the site and lets them go: the next takes them from there.
+            self.cache = Cache.of_site(self.output)
+            return None
+        except ArchiveErrors as problems:
+            return "\n".join(str(problem) for problem in problems.errors)
+        except (ArchiveError, OSError) as problem:
+            return str(problem)
+        except Exception as problem:  # a template error, say: show it, keep serving
+            return f"{type(problem).__name__}: {problem}"
 
     def watched(self) -> list[Path]:
         """Folders, never files: a watch on a file follows that one file, and most editors save by

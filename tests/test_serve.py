@@ -1,6 +1,7 @@
 """`serve`: rebuilds on every save however the editor saves, never on its own; and what the
 command line says when it cannot start: a busy port, a folder that holds no archive."""
 
+import gc
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import weakref
 from pathlib import Path
 
 import pytest
@@ -284,6 +286,30 @@ def test_pages_are_served_while_a_build_runs(small, served, monkeypatch):
         release.set()
         rebuilding.join(10)
     assert not rebuilding.is_alive() and served.error is None
+
+
+def test_pages_are_told_to_reload_before_what_the_build_left_is_collected(served, monkeypatch):
+    """Collecting while a build's archive is alive goes through all of it, for nothing: serve
+    builds with the collector paused, tells the pages, lets the build go, and then collects."""
+    events = []
+    real_build, real_collect = serve_module.build, gc.collect
+
+    def build(*arguments):
+        result = real_build(*arguments)
+        events.append(("built", gc.isenabled(), weakref.ref(result.archive)))
+        return result
+
+    def collect(*arguments):
+        events.append(("collected", served.version))
+        return real_collect(*arguments)
+
+    monkeypatch.setattr(serve_module, "build", build)
+    monkeypatch.setattr(gc, "collect", collect)
+    version = served.version
+    served.rebuild()
+    assert [event[:2] for event in events] == [("built", False), ("collected", version + 1)]
+    assert events[0][2]() is None, "the build's archive outlived the collection"
+    assert gc.isenabled()
 
 
 def test_the_serve_command_serves_until_interrupted(small):
