@@ -519,16 +519,24 @@ def check_edits(story_ids: list[str], edits: list[Edit], data: st.DataObject) ->
             done = edit(archive, data)
             if done is None:  # it does not apply to the archive as it is
                 continue
-            steps.append(f"{edit.__name__}: {done}")
+            # The archive named by its full path, or from the folder above it: the build must
+            # reuse the same work either way.
+            named = data.draw(st.sampled_from(["by its full path", "from the folder above"]))
+            steps.append(f"{edit.__name__}: {done}; built {named}")
             archive.write()
-            check_rebuild(archive, root, steps)
+            check_rebuild(archive, root, steps, relative=named == "from the folder above")
 
 
-def check_rebuild(archive: Archive, root: Path, steps: list[str]) -> None:
-    """Rebuild the archive's site in `root`, reusing the last build; then build it afresh beside,
-    and compare: a difference names the pages, the last step and those before."""
+def check_rebuild(archive: Archive, root: Path, steps: list[str], relative: bool = False) -> None:
+    """Rebuild the archive's site in `root`, reusing the last build (the archive named relative
+    to `root`, if `relative`); then build it afresh beside, and compare: a difference names the
+    pages, the last step and those before."""
     site, clean = root / "site", root / "clean"
-    build(archive.root, site)
+    if relative:
+        with contextlib.chdir(root):
+            build(archive.root.relative_to(root), site.relative_to(root))
+    else:
+        build(archive.root, site)
     build(archive.root, clean, "--no-cache", "--jobs", "1")
     differences = site_differences(site, clean)
     shutil.rmtree(clean)
