@@ -21,6 +21,7 @@ from watchfiles import watch
 from .cache import Cache
 from .load import STORIES
 from .model import ArchiveError, ArchiveErrors
+from .parallel import cores
 from .pipeline import build
 from .write import staging_prefix
 
@@ -93,7 +94,9 @@ class Server:
     def built(self) -> str | None:
         """Build the site; what went wrong, if anything."""
         try:
-            result = build(self.source, self.output, self.templates, self.cache)
+            # Every core: Pagefind's runs go side by side; the rest stays in this process, which
+            # runs threads and so forks no worker (see parallel.py).
+            result = build(self.source, self.output, self.templates, self.cache, cores())
             print(result.summary(self.output), flush=True)
             # A build hands its results to the site and lets them go: the next takes them from there.
             self.cache = Cache.of_site(self.output)
