@@ -113,6 +113,10 @@ class Cache:
         self.files: dict[str, tuple[Path, str]] = {}  # story id -> its file of the last build, and its key
         self.story_results: dict[str, dict[str, str]] = {}  # story key -> the results its matching used
         self.keys: dict[str, str] = {}  # story id -> the key of its comparison kept at this build
+        # This build's comparisons, as objects, by story key; and the last build's, where this
+        # process made it and handed them on (carry_over).
+        self.comparisons: dict[str, Any] = {}
+        self.carried: dict[str, Any] = {}
         if saved:
             database = sqlite3.connect(":memory:")
             try:
@@ -193,6 +197,21 @@ class Cache:
             self.stories[key] = self.kept_stories[key]
             self.keys[story_id] = key
         return self.stories.get(key)
+
+    def carry_over(self, last: Cache) -> None:
+        """Take the comparisons the last build made or read with `last`, in this process: an
+        unchanged story's is then taken as it is, not unpickled again (`serve`, which builds on
+        every save, spent a second on that at 100 stories of 100)."""
+        self.carried = last.comparisons
+
+    def carried_story(self, story_id: str, key: str) -> Any | None:
+        """The comparison of a story unchanged since the last build, as carried over, if the last
+        build's file of the story is there to keep (else it is written again, from a pickle)."""
+        comparison = self.carried.get(key)
+        if comparison is None or self.file_key(story_id) != key:
+            return None
+        self.keys[story_id] = key
+        return comparison
 
     def recall(self, changed: Sequence[str], present: Sequence[str]) -> None:
         """Read the results that stories to be matched again used at the last build: each one's

@@ -104,11 +104,13 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
     results it used (its story's file of the cache keeps those); where one did, it is matched
     with every process's help."""
     keys = {story.id: cache.story_key(story) for story in archive.stories}  # once each: a large story is long to key
-    found = {
-        story.id: unpickled(kept, story)
-        for story in archive.stories
-        if (kept := cache.kept_story(story.id, keys[story.id]))
-    }
+    found: dict[str, Comparison] = {}
+    for story in archive.stories:
+        # Carried over, the comparison holds the last build's story: the same, as its key says.
+        if (carried := cache.carried_story(story.id, keys[story.id])) is not None:
+            found[story.id] = carried
+        elif kept := cache.kept_story(story.id, keys[story.id]):
+            found[story.id] = unpickled(kept, story)
     changed = [story for story in archive.stories if story.id not in found]
     cache.recall([story.id for story in changed], list(keys))
     workers = min(jobs, len(changed)) if len(changed) > 1 else 1
@@ -124,6 +126,7 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
         found[story.id] = comparison
         for stage, seconds in took.items():
             stages[stage] += seconds / workers  # the workers' seconds, as time passed
+    cache.comparisons = {keys[story.id]: found[story.id] for story in archive.stories}
     return tuple(found[story.id] for story in archive.stories)
 
 

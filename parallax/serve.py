@@ -98,8 +98,10 @@ class Server:
             # runs threads and so forks no worker (see parallel.py).
             result = build(self.source, self.output, self.templates, self.cache, cores())
             print(result.summary(self.output), flush=True)
-            # A build hands its results to the site and lets them go: the next takes them from there.
-            self.cache = Cache.of_site(self.output)
+            # A build hands its results to the site and lets them go: the next takes them from
+            # there, and its comparisons from this one.
+            last, self.cache = self.cache, Cache.of_site(self.output)
+            self.cache.carry_over(last)
             return None
         except ArchiveErrors as problems:
             return "\n".join(str(problem) for problem in problems.errors)

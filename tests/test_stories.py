@@ -14,10 +14,12 @@ import jsonschema
 import pytest
 
 from parallax import pipeline
+from parallax.cache import Cache
 from parallax.cli import main
 from parallax.load import articles as articles_module
 from parallax.render import export
 from parallax.render.site import Pages, StoryPages
+from parallax.serve import Server
 
 from conftest import MINISTRY, REPO, site_differences
 
@@ -583,6 +585,34 @@ def test_an_archive_named_another_way_is_neither_read_nor_matched_nor_rendered_a
     built.article("vienna", "post-vienna", "The Post", "Vienna again", "2024-09-12", "Talks ended.")
     assert main(["build", "--source", built.root.name]) == 0
     assert (parsed, matched, made) == (["post-vienna"], ["vienna"], ["stories/vienna.html"])
+
+
+def test_serve_takes_an_unchanged_storys_comparison_from_its_last_build_not_from_the_cache(
+    built, monkeypatch, tmp_path
+):
+    server = Server(built.root, built.site, built.root / "templates", Cache.of_site(built.site), port=0)
+    try:
+        server.rebuild()  # each comparison read from the cache the command line's build left
+        unpickled: list[str] = []
+        real_unpickled = pipeline.unpickled
+        monkeypatch.setattr(
+            pipeline, "unpickled", lambda data, story: unpickled.append(story.id) or real_unpickled(data, story)
+        )
+        matched: list[str] = []
+        compared = pipeline.compared
+        monkeypatch.setattr(
+            pipeline, "compared", lambda story, *more: matched.append(story.id) or compared(story, *more)
+        )
+        built.article("vienna", "post-vienna", "The Post", "Vienna again", "2024-09-12", "Talks ended.")
+        server.rebuild()
+        assert (server.error, unpickled, matched) == (None, [], ["vienna"])
+        server.rebuild()
+        assert (server.error, unpickled, matched) == (None, [], ["vienna"])
+    finally:
+        server.httpd.server_close()
+    clean = tmp_path / "clean"
+    assert main(["build", "--source", str(built.root), "--output", str(clean), "--no-cache", "--jobs", "1"]) == 0
+    assert site_differences(built.site, clean) == []
 
 
 def test_a_kept_storys_data_is_made_afresh_where_the_last_builds_files_do_not_hold_it_as_recorded(built, tmp_path):
