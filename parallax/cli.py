@@ -216,7 +216,7 @@ def add_archive_options(
         action="store_true",
         help="match afresh, not reusing the results kept in the site's .parallax-cache/",
     )
-    if jobs:  # not for serve, which answers requests in threads, and so forks no worker (see parallel.py)
+    if jobs:  # not for serve, which answers requests in threads: a threaded process must not fork
         parser.add_argument(
             "--jobs",
             type=int,

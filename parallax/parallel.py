@@ -3,10 +3,8 @@ their pages.
 
 Workers are forked, so they start with everything the build has made so far: only the numbers
 of the items to work on are sent to them, and only their results come back. Elsewhere than on
-Linux (macOS's own libraries do not survive a fork; Windows cannot fork), in a process that runs
-other threads (`serve`, which answers requests in threads: a forked child would start with their
-locks as they were, perhaps held, and wait on them for ever), or where there is too little to do
-to pay for starting them, the work is done here.
+Linux (macOS's own libraries do not survive a fork; Windows cannot fork), or where there is too
+little to do to pay for starting them, the work is done here.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ import multiprocessing
 import os
 import pickle
 import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -50,7 +47,7 @@ def map_numbers_meanwhile(
 ) -> tuple[list[Result], Other]:
     """map_numbers(task, count, jobs), and meanwhile() done in this process while the workers work."""
     global _task
-    if jobs <= 1 or count < worth or not sys.platform.startswith("linux") or threading.active_count() > 1:
+    if jobs <= 1 or count < worth or not sys.platform.startswith("linux"):
         return [task(number) for number in range(count)], meanwhile()
     size = -(-count // (jobs * CHUNKS_PER_WORKER))
     chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]

@@ -21,7 +21,6 @@ from watchfiles import watch
 from .cache import Cache
 from .load import STORIES
 from .model import ArchiveError, ArchiveErrors
-from .parallel import cores
 from .pipeline import build
 from .write import staging_prefix
 
@@ -94,9 +93,7 @@ class Server:
     def built(self) -> str | None:
         """Build the site; what went wrong, if anything."""
         try:
-            # Every core: Pagefind's runs go side by side; the rest stays in this process, which
-            # runs threads and so forks no worker (see parallel.py).
-            result = build(self.source, self.output, self.templates, self.cache, cores())
+            result = build(self.source, self.output, self.templates, self.cache)
             print(result.summary(self.output), flush=True)
             # A build hands its results to the site and lets them go: the next takes them from
             # there, and its comparisons from this one.

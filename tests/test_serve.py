@@ -21,7 +21,6 @@ import pytest
 from parallax import serve as serve_module
 from parallax.cache import Cache
 from parallax.cli import main
-from parallax.parallel import cores
 from parallax.serve import Server
 
 from conftest import REPO
@@ -311,15 +310,6 @@ def test_pages_are_told_to_reload_before_what_the_build_left_is_collected(served
     assert [event[:2] for event in events] == [("built", False), ("collected", version + 1)]
     assert events[0][2]() is None, "the build's archive outlived the collection"
     assert gc.isenabled()
-
-
-def test_serve_builds_with_every_core_and_its_threads_keep_it_from_forking(served, monkeypatch):
-    """Pagefind's runs go side by side; the Python work stays in the process (see test_parallel.py)."""
-    given = []
-    real_build = serve_module.build
-    monkeypatch.setattr(serve_module, "build", lambda *arguments: given.append(arguments) or real_build(*arguments))
-    served.rebuild()
-    assert [arguments[-1] for arguments in given] == [cores()] and threading.active_count() > 1
 
 
 def test_the_serve_command_serves_until_interrupted(small):
