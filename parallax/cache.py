@@ -108,11 +108,11 @@ class Cache:
         # This build's articles read, by their story's folder: key -> (its capture, pickled).
         self.articles: dict[str, dict[str, tuple[str, bytes]]] = defaultdict(dict)
         self.kept_claims_files: dict[str, bytes] = {}  # from the last build, as `claims`
-        self.real_folders: dict[Path, str] = {}  # the archive's folders as named, and as they are on disk
         self.claims: dict[str, dict[str, bytes]] = defaultdict(dict)  # this build's claims files read, likewise
         self.files: dict[str, tuple[Path, str]] = {}  # story id -> its file of the last build, and its key
         self.story_results: dict[str, dict[str, str]] = {}  # story key -> the results its matching used
         self.keys: dict[str, str] = {}  # story id -> the key of its comparison kept at this build
+        self.real_folders: dict[Path, str] = {}  # the archive's folders as named, and as they are on disk
         # This build's comparisons, as objects, by story key; and the last build's, where this
         # process made it and handed them on (carry_over).
         self.comparisons: dict[str, Any] = {}
@@ -199,10 +199,11 @@ class Cache:
         return self.stories.get(key)
 
     def carry_over(self, last: Cache) -> None:
-        """Take the comparisons the last build made or read with `last`, in this process: an
-        unchanged story's is then taken as it is, not unpickled again (`serve`, which builds on
-        every save, spent a second on that at 100 stories of 100)."""
-        self.carried = last.comparisons
+        """Take the comparisons the last build made or read with `last`, in this process (or,
+        if it stopped before it had them, those it was handed): an unchanged story's is then
+        taken as it is, not unpickled again (`serve`, which builds on every save, spent a
+        second on that at 100 stories of 100)."""
+        self.carried = last.comparisons or last.carried
 
     def carried_story(self, story_id: str, key: str) -> Any | None:
         """The comparison of a story unchanged since the last build, as carried over, if the last

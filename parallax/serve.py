@@ -95,10 +95,6 @@ class Server:
         try:
             result = build(self.source, self.output, self.templates, self.cache)
             print(result.summary(self.output), flush=True)
-            # A build hands its results to the site and lets them go: the next takes them from
-            # there, and its comparisons from this one.
-            last, self.cache = self.cache, Cache.of_site(self.output)
-            self.cache.carry_over(last)
             return None
         except ArchiveErrors as problems:
             return "\n".join(str(problem) for problem in problems.errors)
@@ -106,6 +102,12 @@ class Server:
             return str(problem)
         except Exception as problem:  # a template error, say: show it, keep serving
             return f"{type(problem).__name__}: {problem}"
+        finally:
+            # A build hands its results to the site and lets them go: the next takes them from
+            # the site, the last good one if this build failed (a build that failed half way let
+            # go of what it had read), and its comparisons from this one.
+            last, self.cache = self.cache, Cache.of_site(self.output)
+            self.cache.carry_over(last)
 
     def watched(self) -> list[Path]:
         """Folders, never files: a watch on a file follows that one file, and most editors save by

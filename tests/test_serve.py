@@ -21,6 +21,7 @@ import pytest
 from parallax import serve as serve_module
 from parallax.cache import Cache
 from parallax.cli import main
+from parallax.load import articles as articles_module
 from parallax.serve import Server
 
 from conftest import REPO
@@ -310,6 +311,29 @@ def test_pages_are_told_to_reload_before_what_the_build_left_is_collected(served
     assert [event[:2] for event in events] == [("built", False), ("collected", version + 1)]
     assert events[0][2]() is None, "the build's archive outlived the collection"
     assert gc.isenabled()
+
+
+def test_after_a_failed_build_serve_takes_up_the_last_good_builds_work(small, monkeypatch):
+    """A build that fails while rendering has let go of the articles it read: the next starts
+    from what the site kept, not from what the failed build left, and reads no article again."""
+    server = Server(small.root, small.root / "site", small.root / "templates", Cache(), port=0)
+    try:
+        server.rebuild()
+        template = small.root / "templates" / "article.html"
+        good = template.read_text(encoding="utf-8")
+        template.write_text(good + "{% if %}", encoding="utf-8")
+        server.rebuild()
+        assert server.error and "TemplateSyntaxError" in server.error
+        template.write_text(good, encoding="utf-8")
+        parsed: list[str] = []
+        load_article = articles_module.load_article
+        monkeypatch.setattr(
+            articles_module, "load_article", lambda path, *more: parsed.append(path.stem) or load_article(path, *more)
+        )
+        server.rebuild()
+        assert (server.error, parsed) == (None, [])
+    finally:
+        server.httpd.server_close()
 
 
 def test_the_serve_command_serves_until_interrupted(small):
