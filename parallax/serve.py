@@ -78,7 +78,10 @@ class Server:
         with self.building:
             # What a build leaves is collected once the pages are shown, and once it is let go:
             # collecting while its archive is alive went through all of it for nothing, seconds
-            # in a large archive before the pages were told to reload.
+            # in a large archive before the pages were told to reload. Only the young objects
+            # are looked at, those this build made (the collector is paused while it runs): the
+            # old ones, mostly comparisons kept from build to build, took a second to go through,
+            # which held up an edit saved soon after.
             gc.disable()
             error = self.built()
             if error:
@@ -88,7 +91,7 @@ class Server:
                 self.error = error
                 self.changed.notify_all()
             gc.enable()
-            gc.collect()
+            gc.collect(1)
 
     def built(self) -> str | None:
         """Build the site; what went wrong, if anything."""

@@ -291,7 +291,8 @@ def test_pages_are_served_while_a_build_runs(small, served, monkeypatch):
 
 def test_pages_are_told_to_reload_before_what_the_build_left_is_collected(served, monkeypatch):
     """Collecting while a build's archive is alive goes through all of it, for nothing: serve
-    builds with the collector paused, tells the pages, lets the build go, and then collects."""
+    builds with the collector paused, tells the pages, lets the build go, and then collects the
+    objects the build made, not those kept from build to build."""
     events = []
     real_build, real_collect = serve_module.build, gc.collect
 
@@ -301,7 +302,7 @@ def test_pages_are_told_to_reload_before_what_the_build_left_is_collected(served
         return result
 
     def collect(*arguments):
-        events.append(("collected", served.version))
+        events.append(("collected", served.version, arguments))
         return real_collect(*arguments)
 
     monkeypatch.setattr(serve_module, "build", build)
@@ -310,6 +311,7 @@ def test_pages_are_told_to_reload_before_what_the_build_left_is_collected(served
     served.rebuild()
     assert [event[:2] for event in events] == [("built", False), ("collected", version + 1)]
     assert events[0][2]() is None, "the build's archive outlived the collection"
+    assert events[1][2] == (1,), "the old objects, kept from build to build, are gone through again"
     assert gc.isenabled()
 
 
