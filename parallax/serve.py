@@ -7,6 +7,7 @@ site stays up. Only the output folder is served.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import http.server
 import json
@@ -154,6 +155,11 @@ class Server:
             def log_message(self, format, *args):
                 pass
 
+            def handle(self):
+                # The browser may go away before its answer is written (a reload, a tab closed).
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    super().handle()
+
             def do_HEAD(self):
                 self.headers_only = True
                 self.do_GET()
@@ -191,16 +197,13 @@ class Server:
                 if self.headers_only:
                     return
                 seen = None
-                try:
-                    while not server.stopping.is_set():
-                        with server.changed:
-                            if seen == server.version:
-                                server.changed.wait(timeout=15)
-                            state, seen = server.state(), server.version
-                        self.wfile.write(b"data: " + state + b"\n\n")
-                        self.wfile.flush()
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                while not server.stopping.is_set():  # until the page goes away: see handle
+                    with server.changed:
+                        if seen == server.version:
+                            server.changed.wait(timeout=15)
+                        state, seen = server.state(), server.version
+                    self.wfile.write(b"data: " + state + b"\n\n")
+                    self.wfile.flush()
 
         return Handler
 

@@ -362,3 +362,13 @@ def test_the_serve_command_serves_until_interrupted(small):
         process.wait(10)
     stderr = process.stderr.read()
     assert process.returncode == 0 and "Traceback" not in stderr, stderr
+
+
+def test_a_page_whose_browser_went_away_is_let_go_without_a_traceback(served, capsys):
+    """A reload or a closed tab leaves an answer with no one to read it: serve says nothing."""
+    ours, browsers = socket.socketpair()
+    browsers.sendall(b"GET /articles/daily-one.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    browsers.close()  # gone before the answer is written
+    with ours:
+        served.handler()(ours, ("127.0.0.1", 0), served.httpd)  # a request handled as the server handles it
+    assert capsys.readouterr().err == ""
