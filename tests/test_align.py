@@ -1,9 +1,13 @@
 """Passages aligned word by word: each editing move journalists make to wire copy, in English and
 in Urdu. The wire story and its rewrites are written for these tests."""
 
-import pytest
+import itertools
 
-from parallax.reuse.align import Vocabulary, compare_texts, positions, word_key
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parallax.reuse.align import Vocabulary, compare_texts, positions, runs_of, runs_without, word_key
 
 WIRE = (
     "A court in London on Tuesday ordered the newspaper to pay 50,000 pounds in damages to the former "
@@ -133,3 +137,17 @@ def test_chinese_written_without_spaces_is_aligned_a_character_at_a_time():
 )
 def test_words_are_compared_by_their_letters_and_digits(one, other):
     assert word_key(one) == word_key(other)
+
+
+ranges = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=8)
+
+
+@given(ranges, ranges)
+def test_runs_of_word_positions_hold_the_very_positions_the_sets_do(kept, taken):
+    runs, taken_runs = runs_of(kept), runs_of(taken)
+    assert [p for first, last in runs for p in range(first, last)] == sorted(positions(kept))
+    # Maximal runs: none touches the next, so each is one span of the page.
+    assert all(earlier[1] < later[0] for earlier, later in itertools.pairwise(runs))
+    left = runs_without(runs, taken_runs)
+    assert [p for first, last in left for p in range(first, last)] == sorted(positions(kept) - positions(taken))
+    assert all(first < last for first, last in left)

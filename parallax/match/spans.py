@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple, Protocol, TypeVar
 
 from ..model import Occurrence
@@ -42,7 +43,7 @@ def overlaps(a: Place | Occurrence, b: Place | Occurrence) -> bool:
     return a.article == b.article and a.start < b.end and b.start < a.end
 
 
-def covered_length(spans: list[tuple[int, int]], within: Occurrence | None = None) -> int:
+def covered_length(spans: Iterable[tuple[int, int]], within: Occurrence | None = None) -> int:
     """How many characters the spans cover together (inside `within`, if given), overlaps once."""
     if within is not None:
         spans = [(max(start, within.start), min(end, within.end)) for start, end in spans]

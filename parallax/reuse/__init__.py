@@ -25,10 +25,10 @@ from typing import NamedTuple
 
 from ..cache import Cache, digest
 from ..match.group import unique_id
-from ..match.spans import WORD, fold
+from ..match.spans import WORD, covered_length, fold
 from ..model import ArticleReuse, Derivation, Occurrence, Reuse, SharedStatement, Story
 from ..parallel import map_numbers
-from .align import Passage, Tokens, Vocabulary, align, derivation, positions, words_of
+from .align import Passage, Tokens, Vocabulary, align, derivation, words_of
 from .group import Stretch, occurrences, passage_groups
 from .sources import source_candidates
 
@@ -187,11 +187,11 @@ def article_reuse(
     found = {}
     for article in story.articles:
         total = max(1, len(spans[article.id].words))
-        verbatim = positions(run for side in sides[article.id] for run in side.verbatim)
-        reused = verbatim | positions(run for side in sides[article.id] for run in side.rewritten)
+        verbatim = [run for side in sides[article.id] for run in side.verbatim]
+        reused = verbatim + [run for side in sides[article.id] for run in side.rewritten]
         found[article.id] = ArticleReuse(
-            share=len(reused) / total,
-            verbatim_share=len(verbatim) / total,
+            share=covered_length(reused) / total,
+            verbatim_share=covered_length(verbatim) / total,
             sources=tuple(sorted(derivations[article.id], key=lambda d: (-d.score, -d.share, d.source))),
         )
     return found

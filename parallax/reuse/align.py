@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
+from ..match.spans import covered_length
 from ..model import Derivation
 from .thresholds import (
     COMMON_SEED,
@@ -62,6 +63,37 @@ Range = tuple[int, int]  # word positions [first, last)
 def positions(ranges: Iterable[Range]) -> set[int]:
     """The word positions in some ranges."""
     return {position for first, last in ranges for position in range(first, last)}
+
+
+def runs_of(ranges: Iterable[Range]) -> list[Range]:
+    """The word positions in some ranges as runs of consecutive positions, in order: what
+    `positions` gives, a run at a time rather than a word at a time (a story has millions)."""
+    found: list[list[int]] = []
+    for first, last in sorted(ranges):
+        if first >= last:
+            continue
+        if found and first <= found[-1][1]:
+            found[-1][1] = max(found[-1][1], last)
+        else:
+            found.append([first, last])
+    return [(first, last) for first, last in found]
+
+
+def runs_without(kept: list[Range], taken: list[Range]) -> list[Range]:
+    """The positions of the runs `kept` outside the runs `taken` (both as `runs_of` gives them), as runs."""
+    found: list[Range] = []
+    index = 0
+    for first, last in kept:
+        while index < len(taken) and taken[index][1] <= first:
+            index += 1
+        start, probe = first, index
+        while probe < len(taken) and taken[probe][0] < last:
+            if taken[probe][0] > start:
+                found.append((start, taken[probe][0]))
+            start, probe = max(start, taken[probe][1]), probe + 1
+        if start < last:
+            found.append((start, last))
+    return found
 
 
 @dataclass(frozen=True)
@@ -249,14 +281,14 @@ def derivation(
     Two figures, for two ways of reusing: the words aligned in passages (copy kept in its order,
     words swapped here and there), and the vocabulary (copy rewritten so much that only its words
     remain). Their mean, the score, sets the label."""
-    verbatim = positions(run for p in passages for run in p.verbatim)
-    reused = verbatim | positions(run for p in passages for run in p.rewritten)
+    verbatim = [run for p in passages for run in p.verbatim]
+    reused = covered_length(verbatim + [run for p in passages for run in p.rewritten])
     total = max(1, words)
     vocabulary = len(distinct & source_distinct) / max(1, len(distinct))
-    share = len(reused) / total
+    share = reused / total
     score = (share + vocabulary) / 2
     label = "wholly" if score >= WHOLLY_SCORE else "partially" if score >= PARTIALLY_SCORE else "not"
-    return Derivation(source, share, len(verbatim) / total, vocabulary, score, label)
+    return Derivation(source, share, covered_length(verbatim) / total, vocabulary, score, label)
 
 
 def compare_texts(source: str, derived: str) -> tuple[Derivation, list[Passage]]:

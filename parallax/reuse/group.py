@@ -7,9 +7,9 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..match.spans import clusters
+from ..match.spans import clusters, covered_length
 from ..model import Occurrence
-from .align import Range, Tokens, positions
+from .align import Range, Tokens, runs_of, runs_without
 from .thresholds import SAME_PASSAGE_SHARE
 
 
@@ -91,11 +91,11 @@ def occurrences(group: list[Stretch], texts: dict[str, str], words: dict[str, To
 
 def occurrence(article: str, cluster: list[Stretch], text: str, words: Tokens) -> Occurrence:
     start, end = min(s.start for s in cluster), max(s.end for s in cluster)
-    verbatim = positions(run for s in cluster for run in s.verbatim)
-    rewritten = positions(run for s in cluster for run in s.rewritten) - verbatim
+    verbatim = runs_of(run for s in cluster for run in s.verbatim)
+    rewritten = runs_without(runs_of(run for s in cluster for run in s.rewritten), verbatim)
     derived = [s for s in cluster if s.source is not None]
     # Its source: the one it takes most words from verbatim; of equals, the first named.
-    source = min(derived, key=lambda s: (-len(positions(s.verbatim)), s.source)).source if derived else None
+    source = min(derived, key=lambda s: (-covered_length(s.verbatim), s.source)).source if derived else None
     inside = bisect.bisect_right(words.ends, end) - bisect.bisect_left(words.starts, start)
     return Occurrence(
         article=article,
@@ -103,21 +103,13 @@ def occurrence(article: str, cluster: list[Stretch], text: str, words: Tokens) -
         end=end,
         text=text[start:end],
         # How much of it is the source's own words: 100 where it is the source.
-        score=round(100 * len(verbatim) / max(1, inside), 1) if derived else 100.0,
-        verbatim=character_spans(sorted(verbatim), words),
-        rewritten=character_spans(sorted(rewritten), words),
+        score=round(100 * sum(last - first for first, last in verbatim) / max(1, inside), 1) if derived else 100.0,
+        verbatim=character_spans(verbatim, words),
+        rewritten=character_spans(rewritten, words),
         source=source,
     )
 
 
-def character_spans(word_positions: list[int], words: Tokens) -> tuple[tuple[int, int], ...]:
-    """Word positions as spans of characters: consecutive words one span, spaces between them in."""
-    spans: list[tuple[int, int]] = []
-    previous = None
-    for position in word_positions:
-        if previous is not None and position == previous + 1:
-            spans[-1] = (spans[-1][0], words.ends[position])
-        else:
-            spans.append((words.starts[position], words.ends[position]))
-        previous = position
-    return tuple(spans)
+def character_spans(runs: list[Range], words: Tokens) -> tuple[tuple[int, int], ...]:
+    """Runs of consecutive words as spans of characters, spaces between their words in."""
+    return tuple((words.starts[first], words.ends[last - 1]) for first, last in runs)
