@@ -1,8 +1,9 @@
 """`serve`: the site on 127.0.0.1, rebuilt whenever an article, claims.yaml or a template changes.
 
 Open pages reload themselves after each build, through a small script that is added only to
-pages served this way; a failed build is shown in the page and the terminal, and the last good
-site stays up. Only the output folder is served.
+pages served this way; while a build runs they say so (a large archive takes seconds), and a
+failed build is shown in the page and the terminal, the last good site staying up. Only the
+output folder is served.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import re
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -27,13 +29,16 @@ from .write import staging_prefix
 
 PREFIX = "/__parallax__/"
 RELOAD_SCRIPT = """\
-// Added by `parallax serve` only: reload after each build, show a failed build.
+// Added by `parallax serve` only: say that the site is being rebuilt, reload after each build,
+// show a failed build.
 const events = new EventSource("/__parallax__/events");
 let seen = null;
+let noting = null; // the timer that puts up the note of a build running
 events.onmessage = (message) => {
   const state = JSON.parse(message.data);
   if (seen !== null && state.version !== seen && !state.error) location.reload();
   seen = state.version;
+  rebuilding(state);
   let banner = document.getElementById("parallax-build-error");
   if (state.error) {
     if (!banner) {
@@ -49,6 +54,29 @@ events.onmessage = (message) => {
     banner.remove();
   }
 };
+
+// A build of a large archive takes seconds: the page says so meanwhile, and how long the last
+// one took. Not for a quick build, which reloads the page before a note could be read.
+function rebuilding(state) {
+  clearTimeout(noting);
+  let note = document.getElementById("parallax-rebuilding");
+  if (!state.building) {
+    if (note) note.remove();
+    return;
+  }
+  noting = setTimeout(() => {
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "parallax-rebuilding";
+      note.setAttribute("role", "status");
+      note.style.cssText = "position:fixed;right:1rem;bottom:1rem;margin:0;padding:.5rem .75rem;z-index:9;" +
+        "background:#1d2b3a;color:#fff;font:14px/1.4 system-ui,sans-serif;border-radius:4px;max-width:calc(100% - 2rem)";
+      document.body.append(note);
+    }
+    const last = state.lastSeconds === null ? "" : ` The last build took ${state.lastSeconds} s.`;
+    note.textContent = "Rebuilding the site after a change…" + last;
+  }, 400);
+}
 """
 
 # Files editors make beside the one they save: vim's swap files and its `4913` probe, emacs's
@@ -63,8 +91,11 @@ class Server:
 
     def __init__(self, source: Path, output: Path, templates: Path, cache: Cache, port: int = 8000):
         self.source, self.output, self.templates, self.cache = source, output, templates, cache
-        self.version = 0
+        self.version = 0  # of the site: one more at each build
         self.error: str | None = None
+        self.rebuilding = False
+        self.last_seconds: float | None = None  # how long the last build took
+        self.told = 0  # changes of the state pages are told: a build starting, a build ending
         self.changed = threading.Condition()
         self.building = threading.Lock()  # the first build and the watcher's must not overlap
         self.stopping = threading.Event()
@@ -77,6 +108,10 @@ class Server:
 
     def rebuild(self) -> None:
         with self.building:
+            with self.changed:
+                self.rebuilding = True
+                self.tell()
+            started = time.monotonic()
             # What a build leaves is collected once the pages are shown, and once it is let go:
             # collecting while its archive is alive went through all of it for nothing, seconds
             # in a large archive before the pages were told to reload. Only the young objects
@@ -90,7 +125,9 @@ class Server:
             with self.changed:
                 self.version += 1
                 self.error = error
-                self.changed.notify_all()
+                self.rebuilding = False
+                self.last_seconds = round(time.monotonic() - started, 1)
+                self.tell()
             gc.enable()
             gc.collect(1)
 
@@ -143,8 +180,20 @@ class Server:
         self.httpd.shutdown()
         self.httpd.server_close()
 
+    def tell(self) -> None:
+        """Wake the pages' event streams: the state changed (`self.changed` is held)."""
+        self.told += 1
+        self.changed.notify_all()
+
     def state(self) -> bytes:
-        return json.dumps({"version": self.version, "error": self.error}).encode()
+        return json.dumps(
+            {
+                "version": self.version,
+                "error": self.error,
+                "building": self.rebuilding,
+                "lastSeconds": self.last_seconds,
+            }
+        ).encode()
 
     def handler(self):
         server = self
@@ -199,9 +248,9 @@ class Server:
                 seen = None
                 while not server.stopping.is_set():  # until the page goes away: see handle
                     with server.changed:
-                        if seen == server.version:
+                        if seen == server.told:
                             server.changed.wait(timeout=15)
-                        state, seen = server.state(), server.version
+                        state, seen = server.state(), server.told
                     self.wfile.write(b"data: " + state + b"\n\n")
                     self.wfile.flush()
 

@@ -4,6 +4,7 @@ command line says when it cannot start: a busy port, a folder that holds no arch
 import gc
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,6 +18,7 @@ import weakref
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from parallax import serve as serve_module
 from parallax.cache import Cache
@@ -372,3 +374,71 @@ def test_a_page_whose_browser_went_away_is_let_go_without_a_traceback(served, ca
     with ours:
         served.handler()(ours, ("127.0.0.1", 0), served.httpd)  # a request handled as the server handles it
     assert capsys.readouterr().err == ""
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """serve's builds held until released: (a build has started, release it)."""
+    started, release = threading.Event(), threading.Event()
+    real_build = serve_module.build
+
+    def held_build(*arguments):
+        started.set()
+        assert release.wait(20)
+        return real_build(*arguments)
+
+    monkeypatch.setattr(serve_module, "build", held_build)
+    yield started, release
+    release.set()
+
+
+def test_the_pages_are_told_when_a_build_starts_and_how_long_the_last_took(served, held):
+    started, release = held
+    events = urllib.request.urlopen(served.address + "__parallax__/events", timeout=5)
+    state = json.loads(events.readline().decode().removeprefix("data: "))
+    assert state["building"] is False and state["lastSeconds"] >= 0
+    rebuilding = threading.Thread(target=served.rebuild)
+    rebuilding.start()
+    try:
+        assert started.wait(10)
+        events.readline()  # the blank line that ends an event
+        during = json.loads(events.readline().decode().removeprefix("data: "))
+        assert during == state | {"building": True}  # the same site, still shown
+    finally:
+        release.set()
+        rebuilding.join(10)
+    events.readline()
+    after = json.loads(events.readline().decode().removeprefix("data: "))
+    assert after["building"] is False and after["version"] == state["version"] + 1 and after["error"] is None
+    events.close()
+
+
+def test_an_open_page_says_the_site_is_being_rebuilt_then_shows_the_edit(small, served, held, browser):
+    started, release = held
+    page = browser.new_page()
+    page.goto(served.address + "articles/daily-one.html")
+    article = small.root / "articles" / "daily-one.md"
+    article.write_text(article.read_text().replace("ended on Friday", "ended on Sunday"))
+    assert started.wait(10)
+    note = page.get_by_role("status")
+    expect(note).to_have_text(re.compile(r"^Rebuilding the site after a change… The last build took \d+\.\d s\.$"))
+    assert page.locator("article").inner_text().count("ended on Friday") == 1  # the page waits: not reloaded yet
+    release.set()
+    expect(page.locator("article")).to_contain_text("ended on Sunday")  # reloaded once built
+    expect(note).to_have_count(0)
+    page.close()
+
+
+def test_an_open_page_shows_a_failed_build_and_lets_go_of_it_once_mended(small, served, browser):
+    page = browser.new_page()
+    page.goto(served.address + "articles/daily-one.html")
+    claims = small.root / "claims.yaml"
+    good = claims.read_text()
+    claims.write_text("story: [\n")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The last build failed; this is the site before it.")
+    expect(alert).to_contain_text("claims.yaml:2: invalid YAML")
+    expect(page.get_by_role("status")).to_have_count(0)
+    claims.write_text(good)
+    expect(alert).to_have_count(0)
+    page.close()
