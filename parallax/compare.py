@@ -212,11 +212,8 @@ def kept_article(article_id: str) -> Article:
     raise TypeError("a comparison's articles are put back by `unpickled`")
 
 
-def compare(
-    story: Story, statements: list[SharedStatement], reuse: Reuse | None = None, early: dict[str, Traced] | None = None
-) -> Comparison:
-    """What each article carries and who carries what; `early`: what `traced` made of the
-    statements before the reused copy was taken out of them."""
+def compare(story: Story, statements: list[SharedStatement], reuse: Reuse | None = None) -> Comparison:
+    """What each article carries and who carries what."""
     carried_by = carried_in(statements)
     passages = reuse.passages if reuse else ()
     passages_in = carried_in(passages)
@@ -252,9 +249,7 @@ def compare(
             coverage.append(
                 CoverageRow(claim, part, found_as, cells, by_outlet=tuple(tuple(per_outlet[o]) for o in outlets))
             )
-    # A statement the reused copy left as it was keeps its early tracing; the others are traced now.
-    ready = {s.id: early[s.id] for s in statements if early and s.id in early and early[s.id].statement == s}
-    made = ready | traced(story, [s for s in statements if s.id not in ready])
+    made = traced(story, statements)
     articles_per_outlet = Counter(article.outlet for article in story.articles)
     return Comparison(
         story=story,
@@ -274,23 +269,21 @@ def compare(
 
 
 class Traced(NamedTuple):
-    """A statement's variants and lineage, and the statement they were traced from."""
+    """A statement's variants and lineage."""
 
-    statement: SharedStatement
     variants: tuple[Variant, ...]  # one per occurrence
     lineage: Lineage
 
 
 def traced(story: Story, statements: Sequence[SharedStatement]) -> dict[str, Traced]:
     """Each statement's variants (each occurrence against the version of its claim it is
-    closest to) and lineage, by its id. Made as soon as the statements are found, while the
-    reused copy is grouped (see pipeline.compared); `compare` takes them for each statement
-    the copy leaves whole, and makes them for the others."""
+    closest to) and lineage, by its id. Made where they are compared, not by the worker that
+    found the statements: handing them over took longer than making them."""
     differences = functools.lru_cache(maxsize=None)(word_differences)  # many wordings recur word for word
     found = {}
     for statement in statements:
         variants = tuple(variant(statement, o, differences) for o in statement.occurrences)
-        found[statement.id] = Traced(statement, variants, trace(story, statement, [v.version for v in variants]))
+        found[statement.id] = Traced(variants, trace(story, statement, [v.version for v in variants]))
     closeness.cache_clear()  # its wordings are not needed past here
     return found
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .cache import Cache
-from .compare import Comparison, compare, pickled, traced, unpickled
+from .compare import Comparison, compare, pickled, unpickled
 from .load import load_archive
 from .match import shared_statements
 from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
@@ -137,11 +137,10 @@ def compared(
     to `stages`, where given."""
     started = time.perf_counter()
     cache = cache or Cache()
-    # A worker matches the statements, and traces them, while this process aligns the articles
-    # (with the other workers' help) and groups their reused copy: neither needs the other, and
-    # each is long. Most statements are left whole by the copy, and their tracing holds.
-    (statements, early, used), copy = in_background(
-        lambda: (found := shared_statements(story, cache, progress), traced(story, found), cache.used),
+    # A worker matches the statements while this process aligns the articles (with the other
+    # workers' help) and groups their reused copy: neither needs the other, and each is long.
+    (statements, used), copy = in_background(
+        lambda: (shared_statements(story, cache, progress), cache.used),
         lambda: reused_copy(story, aligned_articles(story, cache, jobs)),
         jobs,
     )
@@ -149,7 +148,7 @@ def compared(
     matched = time.perf_counter()
     statements, reuse = find_reuse(story, statements, copy)
     reused = time.perf_counter()
-    comparison = compare(story, statements, reuse, early)
+    comparison = compare(story, statements, reuse)
     if stages is not None:
         stages["match"] += matched - started
         stages["reuse"] += reused - matched

@@ -1,13 +1,7 @@
 """Comparison: who carries what, and each wording set beside the statement word by word."""
 
-import dataclasses
-
-from parallax.cache import Cache
-from parallax.compare import Difference, compare, pickled, traced, unpickled, word_differences
+from parallax.compare import Difference, pickled, unpickled, word_differences
 from parallax.load import load_archive
-from parallax.match import shared_statements
-from parallax.pipeline import find_reuse
-from parallax.reuse import aligned_articles, reused_copy
 
 from conftest import REPO
 
@@ -59,19 +53,3 @@ def test_coverage_has_a_row_per_claim_and_a_cell_per_article(archive, comparison
     for row in comparison.coverage:
         assert len(row.cells) == len(archive.articles)
         assert row.carried_by >= 2
-
-
-def test_a_statements_early_tracing_is_taken_only_as_it_was_traced(archive):
-    """The build traces statements as soon as they are found, before the reused copy takes the
-    sentences it holds whole out of them: what is taken of that tracing must be what tracing
-    them afresh gives."""
-    statements = shared_statements(archive)
-    early = traced(archive, statements)
-    kept, reuse = find_reuse(archive, statements, reused_copy(archive, aligned_articles(archive, Cache(), 1)))
-    assert compare(archive, kept, reuse, early) == compare(archive, kept, reuse)
-    # A statement an occurrence was taken from since is traced again.
-    longest = max(kept, key=lambda statement: len(statement.occurrences))
-    trimmed = [dataclasses.replace(s, occurrences=s.occurrences[1:]) if s is longest else s for s in kept]
-    comparison = compare(archive, trimmed, reuse, early)
-    assert comparison == compare(archive, trimmed, reuse)
-    assert [v.occurrence for v in comparison.variants[longest.id]] == list(longest.occurrences[1:])
