@@ -39,19 +39,13 @@ events.onmessage = (message) => {
   if (seen !== null && state.version !== seen && !state.error) location.reload();
   seen = state.version;
   rebuilding(state);
-  let banner = document.getElementById("parallax-build-error");
   if (state.error) {
-    if (!banner) {
-      banner = document.createElement("pre");
-      banner.id = "parallax-build-error";
-      banner.setAttribute("role", "alert");
-      banner.style.cssText = "position:fixed;inset:0 0 auto 0;margin:0;padding:1rem;z-index:9;" +
-        "background:#7a1010;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap;max-height:50vh;overflow:auto";
-      document.body.prepend(banner);
-    }
+    const banner = shown("parallax-build-error", "pre", "alert",
+      "inset:0 0 auto 0;padding:1rem;background:#7a1010;font:14px/1.4 monospace;white-space:pre-wrap;" +
+      "max-height:50vh;overflow:auto");
     banner.textContent = "The last build failed; this is the site before it.\\n\\n" + state.error;
-  } else if (banner) {
-    banner.remove();
+  } else {
+    document.getElementById("parallax-build-error")?.remove();
   }
 };
 
@@ -59,23 +53,30 @@ events.onmessage = (message) => {
 // one took. Not for a quick build, which reloads the page before a note could be read.
 function rebuilding(state) {
   clearTimeout(noting);
-  let note = document.getElementById("parallax-rebuilding");
   if (!state.building) {
-    if (note) note.remove();
+    document.getElementById("parallax-rebuilding")?.remove();
     return;
   }
   noting = setTimeout(() => {
-    if (!note) {
-      note = document.createElement("p");
-      note.id = "parallax-rebuilding";
-      note.setAttribute("role", "status");
-      note.style.cssText = "position:fixed;right:1rem;bottom:1rem;margin:0;padding:.5rem .75rem;z-index:9;" +
-        "background:#1d2b3a;color:#fff;font:14px/1.4 system-ui,sans-serif;border-radius:4px;max-width:calc(100% - 2rem)";
-      document.body.append(note);
-    }
+    const note = shown("parallax-rebuilding", "p", "status",
+      "right:1rem;bottom:1rem;padding:.5rem .75rem;background:#1d2b3a;font:14px/1.4 system-ui,sans-serif;" +
+      "border-radius:4px;max-width:calc(100% - 2rem)");
     const last = state.lastSeconds === null ? "" : ` The last build took ${state.lastSeconds} s.`;
     note.textContent = "Rebuilding the site after a change…" + last;
   }, 400);
+}
+
+// The element of this id, laid over the page with this role and style, made if the page has none yet.
+function shown(id, tag, role, style) {
+  let element = document.getElementById(id);
+  if (!element) {
+    element = document.createElement(tag);
+    element.id = id;
+    element.setAttribute("role", role);
+    element.style.cssText = "position:fixed;margin:0;z-index:9;color:#fff;" + style;
+    document.body.prepend(element);
+  }
+  return element;
 }
 """
 

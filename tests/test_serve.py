@@ -267,17 +267,25 @@ def test_every_command_says_plainly_when_there_is_no_archive(command, missing, t
     assert [path.name for path in source.glob("*")] == (["templates"] if source.exists() else [])
 
 
-def test_pages_are_served_while_a_build_runs(small, served, monkeypatch):
-    """serve builds in its watcher's thread; requests are answered meanwhile, from the last site."""
+@pytest.fixture
+def held(monkeypatch):
+    """serve's builds held until released: (a build has started, release it)."""
     started, release = threading.Event(), threading.Event()
     real_build = serve_module.build
 
-    def slow_build(*arguments):
+    def held_build(*arguments):
         started.set()
-        assert release.wait(10)
+        assert release.wait(20)
         return real_build(*arguments)
 
-    monkeypatch.setattr(serve_module, "build", slow_build)
+    monkeypatch.setattr(serve_module, "build", held_build)
+    yield started, release
+    release.set()
+
+
+def test_pages_are_served_while_a_build_runs(small, served, held):
+    """serve builds in its watcher's thread; requests are answered meanwhile, from the last site."""
+    started, release = held
     rebuilding = threading.Thread(target=served.rebuild)
     rebuilding.start()
     try:
@@ -374,22 +382,6 @@ def test_a_page_whose_browser_went_away_is_let_go_without_a_traceback(served, ca
     with ours:
         served.handler()(ours, ("127.0.0.1", 0), served.httpd)  # a request handled as the server handles it
     assert capsys.readouterr().err == ""
-
-
-@pytest.fixture
-def held(monkeypatch):
-    """serve's builds held until released: (a build has started, release it)."""
-    started, release = threading.Event(), threading.Event()
-    real_build = serve_module.build
-
-    def held_build(*arguments):
-        started.set()
-        assert release.wait(20)
-        return real_build(*arguments)
-
-    monkeypatch.setattr(serve_module, "build", held_build)
-    yield started, release
-    release.set()
 
 
 def test_the_pages_are_told_when_a_build_starts_and_how_long_the_last_took(served, held):
