@@ -16,6 +16,7 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -60,9 +61,10 @@ function rebuilding(state) {
   noting = setTimeout(() => {
     const note = shown("parallax-rebuilding", "p", "status",
       "right:1rem;bottom:1rem;padding:.5rem .75rem;background:#1d2b3a;font:14px/1.4 system-ui,sans-serif;" +
-      "border-radius:4px;max-width:calc(100% - 2rem)");
-    const last = state.lastSeconds === null ? "" : ` The last build took ${state.lastSeconds} s.`;
-    note.textContent = "Rebuilding the site after a change…" + last;
+      "border-radius:4px;max-width:min(36rem,calc(100% - 2rem))");
+    const last = state.lastSeconds === null ? "" : ` The last build took ${state.lastSeconds.toFixed(1)} s.`;
+    const what = state.changed ? ` to ${state.changed}` : "";
+    note.textContent = `Rebuilding the site after a change${what}…` + last;
   }, 400);
 }
 
@@ -95,6 +97,7 @@ class Server:
         self.version = 0  # of the site: one more at each build
         self.error: str | None = None
         self.rebuilding = False
+        self.files: list[str] = []  # the changed files the running build was started by
         self.last_seconds: float | None = None  # how long the last build took
         self.told = 0  # changes of the state pages are told: a build starting, a build ending
         self.changed = threading.Condition()
@@ -107,10 +110,13 @@ class Server:
     def address(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_port}/"
 
-    def rebuild(self) -> None:
+    def rebuild(self, files: list[str] | None = None) -> None:
+        """Build the site again; `files`: the changes that started it, as `changed_files` names them."""
         with self.building:
+            if files:
+                print(f"Rebuilding after a change to {listed(files)}", flush=True)
             with self.changed:
-                self.rebuilding = True
+                self.rebuilding, self.files = True, files or []
                 self.tell()
             started = time.monotonic()
             # What a build leaves is collected once the pages are shown, and once it is let go:
@@ -171,8 +177,19 @@ class Server:
             debounce=200,
             step=50,
         )
-        for _ in changes:
-            self.rebuild()
+        for found in changes:
+            self.rebuild(self.changed_files(found))
+
+    def changed_files(self, changes: Iterable[tuple[object, str]]) -> list[str]:
+        """The files a watch saw change, in order: each from the archive's folder (or, for
+        templates kept elsewhere, from the folder above them)."""
+        source, templates = self.source.resolve(), self.templates.resolve()
+        names = set()
+        for _, name in changes:
+            path = Path(name)
+            base = source if path.is_relative_to(source) else templates.parent
+            names.add(path.relative_to(base).as_posix() if path.is_relative_to(base) else name)
+        return sorted(names)
 
     def stop(self) -> None:
         self.stopping.set()
@@ -192,6 +209,7 @@ class Server:
                 "version": self.version,
                 "error": self.error,
                 "building": self.rebuilding,
+                "changed": listed(self.files) if self.rebuilding else "",
                 "lastSeconds": self.last_seconds,
             }
         ).encode()
@@ -266,6 +284,12 @@ class Server:
         if not target.is_relative_to(root) or not target.is_file():
             return None
         return target
+
+
+def listed(files: list[str], shown: int = 3) -> str:
+    """A few file names, and how many more."""
+    more = len(files) - shown
+    return ", ".join(files[:shown]) + (f" and {more} more file{'s' if more > 1 else ''}" if more > 0 else "")
 
 
 def input_filter(source: Path, output: Path, templates: Path):

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from watchfiles import Change
 
 from parallax import serve as serve_module
 from parallax.cache import Cache
 from parallax.cli import main
 from parallax.load import articles as articles_module
-from parallax.serve import Server
+from parallax.serve import Server, listed
 
 from conftest import REPO
 
@@ -413,7 +414,9 @@ def test_an_open_page_says_the_site_is_being_rebuilt_then_shows_the_edit(small, 
     article.write_text(article.read_text().replace("ended on Friday", "ended on Sunday"))
     assert started.wait(10)
     note = page.get_by_role("status")
-    expect(note).to_have_text(re.compile(r"^Rebuilding the site after a change… The last build took \d+\.\d s\.$"))
+    expect(note).to_have_text(
+        re.compile(r"^Rebuilding the site after a change to articles/daily-one\.md… The last build took \d+\.\d s\.$")
+    )
     assert page.locator("article").inner_text().count("ended on Friday") == 1  # the page waits: not reloaded yet
     release.set()
     expect(page.locator("article")).to_contain_text("ended on Sunday")  # reloaded once built
@@ -434,3 +437,22 @@ def test_an_open_page_shows_a_failed_build_and_lets_go_of_it_once_mended(small, 
     claims.write_text(good)
     expect(alert).to_have_count(0)
     page.close()
+
+
+def test_a_rebuild_names_the_files_that_started_it(small, serve, theme, capsys):
+    """In the page's note and in the terminal: from the archive's folder, or from the folder
+    above templates kept elsewhere; a few, and how many more."""
+    server = serve(templates=theme)
+    changes = [
+        (Change.modified, str(small.root / "claims.yaml")),
+        (Change.added, str(small.root / "articles" / "new.md")),
+        (Change.modified, str(theme / "article.html")),
+        (Change.modified, str(small.root / "claims.yaml")),
+    ]
+    files = server.changed_files(changes)
+    assert files == ["articles/new.md", "claims.yaml", f"{theme.name}/article.html"]
+    assert listed(files) == f"articles/new.md, claims.yaml, {theme.name}/article.html"
+    assert listed([*files, "a.md"]) == f"articles/new.md, claims.yaml, {theme.name}/article.html and 1 more file"
+    assert listed([*files, "a.md", "b.md"]).endswith(" and 2 more files")
+    server.rebuild(files[:2])
+    assert "Rebuilding after a change to articles/new.md, claims.yaml\n" in capsys.readouterr().out
