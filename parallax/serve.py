@@ -132,7 +132,7 @@ class Server:
             with self.changed:
                 self.version += 1
                 self.error = error
-                self.rebuilding = False
+                self.rebuilding, self.files = False, []
                 self.last_seconds = round(time.monotonic() - started, 1)
                 self.tell()
             gc.enable()
@@ -209,7 +209,7 @@ class Server:
                 "version": self.version,
                 "error": self.error,
                 "building": self.rebuilding,
-                "changed": listed(self.files) if self.rebuilding else "",
+                "changed": listed(self.files),
                 "lastSeconds": self.last_seconds,
             }
         ).encode()

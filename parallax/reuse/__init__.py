@@ -70,16 +70,25 @@ def aligned_articles(story: Story, cache: Cache, jobs: int) -> Alignments:
 
 
 def words_row(text: str) -> list:
-    """A text's words as words_of gives them, made JSON for the cache: its arrays as base64
-    text, which is read back many times faster than lists of numbers."""
+    """A text's words as words_of gives them, made JSON for the cache: its arrays as text."""
     *arrays, keys = words_of(text)
-    return [*(base64.b64encode(found.tobytes()).decode("ascii") for found in arrays), keys]
+    return [*map(array_text, arrays), keys]
 
 
 def words_of_row(row: list) -> tuple[array, array, array, list[str]]:
     *encoded, keys = row
-    arrays = [array("I", base64.b64decode(text)) for text in encoded]
+    arrays = [text_array(text) for text in encoded]
     return arrays[0], arrays[1], arrays[2], keys
+
+
+def array_text(numbers: array) -> str:
+    """An array of numbers as the cache keeps it, base64 text: read back many times faster than
+    JSON's lists of numbers, and handed from a worker process as one string."""
+    return base64.b64encode(numbers.tobytes()).decode("ascii")
+
+
+def text_array(text: str) -> array:
+    return array("I", base64.b64decode(text))
 
 
 class ReusedCopy(NamedTuple):
@@ -199,9 +208,9 @@ def article_reuse(
 
 def passages_text(passages: list[Passage]) -> str:
     """An alignment's passages as the cache keeps them and a worker hands them over: their
-    numbers in an array, as base64 text, read back twice as fast as JSON's lists of lists (a
-    story of 10,000 articles has 40,000 alignments). Each passage: its ranges in the source and
-    in the derived text, then each kind of run (see Passage), counted."""
+    numbers as an array_text (a story of 10,000 articles has 40,000 alignments). Each passage:
+    its ranges in the source and in the derived text, then each kind of run (see Passage),
+    counted."""
     numbers = array("I")
     for passage in passages:
         numbers.extend((*passage.source, *passage.derived))
@@ -209,11 +218,12 @@ def passages_text(passages: list[Passage]) -> str:
             numbers.append(len(runs))
             for run in runs:
                 numbers.extend(run)
-    return base64.b64encode(numbers.tobytes()).decode("ascii")
+    return array_text(numbers)
 
 
 def passages_of_text(text: str) -> list[Passage]:
-    numbers = array("I", base64.b64decode(text)).tolist()
+    """The passages passages_text gave."""
+    numbers = text_array(text).tolist()
     found, at = [], 0
     while at < len(numbers):
         source, derived, at = (numbers[at], numbers[at + 1]), (numbers[at + 2], numbers[at + 3]), at + 4
