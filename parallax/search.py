@@ -285,10 +285,19 @@ def run_indexer(pagefind: str, pages: Path, index: Path, output: Path) -> None:
 
 
 def run_pagefind(arguments: list[str], output: Path) -> str:
-    """What Pagefind says, run with these arguments; a one-line error if it fails."""
+    """What Pagefind says, run with these arguments; a one-line error if it fails.
+
+    It runs in the folder that holds the site: the one it was started from may be gone (a shell
+    left in a site folder that a build has since replaced), and Pagefind stops if it is."""
     try:
         finished = subprocess.run(
-            arguments, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace", check=False
+            arguments,
+            cwd=output.parent,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            check=False,
         )
     except OSError as problem:
         raise ArchiveError(output, f"Pagefind could not run: {problem.strerror}") from None

@@ -480,3 +480,17 @@ def test_an_article_page_whose_notes_alone_changed_is_not_indexed_again(small, m
     clean = tmp_path / "clean"
     build(small.root, clean)
     assert index_files(output) == index_files(clean)
+
+
+def test_a_build_run_from_a_site_folder_a_build_has_replaced_still_indexes(small, monkeypatch):
+    """A shell left in the site folder is left in a folder the next build removes: Pagefind,
+    run from there, could not find its own working folder."""
+    output = small.root / "site"
+    assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
+    monkeypatch.chdir(output)
+    small.article("herald-three", "The Herald", "Talks resume", 3, "Negotiators met again on Monday.")
+    assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
+    small.article("herald-four", "The Herald", "Talks end again", 4, "Negotiators left on Tuesday.")
+    assert main(["build", "--source", str(small.root), "--output", str(output)]) == 0
+    entry = json.loads((output / INDEX_FOLDER / "articles-0" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert [about["page_count"] for about in entry["languages"].values()] == [4]
