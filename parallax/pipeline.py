@@ -180,8 +180,13 @@ def coverage_warnings(comparison: Comparison, before: dict[str, int]) -> list[st
     return warnings
 
 
-def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int = 1) -> Result:
-    """Check, then render and write the site; nothing is written if the input has errors."""
+def build(
+    source: Path, output: Path, templates: Path, cache: Cache, jobs: int = 1, indexers: int | None = None
+) -> Result:
+    """Check, then render and write the site; nothing is written if the input has errors.
+
+    `indexers`: how many runs of Pagefind may index the site at once, `jobs` unless given: a
+    process that must not fork (serve) can still run Pagefind side by side."""
     with collector_paused():
         started = time.perf_counter()
         refuse_to_replace_sources(source, output)
@@ -197,7 +202,7 @@ def build(source: Path, output: Path, templates: Path, cache: Cache, jobs: int =
             made = render_site(result.archive, result.comparisons, templates, staging, jobs)
             indexing = time.perf_counter()
             # The search index is made from the finished pages, before the new site is swapped in.
-            indexed = index_site(staging, jobs)
+            indexed = index_site(staging, indexers or jobs)
             result.written = made.written + indexed.written + cached.written
             result.files = made.files + indexed.files + cached.files
             writing = time.perf_counter()

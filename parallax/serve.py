@@ -25,6 +25,7 @@ from watchfiles import watch
 from .cache import Cache
 from .load import STORIES
 from .model import ArchiveError, ArchiveErrors
+from .parallel import cores
 from .pipeline import build
 from .write import staging_prefix
 
@@ -141,7 +142,8 @@ class Server:
     def built(self) -> str | None:
         """Build the site; what went wrong, if anything."""
         try:
-            result = build(self.source, self.output, self.templates, self.cache)
+            # In one process (it answers requests in threads: it must not fork), but for Pagefind's runs.
+            result = build(self.source, self.output, self.templates, self.cache, indexers=cores())
             print(result.summary(self.output), flush=True)
             return None
         except ArchiveErrors as problems:

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import expect
 from watchfiles import Change
 
+from parallax import search
 from parallax import serve as serve_module
 from parallax.cache import Cache
 from parallax.cli import main
@@ -274,10 +275,10 @@ def held(monkeypatch):
     started, release = threading.Event(), threading.Event()
     real_build = serve_module.build
 
-    def held_build(*arguments):
+    def held_build(*arguments, **options):
         started.set()
         assert release.wait(20)
-        return real_build(*arguments)
+        return real_build(*arguments, **options)
 
     monkeypatch.setattr(serve_module, "build", held_build)
     yield started, release
@@ -307,8 +308,8 @@ def test_pages_are_told_to_reload_before_what_the_build_left_is_collected(served
     events = []
     real_build, real_collect = serve_module.build, gc.collect
 
-    def build(*arguments):
-        result = real_build(*arguments)
+    def build(*arguments, **options):
+        result = real_build(*arguments, **options)
         events.append(("built", gc.isenabled(), weakref.ref(result.archive)))
         return result
 
@@ -456,3 +457,27 @@ def test_a_rebuild_names_the_files_that_started_it(small, serve, theme, capsys):
     assert listed([*files, "a.md", "b.md"]).endswith(" and 2 more files")
     server.rebuild(files[:2])
     assert "Rebuilding after a change to articles/new.md, claims.yaml\n" in capsys.readouterr().out
+
+
+def test_serve_indexes_for_search_with_pagefind_runs_side_by_side(small, serve, monkeypatch):
+    """`serve` builds in one process, which must not fork; Pagefind's runs are processes of their own."""
+    monkeypatch.setattr(serve_module, "cores", lambda: 2)
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)  # a bucket a page: several runs
+    run_indexer = search.run_indexer
+    running, lock, together = [0], threading.Lock(), threading.Event()
+
+    def meeting(*arguments):
+        with lock:
+            running[0] += 1
+            if running[0] > 1:
+                together.set()
+        together.wait(timeout=5)  # for another run to start beside this one
+        try:
+            run_indexer(*arguments)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(search, "run_indexer", meeting)
+    served = serve()
+    assert served.error is None and together.is_set()
