@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -78,7 +79,6 @@ def make_environment(templates: Path, archive: Archive, found: Across) -> jinja2
         archive=archive,
         site=archive.settings,
         across=found,
-        url=url,
         absolute=absolute,
         article_page=article_page,
         article_list=article_list_page(1),
@@ -131,10 +131,16 @@ def favicon(templates: Path) -> str:
     )
 
 
-@jinja2.pass_context
-def url(context, path: str) -> str:
-    """The address of `path` relative to the page being rendered."""
-    return context["root"] + path
+def linked_from(root: str) -> Callable[[str], str]:
+    """`url` in the templates: the address of a path relative to the page being rendered, from
+    which `root` leads back to the site's root. Given to each page as it is rendered, not taken
+    from the page's context: Jinja copies the whole context for every call of a function that
+    takes it made in a loop, and the lists' rows and the notes make tens of thousands."""
+
+    def url(path: str) -> str:
+        return root + path
+
+    return url
 
 
 @jinja2.pass_context

@@ -71,7 +71,9 @@ class Showcase:
         key = (context["root"], statement.id, tuple(map(id, shown)), more)
         if key not in self.rendered:
             template = self.environment.get_template("_renderings.html")
-            html = template.render(**self.context, root=context["root"], statement=statement, shown=shown, more=more)
+            html = template.render(
+                **self.context, root=context["root"], url=context["url"], statement=statement, shown=shown, more=more
+            )
             self.rendered[key] = Markup(html)
         return self.rendered[key]
 

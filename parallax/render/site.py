@@ -48,7 +48,7 @@ from .addresses import (
     story_page,
 )
 from .body import body_rows
-from .environment import make_environment
+from .environment import linked_from, make_environment
 from .export import Exported, put_data_files, story_json
 from .fingerprints import (
     ArticleFingerprint,
@@ -75,7 +75,8 @@ class Pages:
     def render(self, path: str, template: str, root: str | None = None, **context) -> bytes:
         """`root` leads from the page back to the site's root: relative unless given."""
         root = "../" * path.count("/") if root is None else root
-        return self.environment.get_template(template).render(root=root, path=path, **context).encode("utf-8")
+        page = self.environment.get_template(template)
+        return page.render(root=root, url=linked_from(root), path=path, **context).encode("utf-8")
 
 
 class StoryPages:
