@@ -213,10 +213,17 @@ def unchanged(
     and each is what it was to search; None if not."""
     if old_pages.get(bucket.name) != bucket.pages or not all(searched.same(page) for page in bucket.pages):
         return None
-    old_index = staging.output / bucket.folder
-    files = sorted(path.relative_to(staging.output).as_posix() for path in old_index.rglob("*") if path.is_file())
+    files = files_in(staging.output, bucket.folder)
     # A bucket with nothing to index has no index: it is looked at again, which costs little.
     return Written(len(files), 0) if files and staging.keep(files) else None
+
+
+def files_in(site: Path, folder: str) -> list[str]:
+    """The paths of the files in a folder of the site, in order. Walked as strings: a large
+    archive's buckets hold thousands of files, and are looked at on every build."""
+    return sorted(
+        f"{os.path.relpath(parent, site)}/{name}" for parent, _, names in os.walk(site / folder) for name in names
+    )
 
 
 class Searched:
