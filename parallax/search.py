@@ -221,9 +221,8 @@ def unchanged(
 def files_in(site: Path, folder: str) -> list[str]:
     """The paths of the files in a folder of the site, in order. Walked as strings: a large
     archive's buckets hold thousands of files, and are looked at on every build."""
-    return sorted(
-        f"{os.path.relpath(parent, site)}/{name}" for parent, _, names in os.walk(site / folder) for name in names
-    )
+    start = len(os.fspath(site)) + 1  # where a path within the site begins
+    return sorted(f"{parent[start:]}/{name}" for parent, _, names in os.walk(site / folder) for name in names)
 
 
 class Searched:
@@ -233,22 +232,18 @@ class Searched:
     (a page unchanged is the old file, linked: see write.py)."""
 
     def __init__(self, staging: Staging, now: dict[str, str]):
-        self.staging = staging
+        # Strings, not Paths: a large archive has tens of thousands of pages to look at.
+        self.new, self.old = os.fspath(staging.folder), os.fspath(staging.output)
         self.before = PageRecord.read(staging.old(PAGES_FILE)).searched
         self.now = now
 
     def same(self, page: str) -> bool:
         if page in self.now:
             return self.before.get(page) == self.now[page]
-        return same_file(self.staging.folder / page, self.staging.output / page)
-
-
-def same_file(new: Path, old: Path) -> bool:
-    try:
-        new_stat, old_stat = new.stat(), old.stat()
-    except OSError:
-        return False
-    return (new_stat.st_ino, new_stat.st_dev) == (old_stat.st_ino, old_stat.st_dev)
+        try:
+            return os.path.samefile(f"{self.new}/{page}", f"{self.old}/{page}")
+        except OSError:
+            return False
 
 
 def index_bucket(bucket: Bucket, pagefind: str, staging: Staging) -> Written:
