@@ -12,11 +12,12 @@ import contextlib
 import gc
 import http.server
 import json
+import os
 import re
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -303,22 +304,26 @@ def input_filter(source: Path, output: Path, templates: Path):
     source, output, templates = source.resolve(), output.resolve(), templates.resolve()
     folders = (source / "articles", source / STORIES, templates)
     files = {source / name for name in ("claims.yaml", "archive.yaml", "speakers.yaml")}
+    built = made_by_build(output)
 
     def is_input(change, name: str) -> bool:
+        if built(name):
+            return False
         path = Path(name)
-        if EDITOR_SCRATCH.search(path.name) or made_by_build(path, output):
+        if EDITOR_SCRATCH.search(path.name):
             return False
         return path in files or any(path.is_relative_to(folder) for folder in folders)
 
     return is_input
 
 
-def made_by_build(path: Path, output: Path) -> bool:
-    """Whether `path` is in the site, or in the folders write.py makes beside it (.site-new-*)."""
-    if path == output.parent or not path.is_relative_to(output.parent):
-        return False
-    top = path.relative_to(output.parent).parts[0]
-    return top == output.name or top.startswith(staging_prefix(output))
+def made_by_build(output: Path) -> Callable[[str], bool]:
+    """Whether a path is in the site, or in the folders write.py makes beside it (.site-new-*).
+    Told by its name's beginning, not by pathlib: a watch sees each file a build links or
+    removes, tens of thousands in a large archive, and is told of them while the next build runs."""
+    site = os.fspath(output)
+    beginnings = (site + os.sep, os.fspath(output.parent / staging_prefix(output)))
+    return lambda name: name == site or name.startswith(beginnings)
 
 
 RUNS_SCRIPTS = re.compile(rb'http-equiv="Content-Security-Policy" content="[^"]*script-src')

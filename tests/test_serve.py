@@ -26,7 +26,7 @@ from parallax import serve as serve_module
 from parallax.cache import Cache
 from parallax.cli import main
 from parallax.load import articles as articles_module
-from parallax.serve import Server, listed
+from parallax.serve import Server, input_filter, listed
 
 from conftest import REPO
 
@@ -481,3 +481,20 @@ def test_serve_indexes_for_search_with_pagefind_runs_side_by_side(small, serve, 
     monkeypatch.setattr(search, "run_indexer", meeting)
     served = serve()
     assert served.error is None and together.is_set()
+
+
+def test_a_watch_passes_on_the_archives_changes_and_none_of_the_builds(tmp_path):
+    """What the watch is told of a build's own writes (the site, and the new site made beside
+    it) is set aside by its name alone; a folder whose name merely begins as the site's is input."""
+    source = (tmp_path / "archive").resolve()
+    is_input = input_filter(source, source / "site", source / "site-theme")
+    inputs = ["articles/a.md", "claims.yaml", "stories/one/articles/a.md", "site-theme/base.html", "speakers.yaml"]
+    others = [
+        "site",
+        "site/index.html",
+        "site/articles/a.html",
+        ".site-new-x1/index.html",
+        "articles/.a.md.swp",
+        "notes.txt",
+    ]
+    assert [name for name in inputs + others if is_input(Change.modified, str(source / name))] == inputs

@@ -45,7 +45,7 @@ def test_the_new_site_is_made_beside_the_output_in_a_folder_known_as_the_builds(
     write_site({"index.html": b"home"}, output)
     (staging,) = made
     assert staging.parent == output.parent
-    assert made_by_build(staging / "index.html", output)
+    assert made_by_build(output)(str(staging / "index.html"))
     assert not staging.exists() and (output / "index.html").read_bytes() == b"home"
 
 
