@@ -4,7 +4,7 @@ depend on the order of the articles."""
 
 import random
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from parallax.extract import MARKS, quotations, units
@@ -84,6 +84,7 @@ chunk_lines = st.text(alphabet=MARKDOWN_CHARACTERS, min_size=1, max_size=40).fil
 
 
 @given(st.lists(chunk_lines, min_size=1, max_size=4).map("\n".join))
+@example(" \t0\n0")  # a tab after a space indents to the fourth column: code
 @settings(max_examples=400, deadline=None)
 def test_a_chunk_that_skips_markdown_reads_as_markdown_would_read_it(chunk):
     converter = BodyConverter()

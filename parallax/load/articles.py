@@ -344,8 +344,9 @@ class BodyConverter:
 
 
 # What could make Markdown change a chunk's text: inline syntax or entities anywhere, block
-# syntax (headings, lists, quotes, rules, code) at the start of a line.
-MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!|~]|^\s*(?:[-+=>#]|\d+[.)])|^(?: {4}|\t)", re.MULTILINE)
+# syntax (headings, lists, quotes, rules, code) at the start of a line. A line indented to the
+# fourth column is code, whether by spaces or by a tab after up to three of them.
+MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!|~]|^\s*(?:[-+=>#]|\d+[.)])|^ {0,3}\t|^ {4}", re.MULTILINE)
 
 
 def chunks(lines: list[str], first_line: int):
