@@ -137,6 +137,9 @@ class Server:
                 self.rebuilding, self.files = False, []
                 self.last_seconds = round(time.monotonic() - started, 1)
                 self.tell()
+            # Once the pages are told, not before: reading the site's cache (each story's file)
+            # takes 0.2 to 0.8 s at 1,000 stories; the next build waits for it, not the pages.
+            self.take_up_site()
             gc.enable()
             gc.collect(1)
 
@@ -153,12 +156,13 @@ class Server:
             return str(problem)
         except Exception as problem:  # a template error, say: show it, keep serving
             return f"{type(problem).__name__}: {problem}"
-        finally:
-            # A build hands its results to the site and lets them go: the next takes them from
-            # the site, the last good one if this build failed (a build that failed half way let
-            # go of what it had read), and its comparisons from this one.
-            last, self.cache = self.cache, Cache.of_site(self.output)
-            self.cache.carry_over(last)
+
+    def take_up_site(self) -> None:
+        """A build hands its results to the site and lets them go: the next takes them from the
+        site, the last good one if this build failed (a build that failed half way let go of
+        what it had read), and its comparisons from this one."""
+        last, self.cache = self.cache, Cache.of_site(self.output)
+        self.cache.carry_over(last)
 
     def watched(self) -> list[Path]:
         """Folders, never files: a watch on a file follows that one file, and most editors save by

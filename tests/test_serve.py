@@ -498,3 +498,14 @@ def test_a_watch_passes_on_the_archives_changes_and_none_of_the_builds(tmp_path)
         "notes.txt",
     ]
     assert [name for name in inputs + others if is_input(Change.modified, str(source / name))] == inputs
+
+
+def test_pages_are_told_of_a_build_before_the_next_builds_cache_is_read(served, monkeypatch):
+    """Reading the site's cache for the next build takes a while in a large archive: the open
+    pages are not kept waiting for it."""
+    read_at: list[int] = []
+    of_site = Cache.of_site
+    monkeypatch.setattr(serve_module.Cache, "of_site", lambda output: read_at.append(served.version) or of_site(output))
+    version = served.version
+    served.rebuild()
+    assert read_at == [version + 1]
