@@ -324,7 +324,8 @@ def input_filter(source: Path, output: Path, templates: Path):
 def made_by_build(output: Path) -> Callable[[str], bool]:
     """Whether a path is in the site, or in the folders write.py makes beside it (.site-new-*).
     Told by its name's beginning, not by pathlib: a watch sees each file a build links or
-    removes, tens of thousands in a large archive, and is told of them while the next build runs."""
+    removes, tens of thousands in a large archive, and goes through them all once the build is
+    done, before a save made meanwhile can start the next."""
     site = os.fspath(output)
     beginnings = (site + os.sep, os.fspath(output.parent / staging_prefix(output)))
     return lambda name: name == site or name.startswith(beginnings)
