@@ -75,6 +75,28 @@ def test_a_template_changed_renders_every_article_page(small, made):
     assert sorted(made) == ["daily-one", "herald-two"]
 
 
+def test_a_stylesheet_changed_renders_no_page_and_is_copied(small, made):
+    """The stylesheet is copied as it is, and no page shows it but the 404 page, made at every build."""
+    stylesheet = small.root / "templates" / "static" / "style.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n.checked { color: teal; }\n", encoding="utf-8")
+    assert build(small) == 0
+    assert made == []
+    site = small.root / "site"
+    assert ".checked { color: teal; }" in (site / "style.css").read_text(encoding="utf-8")
+    assert ".checked { color: teal; }" in (site / "404.html").read_text(encoding="utf-8")
+
+
+def test_the_icon_changed_renders_every_article_page(small, made):
+    """Every page carries the icon, as a data: address."""
+    icon = small.root / "templates" / "static" / "favicon.svg"
+    icon.write_text(
+        icon.read_text(encoding="utf-8").replace("</svg>", "<title>checked</title></svg>"), encoding="utf-8"
+    )
+    assert build(small) == 0
+    assert sorted(made) == ["daily-one", "herald-two"]
+    assert "checked" in (small.root / "site" / "articles" / "daily-one.html").read_text(encoding="utf-8")
+
+
 def test_a_template_is_compiled_once_a_process_and_again_once_edited(small, monkeypatch):
     """`serve` builds on every save, in one process: each template is compiled at the first
     build, and again only once its file has changed, which the pages then show."""

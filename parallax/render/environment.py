@@ -38,6 +38,12 @@ from .maps import MAPPED_OUTLETS
 from .showcase import LISTED_AT_MOST, LISTED_SOURCES, UNCOVERED_SHOWN, wordings
 from .words import clock_time, count, language_name, long_date, percent, plural, rough_count, said_by
 
+# The templates folder's files copied into the site as they are (the stylesheet, scripts), and
+# of them the icon, which every page carries.
+STATIC_FOLDER = "static"
+FAVICON = f"{STATIC_FOLDER}/favicon.svg"
+STYLESHEET = f"{STATIC_FOLDER}/style.css"
+
 
 class CompiledTemplates(jinja2.BytecodeCache):
     """Each template compiled once in a process, not once a build: compiling the templates was
@@ -125,7 +131,7 @@ def make_environment(templates: Path, archive: Archive, found: Across) -> jinja2
 
 def favicon(templates: Path) -> str:
     """The icon as a data: address, so that no page (not even the 404 page) asks for a file."""
-    icon = templates / "static" / "favicon.svg"
+    icon = templates / FAVICON
     return (
         "data:image/svg+xml," + urllib.parse.quote(icon.read_text(encoding="utf-8").strip()) if icon.is_file() else ""
     )

@@ -21,6 +21,7 @@ from ..cache import fingerprint
 from ..compare import Carried
 from ..model import Occurrence, SharedStatement
 from .addresses import statement_page
+from .environment import FAVICON, STATIC_FOLDER
 from .words import rough_count, said_by
 
 if TYPE_CHECKING:
@@ -67,10 +68,19 @@ RECORD_KEYS = [field.name for field in dataclasses.fields(PageRecord)]
 
 
 def page_code(templates: Path) -> str:
-    """A fingerprint of what makes pages from their inputs: this package's code and the templates."""
+    """A fingerprint of what makes pages from their inputs: this package's code and the
+    templates; of the static files, only the icon, which every page carries. The others (the
+    stylesheet, the scripts) are copied into the site as they are, and no page shows them: a
+    change to the stylesheet renders no page again (the 404 page, which carries it, is made at
+    every build)."""
     package = Path(__file__).parent.parent
     parts = [path.read_bytes() for path in sorted(package.rglob("*.py"))]
-    parts += [path.read_bytes() for path in sorted(templates.rglob("*")) if path.is_file()]
+    static = templates / STATIC_FOLDER
+    parts += [
+        path.read_bytes()
+        for path in sorted(templates.rglob("*"))
+        if path.is_file() and (not path.is_relative_to(static) or path == templates / FAVICON)
+    ]
     return hashlib.blake2b(b"\x00".join(parts), digest_size=16).hexdigest()
 
 

@@ -48,7 +48,7 @@ from .addresses import (
     story_page,
 )
 from .body import body_rows
-from .environment import linked_from, make_environment
+from .environment import STATIC_FOLDER, STYLESHEET, linked_from, make_environment
 from .export import Exported, put_data_files, story_json
 from .fingerprints import (
     ArticleFingerprint,
@@ -424,7 +424,7 @@ def other_files(
     files[SEARCH_PAGE] = pages.render(SEARCH_PAGE, "search.html")
     # Hosts serve the 404 page at any missing address, however deep: it links from the site's
     # address (or the host's root, if none is set) and carries its styles, allowed by their hash.
-    style = (templates / "static" / "style.css").read_text(encoding="utf-8")
+    style = (templates / STYLESHEET).read_text(encoding="utf-8")
     files["404.html"] = pages.render(
         "404.html",
         "404.html",
@@ -432,7 +432,7 @@ def other_files(
         inline_style=style,
         style_source=f"'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'",
     )
-    static = templates / "static"
+    static = templates / STATIC_FOLDER
     for asset in sorted(static.rglob("*")) if static.is_dir() else ():
         if asset.is_file():
             files[asset.relative_to(static).as_posix()] = asset.read_bytes()
