@@ -64,8 +64,9 @@ REWORDINGS = [
 OUTLETS = ["The Daily", "The Herald", "The Courier", "Evening Star", "the daily", "Радио Свобода"]
 TITLES = ["Talks collapse", "No deal in sight", "Delegations go home", "Ministry rejects the blame", "A third failure"]
 ROLES = ["the government's voice abroad", "the government's voice in the world", "the foreign service"]
-# Templates an edit appends to: pages, partials they include, the layout they extend; and the stylesheet.
-TEMPLATES = ["article.html", "_crumbs.html", "_said.html", "story.html", "claim.html", "base.html", "outlet.html"]
+# Templates an edit appends to: every one, pages, partials and the layout (each page draws on some
+# only: see render.fingerprints.PageCode); and the stylesheet, which no page draws on.
+TEMPLATES = sorted(path.name for path in (REPO / "templates").iterdir() if path.is_file())
 STYLESHEET = "static/style.css"
 # Few articles per story, so that each build takes a fraction of a second.
 FEWEST_ARTICLES, MOST_ARTICLES = 3, 6
@@ -571,3 +572,27 @@ def test_a_rebuild_of_one_story_after_each_edit_is_a_clean_build(data):
 @given(st.data())
 def test_a_rebuild_of_many_stories_after_each_edit_is_a_clean_build(data):
     check_edits(["geneva", "vienna", "oslo"], EDITS_OF_MANY_STORIES, data)
+
+
+# One archive, every template edited in turn, each edit checked: a page drawing on a template its
+# fingerprint does not count would be left stale by one of them (see render.fingerprints.PageCode).
+@settings(
+    max_examples=1,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.data())
+def test_a_rebuild_after_each_template_is_edited_is_a_clean_build(data):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        archive = new_archive(root / "archive", ["geneva", "vienna"], data)
+        steps = ["the archive as first written"]
+        check_rebuild(archive, root, steps)
+        for template in TEMPLATES:
+            archive.appended[template] = f"\n<!-- edit {archive.fresh()} -->"
+            steps.append(f"append a comment to templates/{template}")
+            archive.write()
+            check_rebuild(archive, root, steps)

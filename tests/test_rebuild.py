@@ -75,6 +75,38 @@ def test_a_template_changed_renders_every_article_page(small, made):
     assert sorted(made) == ["daily-one", "herald-two"]
 
 
+@pytest.mark.parametrize(
+    "template, drawn_on_by_articles",
+    [("outlet.html", False), ("claim.html", False), ("_part.html", False), ("_block.html", True), ("base.html", True)],
+)
+def test_a_template_edited_renders_again_the_pages_drawing_on_it(small, made, template, drawn_on_by_articles):
+    """An article's page draws on article.html, base.html and the partials they include; not on
+    a claim's or an outlet's page's templates, which leave it kept."""
+    path = small.root / "templates" / template
+    path.write_text(path.read_text(encoding="utf-8") + "{# edited #}\n", encoding="utf-8")
+    assert build(small) == 0
+    assert sorted(made) == (["daily-one", "herald-two"] if drawn_on_by_articles else [])
+
+
+def test_a_page_drawing_on_a_template_its_fingerprint_does_not_count_fails_the_build(small, monkeypatch):
+    """A speaker's page takes in its claims' wordings rendered by the code (_said.html): left out
+    of what every page's fingerprint counts, it would stay stale when that template is edited."""
+    monkeypatch.setattr(render_site_module, "FRAGMENTS", (render_site_module.RENDERINGS_TEMPLATE,))
+    with pytest.raises(RuntimeError, match=r"draws on _said\.html, which its fingerprint does not count"):
+        build(small)
+
+
+def test_a_template_mistake_is_named_at_its_line_and_the_site_is_kept(small, made, capsys):
+    index = (small.root / "site" / "index.html").read_bytes()
+    partial = small.root / "templates" / "_crumbs.html"
+    partial.write_text("\n\n{% if %}\n", encoding="utf-8")
+    assert build(small) == 1
+    said = capsys.readouterr().err
+    assert said.startswith(f"error: {partial}:3: template error: ")
+    assert said.count("\n") == 1
+    assert (small.root / "site" / "index.html").read_bytes() == index
+
+
 def test_a_stylesheet_changed_renders_no_page_and_is_copied(small, made):
     """The stylesheet is copied as it is, and no page shows it but the 404 page, made at every build."""
     stylesheet = small.root / "templates" / "static" / "style.css"

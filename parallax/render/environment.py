@@ -65,13 +65,25 @@ class CompiledTemplates(jinja2.BytecodeCache):
 COMPILED = CompiledTemplates()
 
 
+class PageEnvironment(jinja2.Environment):
+    """Jinja's environment, noting, while `drawn_on` is a set, each template a page asks for:
+    the one it extends, those it includes or imports, the partials the code renders into it."""
+
+    drawn_on: set[str] | None = None
+
+    def get_template(self, name, parent=None, globals=None):
+        if self.drawn_on is not None and isinstance(name, str):
+            self.drawn_on.add(name)
+        return super().get_template(name, parent, globals)
+
+
 def carrying_articles(archive: Archive, coverage: ClaimCoverage) -> list[Article]:
     """The articles that carry the claim, or a part of it, in story order."""
     return [archive.article(cells[0].article) for cells in coverage.cells if cells]
 
 
-def make_environment(templates: Path, archive: Archive, found: Across) -> jinja2.Environment:
-    environment = jinja2.Environment(
+def make_environment(templates: Path, archive: Archive, found: Across) -> PageEnvironment:
+    environment = PageEnvironment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=jinja2.select_autoescape(("html", "xml", "svg"), default_for_string=True),
         undefined=jinja2.StrictUndefined,

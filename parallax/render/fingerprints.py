@@ -4,7 +4,8 @@ build is not rendered again, its old file is kept.
 A fingerprint must change whenever the page would: a missed input leaves a page stale without a
 word. So the inputs are taken with the very functions the templates call (which wordings a
 note shows, where a link leads, how a speaker is named), not worked out again, and each
-fingerprint starts with `page_code`, which changes with any of the code or templates.
+fingerprint starts with the code that makes the page (`PageCode`): this package's, and the templates
+it draws on.
 `tests/test_incremental.py` checks, over random edits, that a rebuild gives what a clean build
 gives.
 """
@@ -17,11 +18,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+import jinja2
+import jinja2.meta
+
 from ..cache import fingerprint
 from ..compare import Carried
 from ..model import Occurrence, SharedStatement
 from .addresses import statement_page
-from .environment import FAVICON, STATIC_FOLDER
+from .environment import FAVICON
 from .words import rough_count, said_by
 
 if TYPE_CHECKING:
@@ -67,21 +71,62 @@ class PageRecord:
 RECORD_KEYS = [field.name for field in dataclasses.fields(PageRecord)]
 
 
-def page_code(templates: Path) -> str:
-    """A fingerprint of what makes pages from their inputs: this package's code and the
-    templates; of the static files, only the icon, which every page carries. The others (the
-    stylesheet, the scripts) are copied into the site as they are, and no page shows them: a
-    change to the stylesheet renders no page again (the 404 page, which carries it, is made at
-    every build)."""
-    package = Path(__file__).parent.parent
-    parts = [path.read_bytes() for path in sorted(package.rglob("*.py"))]
-    static = templates / STATIC_FOLDER
-    parts += [
-        path.read_bytes()
-        for path in sorted(templates.rglob("*"))
-        if path.is_file() and (not path.is_relative_to(static) or path == templates / FAVICON)
-    ]
-    return hashlib.blake2b(b"\x00".join(parts), digest_size=16).hexdigest()
+class PageCode:
+    """What makes each kind of page from its inputs, as a fingerprint: this package's code, and
+    the files of the templates folder a page draws on: its template, the templates that one
+    extends, includes or imports, theirs in turn (every template, where one names another by a
+    value known only as it renders), the partials the code renders into any page (`fragments`),
+    and the icon, which every page carries. An edited template renders again only the pages
+    drawing on it; the stylesheet and the scripts, which no page carries, none (the 404 page,
+    which carries the stylesheet, is made at every build). `Pages.render` checks, as it renders
+    a page, that it drew on no other template."""
+
+    def __init__(self, templates: Path, environment: jinja2.Environment, fragments: tuple[str, ...]):
+        package = Path(__file__).parent.parent
+        code = b"\x00".join(path.read_bytes() for path in sorted(package.rglob("*.py")))
+        self.package = hashlib.blake2b(code, digest_size=16).digest()
+        self.sources = {
+            path.relative_to(templates).as_posix(): path.read_bytes()
+            for path in sorted(templates.rglob("*"))
+            if path.is_file()
+        }
+        self.folder, self.environment, self.fragments = templates, environment, fragments
+        self.named: dict[str, list[str | None]] = {}  # the templates each names, None for one named by a value
+        self.closures: dict[tuple[str, ...], set[str]] = {}
+        self.codes: dict[tuple[str, ...], str] = {}
+
+    def closure(self, *templates: str) -> set[str]:
+        """The files of the templates folder pages rendered with these templates draw on."""
+        if templates in self.closures:
+            return self.closures[templates]
+        drawn_on: set[str] = set()
+        waiting: list[str | None] = [*templates, *self.fragments]
+        while waiting:
+            name = waiting.pop()
+            if name is None:
+                drawn_on = set(self.sources)
+                break
+            if name in drawn_on or name not in self.sources:
+                continue  # a template named but missing fails its page as it renders
+            drawn_on.add(name)
+            waiting += self.names(name)
+        self.closures[templates] = drawn_on
+        return drawn_on
+
+    def names(self, template: str) -> list[str | None]:
+        if template not in self.named:
+            source = self.sources[template].decode("utf-8")
+            parsed = self.environment.parse(source, template, str(self.folder / template))
+            self.named[template] = list(jinja2.meta.find_referenced_templates(parsed))
+        return self.named[template]
+
+    def of(self, *templates: str) -> str:
+        """The fingerprint of what makes pages rendered with these templates."""
+        if templates not in self.codes:
+            drawn_on = sorted(self.closure(*templates) | ({FAVICON} & set(self.sources)))
+            parts = [self.package, *(f"{name}\x00".encode() + self.sources[name] for name in drawn_on)]
+            self.codes[templates] = hashlib.blake2b(b"\x00".join(parts), digest_size=16).hexdigest()
+        return self.codes[templates]
 
 
 def story_inputs(story: StoryPages, code: str, found: Across) -> str:

@@ -14,6 +14,7 @@ from ..compare import ClaimCoverage
 from ..lineage import word_keys
 from ..model import Article, Occurrence, SharedStatement, Story
 
+RENDERINGS_TEMPLATE = "_renderings.html"  # a statement's other wordings, in a note or on a claim page
 OTHERS_SHOWN = 6  # other outlets' wordings shown beside a paragraph; the claim page has them all
 
 
@@ -66,11 +67,11 @@ class Showcase:
 
     @jinja2.pass_context
     def renderings(self, context, statement: SharedStatement, article_id: str | None = None) -> Markup:
-        """The list of other wordings, as HTML (the template `_renderings.html`)."""
+        """The list of other wordings, as HTML (the template RENDERINGS_TEMPLATE)."""
         shown, more = self.others(statement, article_id)
         key = (context["root"], statement.id, tuple(map(id, shown)), more)
         if key not in self.rendered:
-            template = self.environment.get_template("_renderings.html")
+            template = self.environment.get_template(RENDERINGS_TEMPLATE)
             html = template.render(
                 **self.context, root=context["root"], url=context["url"], statement=statement, shown=shown, more=more
             )

@@ -53,28 +53,61 @@ from .export import Exported, put_data_files, story_json
 from .fingerprints import (
     ArticleFingerprint,
     ArticleFingerprints,
+    PageCode,
     PageRecord,
     StoryRecord,
     fingerprint,
-    page_code,
     story_inputs,
 )
 from .lineage import described, lineage_diagram, timeline, version_carriers
 from .maps import coverage_map, similarity_map
 from .sharing import card_image, claim_json_ld
-from .showcase import Showcase, not_carrying
+from .showcase import RENDERINGS_TEMPLATE, Showcase, not_carrying
 from .words import percent, short
+
+# What a story's own pages are rendered with: its overview, its articles' and claims' pages, and
+# the pages at a claim's former addresses. The story's fingerprint counts them all.
+STORY_TEMPLATE, ARTICLE_TEMPLATE, CLAIM_TEMPLATE, REDIRECT_TEMPLATE = (
+    "story.html",
+    "article.html",
+    "claim.html",
+    "redirect.html",
+)
+STORY_TEMPLATES = (STORY_TEMPLATE, ARTICLE_TEMPLATE, CLAIM_TEMPLATE, REDIRECT_TEMPLATE)
+SAID_TEMPLATE = "_said.html"  # a claim's wordings, on its speaker's page
+# The partials the code renders into pages whose templates do not name them: each page's
+# fingerprint counts them.
+FRAGMENTS = (RENDERINGS_TEMPLATE, SAID_TEMPLATE)
 
 
 class Pages:
-    """The site's templates, each rendered for the path it is written at."""
+    """The site's templates, each rendered for the path it is written at; and the code that
+    makes each kind of page, as a fingerprint (`codes`)."""
 
     def __init__(self, templates: Path, archive: Archive, found: Across):
         self.environment = make_environment(templates, archive, found)
+        self.codes = PageCode(templates, self.environment, FRAGMENTS)
 
     def render(self, path: str, template: str, root: str | None = None, **context) -> bytes:
-        """`root` leads from the page back to the site's root: relative unless given."""
+        """`root` leads from the page back to the site's root: relative unless given.
+
+        A page that draws on a template its fingerprint does not count (see PageCode) would be
+        left stale when that one is edited: it fails the build, a fault of this code."""
         root = "../" * path.count("/") if root is None else root
+        environment = self.environment
+        if environment.drawn_on is not None:  # a partial rendered into a page, which is checked
+            return self.rendered(path, template, root, context)
+        drawn_on: set[str] = set()
+        environment.drawn_on = drawn_on
+        try:
+            html = self.rendered(path, template, root, context)
+        finally:
+            environment.drawn_on = None
+        if uncounted := drawn_on - self.codes.closure(template):
+            raise RuntimeError(f"{path} draws on {', '.join(sorted(uncounted))}, which its fingerprint does not count")
+        return html
+
+    def rendered(self, path: str, template: str, root: str, context: dict) -> bytes:
         page = self.environment.get_template(template)
         return page.render(root=root, url=linked_from(root), path=path, **context).encode("utf-8")
 
@@ -156,7 +189,7 @@ class StoryPages:
         comparison = self.comparison
         return self.render(
             path,
-            "story.html",
+            STORY_TEMPLATE,
             coverage_map=coverage_map(comparison.story, comparison, self.places),
             similarity_map=similarity_map(comparison),
             summaries=comparison.summaries[:ARTICLES_PER_PAGE],
@@ -209,13 +242,13 @@ def render_site(
     @jinja2.pass_context
     def said_wordings(context, said: Said) -> Markup:
         """How the outlets rendered a claim, on a speaker's page: rendered with its story's own."""
-        return by_id[said.comparison.story.id].fragment(context["path"], "_said.html", coverage=said.coverage)
+        return by_id[said.comparison.story.id].fragment(context["path"], SAID_TEMPLATE, coverage=said.coverage)
 
     pages.environment.globals["said_wordings"] = said_wordings
-    code = page_code(templates)
+    story_code = pages.codes.of(*STORY_TEMPLATES)
     before = PageRecord.read(staging.old(PAGES_FILE))
-    inputs = {story.comparison.story.id: story_inputs(story, code, found) for story in stories}
-    listed = AcrossPages(pages, archive, staging, code, inputs, before.pages)
+    inputs = {story.comparison.story.id: story_inputs(story, story_code, found) for story in stories}
+    listed = AcrossPages(pages, archive, staging, inputs, before.pages)
     fresh = [story for story in stories if not kept_whole(story, inputs, before, staging)]
     # An article page's fingerprint: carried over where its story's pages were all kept; else
     # taken afresh (by the processes that make the pages), the page made again where it changed.
@@ -226,7 +259,7 @@ def render_site(
     articles = [
         ArticleAt(story, position, taker)
         for story in fresh
-        for taker in [ArticleFingerprints(story, code)]
+        for taker in [ArticleFingerprints(story, pages.codes.of(ARTICLE_TEMPLATE))]
         for position in range(len(story.comparison.summaries))
     ]
     task = functools.partial(put_article_page, articles, before.pages, staging)
@@ -302,7 +335,7 @@ def put_article_page(articles: list[ArticleAt], before: dict[str, str], staging:
     if before.get(path) == fingerprint.shown and staging.keep([path]):
         return ArticlePage(path, fingerprint, made=False, written=False)
     html = story.render(
-        path, "article.html", summary=summary, article=summary.article, rows=body_rows(summary, story.places)
+        path, ARTICLE_TEMPLATE, summary=summary, article=summary.article, rows=body_rows(summary, story.places)
     )
     return ArticlePage(path, fingerprint, made=True, written=staging.put(path, html))
 
@@ -452,11 +485,10 @@ class AcrossPages:
         pages: Pages,
         archive: Archive,
         staging: Staging,
-        code: str,
         stories: dict[str, str],
         before: dict[str, str],
     ):
-        self.pages, self.archive, self.staging, self.code = pages, archive, staging, code
+        self.pages, self.archive, self.staging = pages, archive, staging
         self.stories = stories  # each story's fingerprint, by id
         self.before = before  # each page's fingerprint at the last build, by path
         self.files: dict[str, bytes] = {}  # the pages made
@@ -465,7 +497,7 @@ class AcrossPages:
 
     def render(self, path: str, template: str, drawn_from: list[str], counts: object, **context) -> None:
         shown = (self.archive.settings, self.archive.many, counts, [self.stories[story] for story in drawn_from])
-        self.fingerprints[path] = key = fingerprint(self.code, shown)
+        self.fingerprints[path] = key = fingerprint(self.pages.codes.of(template), shown)
         if self.before.get(path) == key and self.staging.keep([path]):
             self.kept.append(path)
         else:
@@ -508,7 +540,7 @@ def claim_pages(story: StoryPages) -> dict[str, bytes]:
         path = claim_page(claim.id)
         files[path] = story.render(
             path,
-            "claim.html",
+            CLAIM_TEMPLATE,
             coverage=coverage,
             claim=claim,
             structured_data=claim_json_ld(story.archive.settings.url, story.comparison.story, coverage),
@@ -516,7 +548,7 @@ def claim_pages(story: StoryPages) -> dict[str, bytes]:
         # The addresses it had before (a claim merged into this one as a part) lead to it.
         for name, target in former_addresses(coverage):
             files[claim_page(name)] = story.render(
-                claim_page(name), "redirect.html", target=target, title=short(claim.statement, 90)
+                claim_page(name), REDIRECT_TEMPLATE, target=target, title=short(claim.statement, 90)
             )
     return files
 
