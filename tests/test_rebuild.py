@@ -88,6 +88,32 @@ def test_a_template_edited_renders_again_the_pages_drawing_on_it(small, made, te
     assert sorted(made) == (["daily-one", "herald-two"] if drawn_on_by_articles else [])
 
 
+@pytest.mark.parametrize(
+    "template, rendered",
+    [
+        ("claim.html", ["claims"]),
+        ("_part.html", ["claims"]),
+        ("story.html", ["overview"]),
+        ("_heat_map.svg", ["overview"]),
+    ],
+)
+def test_a_story_template_edited_renders_again_only_the_story_pages_drawing_on_it(
+    small, made, monkeypatch, template, rendered
+):
+    """A story's overview and its claims' pages are kept, each, where the templates they draw on are."""
+    kinds: list[str] = []
+    overview, claim_pages = render_site_module.StoryPages.overview, render_site_module.claim_pages
+    monkeypatch.setattr(
+        render_site_module.StoryPages, "overview", lambda story, path: kinds.append("overview") or overview(story, path)
+    )
+    monkeypatch.setattr(render_site_module, "claim_pages", lambda story: kinds.append("claims") or claim_pages(story))
+    path = small.root / "templates" / template
+    path.write_text(path.read_text(encoding="utf-8") + "{# edited #}\n", encoding="utf-8")
+    assert build(small) == 0
+    assert kinds == rendered
+    assert made == []
+
+
 def test_a_page_drawing_on_a_template_its_fingerprint_does_not_count_fails_the_build(small, monkeypatch):
     """A speaker's page takes in its claims' wordings rendered by the code (_said.html): left out
     of what every page's fingerprint counts, it would stay stale when that template is edited."""

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 class StoryRecord(NamedTuple):
     fingerprint: str  # of all the story's pages show (story_inputs)
     pages: list[str]  # the paths of the files it made
+    made_by: dict[str, str]  # the code of each kind of its pages (render.site.STORY_PARTS), by kind
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,7 +85,7 @@ class PageCode:
     def __init__(self, templates: Path, environment: jinja2.Environment, fragments: tuple[str, ...]):
         package = Path(__file__).parent.parent
         code = b"\x00".join(path.read_bytes() for path in sorted(package.rglob("*.py")))
-        self.package = hashlib.blake2b(code, digest_size=16).digest()
+        self.package = hashlib.blake2b(code, digest_size=16).hexdigest()  # what makes what pages show
         self.sources = {
             path.relative_to(templates).as_posix(): path.read_bytes()
             for path in sorted(templates.rglob("*"))
@@ -124,7 +125,7 @@ class PageCode:
         """The fingerprint of what makes pages rendered with these templates."""
         if templates not in self.codes:
             drawn_on = sorted(self.closure(*templates) | ({FAVICON} & set(self.sources)))
-            parts = [self.package, *(f"{name}\x00".encode() + self.sources[name] for name in drawn_on)]
+            parts = [self.package.encode(), *(f"{name}\x00".encode() + self.sources[name] for name in drawn_on)]
             self.codes[templates] = hashlib.blake2b(b"\x00".join(parts), digest_size=16).hexdigest()
         return self.codes[templates]
 

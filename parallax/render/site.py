@@ -66,14 +66,21 @@ from .showcase import RENDERINGS_TEMPLATE, Showcase, not_carrying
 from .words import percent, short
 
 # What a story's own pages are rendered with: its overview, its articles' and claims' pages, and
-# the pages at a claim's former addresses. The story's fingerprint counts them all.
+# the pages at a claim's former addresses.
 STORY_TEMPLATE, ARTICLE_TEMPLATE, CLAIM_TEMPLATE, REDIRECT_TEMPLATE = (
     "story.html",
     "article.html",
     "claim.html",
     "redirect.html",
 )
-STORY_TEMPLATES = (STORY_TEMPLATE, ARTICLE_TEMPLATE, CLAIM_TEMPLATE, REDIRECT_TEMPLATE)
+# A story's own files by kind, and the templates each is rendered with (its data file, with none):
+# a kind is kept where neither the story nor its templates have changed.
+STORY_PARTS = {
+    "overview": (STORY_TEMPLATE,),
+    "articles": (ARTICLE_TEMPLATE,),
+    "claims": (CLAIM_TEMPLATE, REDIRECT_TEMPLATE),
+    "data": (),
+}
 SAID_TEMPLATE = "_said.html"  # a claim's wordings, on its speaker's page
 # The partials the code renders into pages whose templates do not name them: each page's
 # fingerprint counts them.
@@ -173,17 +180,26 @@ class StoryPages:
         """Its articles' pages, in story order."""
         return [article_page(summary.article.id) for summary in self.comparison.summaries]
 
-    def paths(self) -> list[str]:
-        """The paths of its files, made or kept: its overview, its articles' and its claims'
-        pages (at every address), and its data file."""
-        story = self.comparison.story
+    def parts(self) -> dict[str, list[str]]:
+        """The paths of its files, made or kept, by kind (as STORY_PARTS): its overview, its
+        articles' and its claims' pages (at every address), and its data file."""
         claims = [claim_page(c.claim.id) for c in self.comparison.claims]
         former = [claim_page(name) for c in self.comparison.claims for name, _ in former_addresses(c)]
-        return sorted([self.page, *self.article_paths(), *claims, *former, story_json(story.id)])
+        return {
+            "overview": [self.page],
+            "articles": self.article_paths(),
+            "claims": claims + former,
+            "data": [story_json(self.comparison.story.id)],
+        }
 
-    def own_files(self) -> dict[str, bytes]:
-        """Its overview and its claims' pages (its articles' are made apart, by several processes)."""
-        return {self.page: self.overview(self.page), **claim_pages(self)}
+    def paths(self) -> list[str]:
+        return sorted(path for paths in self.parts().values() for path in paths)
+
+    def own_files(self, kept: set[str]) -> dict[str, bytes]:
+        """Its overview and its claims' pages, where not `kept` (its articles' are made apart,
+        by several processes)."""
+        files = {} if "overview" in kept else {self.page: self.overview(self.page)}
+        return files if "claims" in kept else files | claim_pages(self)
 
     def overview(self, path: str) -> bytes:
         comparison = self.comparison
@@ -245,21 +261,23 @@ def render_site(
         return by_id[said.comparison.story.id].fragment(context["path"], SAID_TEMPLATE, coverage=said.coverage)
 
     pages.environment.globals["said_wordings"] = said_wordings
-    story_code = pages.codes.of(*STORY_TEMPLATES)
     before = PageRecord.read(staging.old(PAGES_FILE))
-    inputs = {story.comparison.story.id: story_inputs(story, story_code, found) for story in stories}
+    inputs = {story.comparison.story.id: story_inputs(story, pages.codes.package, found) for story in stories}
+    made_by = {kind: pages.codes.of(*names) for kind, names in STORY_PARTS.items() if names}
     listed = AcrossPages(pages, archive, staging, inputs, before.pages)
-    fresh = [story for story in stories if not kept_whole(story, inputs, before, staging)]
-    # An article page's fingerprint: carried over where its story's pages were all kept; else
-    # taken afresh (by the processes that make the pages), the page made again where it changed.
-    kept = [story for story in stories if story not in fresh]
-    kept_paths = [path for story in kept for path in story.article_paths()]
+    kept = {story.comparison.story.id: kept_parts(story, inputs, made_by, before, staging) for story in stories}
+    # An article page's fingerprint: carried over where its story's article pages were all kept;
+    # else taken afresh (by the processes that make the pages), the page made again where it changed.
+    kept_paths = [
+        path for story in stories if "articles" in kept[story.comparison.story.id] for path in story.article_paths()
+    ]
     fingerprints = {path: before.pages[path] for path in kept_paths if path in before.pages}
     searched = {path: before.searched[path] for path in kept_paths if path in before.searched}
     articles = [
         ArticleAt(story, position, taker)
-        for story in fresh
-        for taker in [ArticleFingerprints(story, pages.codes.of(ARTICLE_TEMPLATE))]
+        for story in stories
+        if "articles" not in kept[story.comparison.story.id]
+        for taker in [ArticleFingerprints(story, made_by["articles"])]
         for position in range(len(story.comparison.summaries))
     ]
     task = functools.partial(put_article_page, articles, before.pages, staging)
@@ -267,9 +285,9 @@ def render_site(
     def meanwhile() -> tuple[dict[str, bytes], tuple[list[bool], Exported]]:
         """The other pages; and the data files, each written as soon as it is made."""
         files = other_files(pages, archive, stories, found, templates, listed)
-        for story in fresh:
-            files.update(story.own_files())
-        kept_ids = {story.comparison.story.id for story in kept}
+        for story in stories:
+            files.update(story.own_files(kept[story.comparison.story.id]))
+        kept_ids = {story_id for story_id, parts in kept.items() if "data" in parts}
         return files, put_data_files(archive, comparisons, staging, kept_ids, before.exported)
 
     article_pages, (files, (exported, places)) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
@@ -280,7 +298,8 @@ def render_site(
         if article.capture:
             files[capture_file(article.id)] = published_capture(article.capture)
     own = {
-        story.comparison.story.id: StoryRecord(inputs[story.comparison.story.id], story.paths()) for story in stories
+        story.comparison.story.id: StoryRecord(inputs[story.comparison.story.id], story.paths(), made_by)
+        for story in stories
     }
     if archive.settings.url:
         unlisted = UNLISTED | {
@@ -291,19 +310,32 @@ def render_site(
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
     files[PAGES_FILE] = PageRecord(own, fingerprints, searched, carried_by(comparisons), places).dumped()
-    # The kept stories' pages, every article page of the others (made or kept), and the rest.
-    kept_files = sum(len(story.paths()) for story in kept) + len(listed.kept)
+    # The stories' files kept by kind, every article page of the others (made or kept), and the rest.
+    kept_files = len(listed.kept) + sum(
+        len(paths)
+        for story in stories
+        for kind, paths in story.parts().items()
+        if kind in kept[story.comparison.story.id]
+    )
     written = sum(page.written for page in article_pages) + sum(exported)
     written += sum(put(path, content) for path, content in sorted(files.items()))
     return Written(kept_files + len(article_pages) + len(exported) + len(files), written)
 
 
-def kept_whole(story: StoryPages, inputs: dict[str, str], before: PageRecord, staging: Staging) -> bool:
-    """Whether the story's pages are kept whole from the old site: its fingerprint is the one
-    it had there, and the old site has all the pages it made then."""
-    story_id = story.comparison.story.id
-    record = before.stories.get(story_id)
-    return record is not None and record.fingerprint == inputs[story_id] and staging.keep(record.pages)
+def kept_parts(
+    story: StoryPages, inputs: dict[str, str], made_by: dict[str, str], before: PageRecord, staging: Staging
+) -> set[str]:
+    """The kinds of the story's files (as STORY_PARTS) kept from the old site: none if its
+    fingerprint is not the one it had there; else each whose templates are those it was made
+    with (its data file, made with none, with the story), where the old site has all its files."""
+    record = before.stories.get(story.comparison.story.id)
+    if record is None or record.fingerprint != inputs[story.comparison.story.id]:
+        return set()
+    return {
+        kind
+        for kind, paths in story.parts().items()
+        if record.made_by.get(kind) == made_by.get(kind) and staging.keep(paths)
+    }
 
 
 def carried_by(comparisons: tuple[Comparison, ...]) -> dict[str, int]:
