@@ -12,12 +12,11 @@ import contextlib
 import gc
 import http.server
 import json
-import os
 import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -28,7 +27,7 @@ from .load import STORIES
 from .model import ArchiveError, ArchiveErrors
 from .parallel import cores
 from .pipeline import build
-from .write import staging_prefix
+from .write import made_by_build
 
 PREFIX = "/__parallax__/"
 RELOAD_SCRIPT = """\
@@ -319,16 +318,6 @@ def input_filter(source: Path, output: Path, templates: Path):
         return path in files or any(path.is_relative_to(folder) for folder in folders)
 
     return is_input
-
-
-def made_by_build(output: Path) -> Callable[[str], bool]:
-    """Whether a path is in the site, or in the folders write.py makes beside it (.site-new-*).
-    Told by its name's beginning, not by pathlib: a watch sees each file a build links or
-    removes, tens of thousands in a large archive, and goes through them all once the build is
-    done, before a save made meanwhile can start the next."""
-    site = os.fspath(output)
-    beginnings = (site + os.sep, os.fspath(output.parent / staging_prefix(output)))
-    return lambda name: name == site or name.startswith(beginnings)
 
 
 RUNS_SCRIPTS = re.compile(rb'http-equiv="Content-Security-Policy" content="[^"]*script-src')

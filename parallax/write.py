@@ -15,12 +15,23 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
 def staging_prefix(output: Path) -> str:
     """How the folders a build makes beside the output begin: the new site, then the old one."""
     return f".{output.name}-new-"
+
+
+def made_by_build(output: Path) -> Callable[[str], bool]:
+    """Whether a path (named as `output` is) is in the site, or in the folders a build makes
+    beside it. Told by its name's beginning, not by pathlib: `serve`'s watch sees each file a
+    build links or removes, tens of thousands in a large archive, and goes through them all once
+    the build is done, before a save made meanwhile can start the next."""
+    site = os.fspath(output)
+    beginnings = (site + os.sep, os.fspath(output.parent / staging_prefix(output)))
+    return lambda name: name == site or name.startswith(beginnings)
 
 
 class Staging:

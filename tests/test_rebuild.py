@@ -2,6 +2,8 @@
 is kept where nothing it shows has changed. (That a rebuild gives what a clean build gives, over
 random edits, is tests/test_incremental.py's.)"""
 
+import shutil
+
 import jinja2
 import pytest
 
@@ -122,15 +124,29 @@ def test_a_page_drawing_on_a_template_its_fingerprint_does_not_count_fails_the_b
         build(small)
 
 
-def test_a_template_mistake_is_named_at_its_line_and_the_site_is_kept(small, made, capsys):
+@pytest.mark.parametrize(
+    "written, told",
+    [(b"\n\n{% if %}\n", "template error: "), (b"<p>\n\n\xe9t\xe9</p>\n", "not UTF-8 text (byte 0xe9)")],
+    ids=["a tag left open", "not UTF-8"],
+)
+def test_a_template_mistake_is_named_at_its_line_and_the_site_is_kept(small, made, capsys, written, told):
     index = (small.root / "site" / "index.html").read_bytes()
     partial = small.root / "templates" / "_crumbs.html"
-    partial.write_text("\n\n{% if %}\n", encoding="utf-8")
+    partial.write_bytes(written)
     assert build(small) == 1
     said = capsys.readouterr().err
-    assert said.startswith(f"error: {partial}:3: template error: ")
+    assert said.startswith(f"error: {partial}:3: {told}")
     assert said.count("\n") == 1
     assert (small.root / "site" / "index.html").read_bytes() == index
+
+
+def test_a_site_kept_in_the_templates_folder_is_no_template(small, made, tmp_path):
+    """Its files change at every build: counted as templates, they would make every page again."""
+    theme = shutil.copytree(small.root / "templates", tmp_path / "theme")  # kept outside the archive
+    for _ in range(3):
+        arguments = ["--source", str(small.root), "--templates", str(theme), "--output", str(theme / "site")]
+        assert main(["build", *arguments, "--jobs", "1"]) == 0
+    assert sorted(made) == ["daily-one", "herald-two"]  # the first build into it, and only that
 
 
 def test_a_stylesheet_changed_renders_no_page_and_is_copied(small, made):

@@ -10,8 +10,7 @@ import os
 import pytest
 
 from parallax import write
-from parallax.serve import made_by_build
-from parallax.write import Staging
+from parallax.write import Staging, made_by_build
 
 
 def write_site(files: dict[str, bytes], output) -> int:

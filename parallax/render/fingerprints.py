@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -23,6 +25,7 @@ import jinja2.meta
 
 from ..cache import fingerprint
 from ..compare import Carried
+from ..load.files import read_bytes, text_of
 from ..model import Occurrence, SharedStatement
 from .addresses import statement_page
 from .environment import FAVICON
@@ -75,23 +78,30 @@ RECORD_KEYS = [field.name for field in dataclasses.fields(PageRecord)]
 class PageCode:
     """What makes each kind of page from its inputs, as a fingerprint: this package's code, and
     the files of the templates folder a page draws on: its template, the templates that one
-    extends, includes or imports, theirs in turn (every template, where one names another by a
-    value known only as it renders), the partials the code renders into any page (`fragments`),
-    and the icon, which every page carries. An edited template renders again only the pages
-    drawing on it; the stylesheet and the scripts, which no page carries, none (the 404 page,
-    which carries the stylesheet, is made at every build). `Pages.render` checks, as it renders
-    a page, that it drew on no other template."""
+    extends, includes or imports, theirs in turn (every file, where one names another by a value
+    known only as it renders), the partials the code renders into any page (`fragments`), and
+    the icon, which every page carries. An edited template renders again only the pages drawing
+    on it; the stylesheet and the scripts, which no page carries, none (the 404 page, which
+    carries the stylesheet, is made at every build). `Pages.render` checks, as it renders a
+    page, that it drew on no other template.
 
-    def __init__(self, templates: Path, environment: jinja2.Environment, fragments: tuple[str, ...]):
+    A template is read when a page draws on it: one that is not UTF-8 text is named here, before
+    Jinja reads it. The site, or a folder a build makes beside it, may lie in the templates folder
+    (`made_by_build`): none of its files is a template."""
+
+    def __init__(
+        self,
+        templates: Path,
+        environment: jinja2.Environment,
+        fragments: tuple[str, ...],
+        made_by_build: Callable[[str], bool],
+    ):
         package = Path(__file__).parent.parent
         code = b"\x00".join(path.read_bytes() for path in sorted(package.rglob("*.py")))
-        self.package = hashlib.blake2b(code, digest_size=16).hexdigest()  # what makes what pages show
-        self.sources = {
-            path.relative_to(templates).as_posix(): path.read_bytes()
-            for path in sorted(templates.rglob("*"))
-            if path.is_file()
-        }
+        self.package = hashlib.blake2b(code, digest_size=16).hexdigest()  # a story's fingerprint starts with it
         self.folder, self.environment, self.fragments = templates, environment, fragments
+        self.files = template_files(templates, made_by_build)
+        self.sources: dict[str, bytes] = {}
         self.named: dict[str, list[str | None]] = {}  # the templates each names, None for one named by a value
         self.closures: dict[tuple[str, ...], set[str]] = {}
         self.codes: dict[tuple[str, ...], str] = {}
@@ -105,29 +115,46 @@ class PageCode:
         while waiting:
             name = waiting.pop()
             if name is None:
-                drawn_on = set(self.sources)
+                drawn_on = set(self.files)
                 break
-            if name in drawn_on or name not in self.sources:
+            if name in drawn_on or name not in self.files:
                 continue  # a template named but missing fails its page as it renders
             drawn_on.add(name)
             waiting += self.names(name)
         self.closures[templates] = drawn_on
         return drawn_on
 
+    def source(self, name: str) -> bytes:
+        if name not in self.sources:
+            self.sources[name] = read_bytes(self.folder / name)
+        return self.sources[name]
+
     def names(self, template: str) -> list[str | None]:
         if template not in self.named:
-            source = self.sources[template].decode("utf-8")
-            parsed = self.environment.parse(source, template, str(self.folder / template))
+            path = self.folder / template
+            parsed = self.environment.parse(text_of(self.source(template), path), template, str(path))
             self.named[template] = list(jinja2.meta.find_referenced_templates(parsed))
         return self.named[template]
 
     def of(self, *templates: str) -> str:
         """The fingerprint of what makes pages rendered with these templates."""
         if templates not in self.codes:
-            drawn_on = sorted(self.closure(*templates) | ({FAVICON} & set(self.sources)))
-            parts = [self.package.encode(), *(f"{name}\x00".encode() + self.sources[name] for name in drawn_on)]
+            drawn_on = sorted(self.closure(*templates) | ({FAVICON} & self.files))
+            parts = [self.package.encode(), *(f"{name}\x00".encode() + self.source(name) for name in drawn_on)]
             self.codes[templates] = hashlib.blake2b(b"\x00".join(parts), digest_size=16).hexdigest()
         return self.codes[templates]
+
+
+def template_files(templates: Path, made_by_build: Callable[[str], bool]) -> set[str]:
+    """The files of the templates folder, by their names in it (as Jinja names them), but those
+    of the site and of the folders a build makes beside it: `made_by_build` tells them, by their
+    paths resolved."""
+    top = os.fspath(templates.resolve())
+    found: set[str] = set()
+    for folder, subfolders, files in os.walk(top):
+        subfolders[:] = [name for name in subfolders if not made_by_build(os.path.join(folder, name))]
+        found.update(os.path.relpath(os.path.join(folder, name), top).replace(os.sep, "/") for name in files)
+    return found
 
 
 def story_inputs(story: StoryPages, code: str, found: Across) -> str:

@@ -22,7 +22,7 @@ from ..compare import ArticleSummary, ClaimCoverage, Comparison
 from ..load.articles import PAGE_SUFFIXES
 from ..model import Archive, Story
 from ..parallel import map_numbers_meanwhile
-from ..write import Staging
+from ..write import Staging, made_by_build
 from .addresses import (
     ARTICLES_PER_PAGE,
     CARD_IMAGE,
@@ -91,9 +91,9 @@ class Pages:
     """The site's templates, each rendered for the path it is written at; and the code that
     makes each kind of page, as a fingerprint (`codes`)."""
 
-    def __init__(self, templates: Path, archive: Archive, found: Across):
+    def __init__(self, templates: Path, archive: Archive, found: Across, site: Path):
         self.environment = make_environment(templates, archive, found)
-        self.codes = PageCode(templates, self.environment, FRAGMENTS)
+        self.codes = PageCode(templates, self.environment, FRAGMENTS, made_by_build(site.resolve()))
 
     def render(self, path: str, template: str, root: str | None = None, **context) -> bytes:
         """`root` leads from the page back to the site's root: relative unless given.
@@ -104,13 +104,14 @@ class Pages:
         environment = self.environment
         if environment.drawn_on is not None:  # a partial rendered into a page, which is checked
             return self.rendered(path, template, root, context)
+        counted = self.codes.closure(template)  # read here first: a template not UTF-8 is named
         drawn_on: set[str] = set()
         environment.drawn_on = drawn_on
         try:
             html = self.rendered(path, template, root, context)
         finally:
             environment.drawn_on = None
-        if uncounted := drawn_on - self.codes.closure(template):
+        if uncounted := drawn_on - counted:
             raise RuntimeError(f"{path} draws on {', '.join(sorted(uncounted))}, which its fingerprint does not count")
         return html
 
@@ -251,7 +252,7 @@ def render_site(
     it makes them, so that no process holds them all; this one renders the rest meanwhile."""
     put = staging.put
     found = across(archive, comparisons)
-    pages = Pages(templates, archive, found)
+    pages = Pages(templates, archive, found, staging.output)
     stories = [StoryPages(pages, archive, comparison) for comparison in comparisons]
     by_id = {story.comparison.story.id: story for story in stories}
 
