@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 class StoryRecord(NamedTuple):
     fingerprint: str  # of all the story's pages show (story_inputs)
     pages: list[str]  # the paths of the files it made
-    made_by: dict[str, str]  # the code of each kind of its pages (render.site.STORY_PARTS), by kind
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,23 +47,25 @@ class PageRecord:
     story's fingerprint and the pages it made; the fingerprint of all a page shows, for article
     pages and pages across stories; of what search indexes, for article pages; in how many
     articles each claim and part was found, which the next build warns of where it finds fewer;
-    and where each story's part of the large data files lies, which the next copies where kept."""
+    where each story's part of the large data files lies, which the next copies where kept; and
+    the code each kind of a story's pages was made with, the same for every story."""
 
     stories: dict[str, StoryRecord]  # by story id
     pages: dict[str, str]  # by the page's path
     searched: dict[str, str]  # by the page's path
     carried_by: dict[str, int]  # by claim and part id (a claim of one part has the part's)
     exported: dict[str, dict[str, list[int]]]  # where each story's part of the large data files lies (export.Exported)
+    story_code: dict[str, str]  # by kind of a story's files (render.site.STORY_PARTS), those made with templates
 
     @classmethod
     def read(cls, data: bytes | None) -> PageRecord:
         """The record as written by `dumped`; an empty one if there is none, or another kind."""
         try:
             record = json.loads(data or b"{}")
-            stories, *by_path = (dict(record.get(name, {})) for name in RECORD_KEYS)
-            return cls({story: StoryRecord(*made) for story, made in stories.items()}, *by_path)
+            stories, *others = (dict(record.get(name, {})) for name in RECORD_KEYS)
+            return cls({story: StoryRecord(*made) for story, made in stories.items()}, *others)
         except (ValueError, AttributeError, TypeError):
-            return cls({}, {}, {}, {}, {})
+            return cls({}, {}, {}, {}, {}, {})
 
     def dumped(self) -> bytes:
         # Its fields as they are (a StoryRecord is written as a list): `dataclasses.asdict` would

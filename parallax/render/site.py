@@ -299,8 +299,7 @@ def render_site(
         if article.capture:
             files[capture_file(article.id)] = published_capture(article.capture)
     own = {
-        story.comparison.story.id: StoryRecord(inputs[story.comparison.story.id], story.paths(), made_by)
-        for story in stories
+        story.comparison.story.id: StoryRecord(inputs[story.comparison.story.id], story.paths()) for story in stories
     }
     if archive.settings.url:
         unlisted = UNLISTED | {
@@ -310,7 +309,7 @@ def render_site(
         listed_pages = sorted({path for path in every if path.endswith(".html") and path not in unlisted})
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
-    files[PAGES_FILE] = PageRecord(own, fingerprints, searched, carried_by(comparisons), places).dumped()
+    files[PAGES_FILE] = PageRecord(own, fingerprints, searched, carried_by(comparisons), places, made_by).dumped()
     # The stories' files kept by kind, every article page of the others (made or kept), and the rest.
     kept_files = len(listed.kept) + sum(
         len(paths)
@@ -335,7 +334,7 @@ def kept_parts(
     return {
         kind
         for kind, paths in story.parts().items()
-        if record.made_by.get(kind) == made_by.get(kind) and staging.keep(paths)
+        if before.story_code.get(kind) == made_by.get(kind) and staging.keep(paths)
     }
 
 
