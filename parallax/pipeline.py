@@ -24,7 +24,7 @@ from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
 from .parallel import in_background, map_numbers
 from .render import ARCHIVE_JSON, PAGES_FILE, PageRecord, Written, render_site
 from .reuse import ReusedCopy, aligned_articles, named, outside_passages, reused_copy
-from .search import index_site
+from .search import INDEXER_FILE, index_site
 from .write import Staging, read_or_none
 
 
@@ -193,15 +193,15 @@ def build(
         if not templates.is_dir():
             raise ArchiveError(templates, "no templates folder: name one with --templates DIR")
         result = checked(source, output, cache, jobs)
-        # Pages are written into a new site beside the output as they are made, by whichever
-        # process makes them; the new site replaces the old only once it is whole.
-        with Staging(output) as staging:
+        # Pages are written beside the output as they are made, by whichever process makes
+        # them; they replace the old site's only once all are made.
+        with Staging(output, records=(PAGES_FILE, INDEXER_FILE)) as staging:
             # The cache is written first, and let go: rendering a large archive needs the memory.
             cached = put_cache(staging, cache.released(result.archive.stories))
             rendering = time.perf_counter()
             made = render_site(result.archive, result.comparisons, templates, staging, jobs)
             indexing = time.perf_counter()
-            # The search index is made from the finished pages, before the new site is swapped in.
+            # The search index is made from the finished pages, before they replace the old site's.
             indexed = index_site(staging, indexers or jobs)
             result.written = made.written + indexed.written + cached.written
             result.files = made.files + indexed.files + cached.files

@@ -43,6 +43,7 @@ import subprocess
 import tempfile
 import zlib
 from collections import Counter
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -104,18 +105,19 @@ def index_site(staging: Staging, jobs: int = 1) -> Written:
         {name: tuple(pages) for name, pages in last.buckets.items()} if last and last.fingerprint == made_by else {}
     )
     record = PageRecord.read(staging.new(PAGES_FILE))  # what the rendering made
-    searched = Searched(staging, record.searched)
-    now = buckets(indexed_pages(staging.folder), story_of(record))
+    made = staging.staged()
+    searched = Searched(staging, record.searched, made)
+    now = buckets(indexed_pages(made | staging.kept), story_of(record))
     kept = [unchanged(bucket, old_pages, searched, staging) for bucket in now]
     # Each run is a process of its own, which a thread waits for; each puts files of its own.
     with ThreadPoolExecutor(max(1, jobs)) as runs:
-        made = list(runs.map(lambda bucket, old: old or index_bucket(bucket, pagefind, staging), now, kept))
-    listed = [bucket.name for bucket, index in zip(now, made) if index.files]
+        indexes = list(runs.map(lambda bucket, old: old or index_bucket(bucket, pagefind, staging), now, kept))
+    listed = [bucket.name for bucket, index in zip(now, indexes) if index.files]
     indexer = Indexer(made_by, {bucket.name: list(bucket.pages) for bucket in now})
-    written = sum(index.written for index in made)
+    written = sum(index.written for index in indexes)
     written += staging.put(BUCKETS_FILE, json.dumps({"buckets": listed}).encode())
     written += staging.put(INDEXER_FILE, json.dumps(indexer._asdict()).encode())
-    return Written(sum(index.files for index in made) + 2, written)
+    return Written(sum(index.files for index in indexes) + 2, written)
 
 
 def executable(output: Path) -> str:
@@ -132,28 +134,18 @@ def fingerprint(pagefind: str, output: Path) -> str:
     return hashlib.blake2b(Path(__file__).read_bytes() + version.encode(), digest_size=16).hexdigest()
 
 
-def indexed_pages(site: Path) -> list[str]:
-    """The paths of the pages in the folders search indexes, in order; not the lists at their
-    index.html and their later pages (index--2.html: no id can take those names), which are never
-    indexed and change with every page added: in a bucket, they would have it indexed anew."""
+def indexed_pages(site: Collection[str]) -> list[str]:
+    """The pages in the folders search indexes, of the site's files, in order; not the lists at
+    their index.html and their later pages (index--2.html: no id can take those names), which are
+    never indexed and change with every page added: in a bucket, they would have it indexed anew."""
     return sorted(
-        f"{folder}/{entry.name}"
-        for folder in INDEXED_FOLDERS
-        for entry in entries(site / folder)
-        if entry.name.endswith(".html")
-        and not SECTION_LIST.fullmatch(entry.name)
-        and entry.is_file(follow_symlinks=False)
+        path
+        for path in site
+        if path.endswith(".html")
+        and (folder := path.partition("/"))[0] in INDEXED_FOLDERS
+        and "/" not in folder[2]
+        and not SECTION_LIST.fullmatch(folder[2])
     )
-
-
-def entries(folder: Path) -> list[os.DirEntry]:
-    """A folder's entries, each of which knows, mostly without asking the system again, whether
-    it is a file: a large archive's folders hold tens of thousands of pages."""
-    try:
-        with os.scandir(folder) as found:
-            return list(found)
-    except FileNotFoundError:
-        return []
 
 
 def bucket_count(pages: int) -> int:
@@ -229,21 +221,17 @@ class Searched:
     """Whether a page of the new site is, to search, what it was in the old one: the same
     fingerprint of what search indexes of it, where the rendering took one (an article's page,
     whose notes beside the text change more often than the text); else the very same file
-    (a page unchanged is the old file, linked: see write.py)."""
+    (a page whose bytes did not change is the old file, kept: see write.py)."""
 
-    def __init__(self, staging: Staging, now: dict[str, str]):
-        # Strings, not Paths: a large archive has tens of thousands of pages to look at.
-        self.new, self.old = os.fspath(staging.folder), os.fspath(staging.output)
+    def __init__(self, staging: Staging, now: dict[str, str], made: frozenset[str]):
         self.before = PageRecord.read(staging.old(PAGES_FILE)).searched
         self.now = now
+        self.kept = staging.kept - made
 
     def same(self, page: str) -> bool:
         if page in self.now:
             return self.before.get(page) == self.now[page]
-        try:
-            return os.path.samefile(f"{self.new}/{page}", f"{self.old}/{page}")
-        except OSError:
-            return False
+        return page in self.kept
 
 
 def index_bucket(bucket: Bucket, pagefind: str, staging: Staging) -> Written:
@@ -253,14 +241,14 @@ def index_bucket(bucket: Bucket, pagefind: str, staging: Staging) -> Written:
     (so that their addresses are right), and writes into another: it adds to whatever a folder
     holds, and `staging.put` keeps the files that did not change. Both are made beside the
     output, where the pages can be linked rather than copied."""
-    site, output = staging.folder, staging.output
-    marked = [page for page in bucket.pages if MARKED.search((site / page).read_bytes())]
+    output = staging.output
+    marked = [page for page in bucket.pages if MARKED.search(Path(staging.where(page)).read_bytes())]
     if not marked:
         return Written(0, 0)
     with tempfile.TemporaryDirectory(prefix=staging_prefix(output), dir=output.parent) as folder:
         pages, index = Path(folder, "pages"), Path(folder, "index")
         for page in marked:
-            link(site / page, pages / page)
+            link(Path(staging.where(page)), pages / page)
         run_indexer(pagefind, pages, index, output)
         try:
             sort_filters(index)

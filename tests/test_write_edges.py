@@ -34,18 +34,63 @@ def test_the_count_of_files_written_is_the_count_of_files_whose_bytes_changed(tm
     assert write_site({**files, "a.html": b"new a", "c.html": b"c"}, output) == 2
 
 
-def test_the_new_site_is_made_beside_the_output_in_a_folder_known_as_the_builds(tmp_path, monkeypatch):
-    """Beside it, so that it is swapped in by a rename; named so that `serve` (and .gitignore's
+def test_the_new_files_are_made_beside_the_output_in_a_folder_known_as_the_builds(tmp_path, monkeypatch):
+    """Beside it, so that they are moved in by a rename; named so that `serve` (and .gitignore's
     `/.site-*`) know it for the build's own."""
     output = tmp_path / "archive" / "site"
-    made = []
-    swap = write.swap
-    monkeypatch.setattr(write, "swap", lambda staging, out: (made.append(staging), swap(staging, out)))
     write_site({"index.html": b"home"}, output)
+    made = []
+    commit = write.Staging.commit
+    monkeypatch.setattr(write.Staging, "commit", lambda staging: (made.append(staging.folder), commit(staging)))
+    write_site({"index.html": b"home again", "new.html": b"new"}, output)
     (staging,) = made
     assert staging.parent == output.parent
     assert made_by_build(output)(str(staging / "index.html"))
-    assert not staging.exists() and (output / "index.html").read_bytes() == b"home"
+    assert not staging.exists() and (output / "index.html").read_bytes() == b"home again"
+    assert sorted(p.name for p in output.parent.iterdir()) == ["site"]
+
+
+def test_an_update_removes_what_the_new_site_has_not_and_leaves_what_it_kept_untouched(tmp_path):
+    output = tmp_path / "site"
+    write_site({"a/one.html": b"one", "a/two.html": b"two", "b/c/gone.html": b"gone", "d": b"a file"}, output)
+    (output / "a" / "link.html").symlink_to(output / "a" / "one.html")
+    one, two = (output / "a" / "one.html").stat(), (output / "a" / "two.html").stat()
+    # A file where a folder was, and a folder where a file was.
+    write_site({"a/one.html": b"one", "a/two.html": b"two, changed", "b/c": b"now a file", "d/e.html": b"e"}, output)
+    found = {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert found == {"a/one.html": b"one", "a/two.html": b"two, changed", "b/c": b"now a file", "d/e.html": b"e"}
+    assert not (output / "a" / "link.html").is_symlink()
+    kept = (output / "a" / "one.html").stat()
+    assert (kept.st_ino, kept.st_mtime_ns) == (one.st_ino, one.st_mtime_ns)
+    assert (output / "a" / "two.html").stat().st_ino != two.st_ino
+    write_site({"index.html": b"home"}, output)
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == ["index.html"]
+
+
+def test_an_update_cut_short_leaves_no_record_vouching_for_a_file_it_had_not_replaced(tmp_path, monkeypatch):
+    """The records go first and come back last: whatever a record would have let the next build
+    keep, the next build makes again."""
+    output = tmp_path / "site"
+    records = (".cache/record.json",)
+    with Staging(output, records) as staging:
+        for path in ("a.html", "b.html", ".cache/record.json"):
+            staging.put(path, b"old")
+    replace, moved = os.replace, []
+
+    def cut_short(source, target):
+        if moved:
+            raise OSError("the disk is full")
+        moved.append(target)
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", cut_short)
+    with pytest.raises(OSError), Staging(output, records) as staging:
+        for path in ("a.html", "b.html", ".cache/record.json"):
+            staging.put(path, b"new")
+    monkeypatch.undo()
+    assert not (output / ".cache" / "record.json").exists()
+    assert sorted((output / name).read_bytes() for name in ("a.html", "b.html")) == [b"new", b"old"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_a_link_in_the_old_site_is_never_followed_to_keep_a_file_from_outside(tmp_path):

@@ -292,6 +292,7 @@ def render_site(
         return files, put_data_files(archive, comparisons, staging, kept_ids, before.exported)
 
     article_pages, (files, (exported, places)) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
+    staging.kept.update(page.path for page in article_pages if not page.written)  # as the workers kept them
     fingerprints.update((page.path, page.fingerprint.shown) for page in article_pages)
     fingerprints.update(listed.fingerprints)
     searched.update((page.path, page.fingerprint.searched) for page in article_pages)
