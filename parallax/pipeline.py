@@ -24,7 +24,7 @@ from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
 from .parallel import in_background, map_numbers
 from .render import ARCHIVE_JSON, PAGES_FILE, PageRecord, Written, render_site
 from .reuse import ReusedCopy, aligned_articles, named, outside_passages, reused_copy
-from .search import INDEXER_FILE, index_site
+from .search import INDEXER_FILE, LaterIndex, index_site
 from .write import Staging, read_or_none
 
 
@@ -37,6 +37,7 @@ class Result:
     written: int = 0
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # seconds each stage took
+    search: LaterIndex | None = None  # the search index, if it is to be made once the pages are in place
 
     def summary(self, output: Path | None) -> str:
         stories = len(self.archive.stories)
@@ -181,12 +182,19 @@ def coverage_warnings(comparison: Comparison, before: dict[str, int]) -> list[st
 
 
 def build(
-    source: Path, output: Path, templates: Path, cache: Cache, jobs: int = 1, indexers: int | None = None
+    source: Path,
+    output: Path,
+    templates: Path,
+    cache: Cache,
+    jobs: int = 1,
+    indexers: int | None = None,
+    search_later: bool = False,
 ) -> Result:
     """Check, then render and write the site; nothing is written if the input has errors.
 
     `indexers`: how many runs of Pagefind may index the site at once, `jobs` unless given: a
-    process that must not fork (serve) can still run Pagefind side by side."""
+    process that must not fork (serve) can still run Pagefind side by side. `search_later`:
+    the pages are put in place with the old search index, and `result.search` makes the new."""
     with collector_paused():
         started = time.perf_counter()
         refuse_to_replace_sources(source, output)
@@ -201,8 +209,12 @@ def build(
             rendering = time.perf_counter()
             made = render_site(result.archive, result.comparisons, templates, staging, jobs)
             indexing = time.perf_counter()
-            # The search index is made from the finished pages, before they replace the old site's.
-            indexed = index_site(staging, indexers or jobs)
+            # The search index is made from the finished pages, before they replace the old
+            # site's; or after, where the pages are wanted sooner.
+            if search_later:
+                result.search, indexed = LaterIndex(staging, indexers or jobs), Written(0, 0)
+            else:
+                indexed = index_site(staging, indexers or jobs)
             result.written = made.written + indexed.written + cached.written
             result.files = made.files + indexed.files + cached.files
             writing = time.perf_counter()

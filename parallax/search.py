@@ -91,24 +91,24 @@ class Indexer(NamedTuple):
     buckets: dict[str, list[str]]  # each bucket's pages, by its name
 
 
-def index_site(staging: Staging, jobs: int = 1) -> Written:
+def index_site(staging: Staging, jobs: int = 1, before: Before | None = None) -> Written:
     """Index the pages of the new site, bucket by bucket, and put each index file in it: a
     bucket's old files if its pages are, to search, those it was made from; else its files anew,
-    by up to `jobs` runs of Pagefind at once.
+    by up to `jobs` runs of Pagefind at once. `before`: the old site's index as it was before the
+    new pages were put in place (see LaterIndex); else as the old site has it.
 
     Errors name the output folder: the new site's is thrown away."""
     pagefind = executable(staging.output)
     made_by = fingerprint(pagefind, staging.output)
+    before = before or Before.of(staging)
     # The old site's buckets, if the same indexer made them: else every bucket anew.
-    last = last_indexer(staging)
+    last = before.indexer
     old_pages = (
         {name: tuple(pages) for name, pages in last.buckets.items()} if last and last.fingerprint == made_by else {}
     )
     record = PageRecord.read(staging.new(PAGES_FILE))  # what the rendering made
-    made = staging.staged()
-    searched = Searched(staging, record.searched, made)
-    now = buckets(indexed_pages(made | staging.kept), story_of(record))
-    kept = [unchanged(bucket, old_pages, searched, staging) for bucket in now]
+    now = buckets(indexed_pages(staging.staged() | staging.kept), story_of(record))
+    kept = [unchanged(bucket, old_pages, before.searched, staging) for bucket in now]
     # Each run is a process of its own, which a thread waits for; each puts files of its own.
     with ThreadPoolExecutor(max(1, jobs)) as runs:
         indexes = list(runs.map(lambda bucket, old: old or index_bucket(bucket, pagefind, staging), now, kept))
@@ -232,6 +232,40 @@ class Searched:
         if page in self.now:
             return self.before.get(page) == self.now[page]
         return page in self.kept
+
+
+class Before(NamedTuple):
+    """The old site's search index: what made it, and whether each page of the new site is, to
+    search, what it was in the old."""
+
+    indexer: Indexer | None
+    searched: Searched
+
+    @classmethod
+    def of(cls, staging: Staging) -> Before:
+        record = PageRecord.read(staging.new(PAGES_FILE))
+        return cls(last_indexer(staging), Searched(staging, record.searched, staging.staged()))
+
+
+class LaterIndex:
+    """The search index, made again once the new pages are in place rather than before (serve,
+    which shows an edit sooner so). The old index stays in the site meanwhile, without its
+    record: were it not made again (serve stopped), the next build would make it whole."""
+
+    def __init__(self, staging: Staging, jobs: int):
+        self.output, self.jobs = staging.output, jobs
+        self.before = Before.of(staging)  # taken while the old site is there to tell
+        staging.keep(sorted(path for path in staging.old_files if path.startswith(f"{INDEX_FOLDER}/")))
+
+    def run(self) -> Written:
+        """Index the site where it stands: its files kept, but for the index's."""
+        with Staging(self.output, records=(INDEXER_FILE,)) as staging:
+            staging.keep(sorted(path for path in staging.old_files if not is_index_file(path)))
+            return index_site(staging, self.jobs, self.before)
+
+
+def is_index_file(path: str) -> bool:
+    return path.startswith(f"{INDEX_FOLDER}/") or path == INDEXER_FILE
 
 
 def index_bucket(bucket: Bucket, pagefind: str, staging: Staging) -> Written:

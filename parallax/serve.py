@@ -26,7 +26,7 @@ from .cache import Cache
 from .load import STORIES
 from .model import ArchiveError, ArchiveErrors
 from .parallel import cores
-from .pipeline import build
+from .pipeline import Result, build
 from .write import made_by_build
 
 PREFIX = "/__parallax__/"
@@ -127,7 +127,7 @@ class Server:
             # old ones, mostly comparisons kept from build to build, took a second to go through,
             # which held up an edit saved soon after.
             gc.disable()
-            error = self.built()
+            result, error = self.built()
             if error:
                 print(f"error: build failed, still serving the last site:\n{error}", file=sys.stderr, flush=True)
             with self.changed:
@@ -136,25 +136,41 @@ class Server:
                 self.rebuilding, self.files = False, []
                 self.last_seconds = round(time.monotonic() - started, 1)
                 self.tell()
-            # Once the pages are told, not before: reading the site's cache (each story's file)
-            # takes 0.2 to 0.8 s at 1,000 stories; the next build waits for it, not the pages.
+            # Once the pages are told, not before: the search index (a second or two in a large
+            # archive, the old one served meanwhile); reading the site's cache (each story's
+            # file: 0.2 to 0.8 s at 1,000 stories). The next build waits for them, not the pages.
+            if result is not None:
+                self.indexed(result)
             self.take_up_site()
             gc.enable()
             gc.collect(1)
 
-    def built(self) -> str | None:
-        """Build the site; what went wrong, if anything."""
+    def built(self) -> tuple[Result | None, str | None]:
+        """Build the site's pages; the build, or what went wrong."""
         try:
             # In one process (it answers requests in threads: it must not fork), but for Pagefind's runs.
-            result = build(self.source, self.output, self.templates, self.cache, indexers=cores())
-            print(result.summary(self.output), flush=True)
-            return None
-        except ArchiveErrors as problems:
-            return "\n".join(str(problem) for problem in problems.errors)
-        except (ArchiveError, OSError) as problem:
-            return str(problem)
-        except Exception as problem:  # a template error, say: show it, keep serving
-            return f"{type(problem).__name__}: {problem}"
+            return build(
+                self.source, self.output, self.templates, self.cache, indexers=cores(), search_later=True
+            ), None
+        except Exception as problem:
+            return None, failure(problem)
+
+    def indexed(self, result: Result) -> None:
+        """Make the search index of the pages the build put in place, and say the build is done."""
+        started = time.perf_counter()
+        try:
+            if result.search is not None:
+                indexed = result.search.run()
+                result.files, result.written = result.files + indexed.files, result.written + indexed.written
+        except Exception as problem:
+            error = f"the search index was not made again: {failure(problem)}"
+            print(f"error: {error}", file=sys.stderr, flush=True)
+            with self.changed:
+                self.error = error
+                self.tell()
+            return
+        result.seconds += time.perf_counter() - started
+        print(result.summary(self.output), flush=True)
 
     def take_up_site(self) -> None:
         """A build hands its results to the site and lets them go: the next takes them from the
@@ -290,6 +306,15 @@ class Server:
         if not target.is_relative_to(root) or not target.is_file():
             return None
         return target
+
+
+def failure(problem: Exception) -> str:
+    """What went wrong in a build, as the terminal and the pages show it."""
+    if isinstance(problem, ArchiveErrors):
+        return "\n".join(str(error) for error in problem.errors)
+    if isinstance(problem, (ArchiveError, OSError)):
+        return str(problem)
+    return f"{type(problem).__name__}: {problem}"  # a template error, say: show it, keep serving
 
 
 def listed(files: list[str], shown: int = 3) -> str:

@@ -26,6 +26,7 @@ from parallax import serve as serve_module
 from parallax.cache import Cache
 from parallax.cli import main
 from parallax.load import articles as articles_module
+from parallax.pipeline import build
 from parallax.serve import Server, input_filter, listed
 
 from conftest import REPO
@@ -509,3 +510,59 @@ def test_pages_are_told_of_a_build_before_the_next_builds_cache_is_read(served, 
     version = served.version
     served.rebuild()
     assert read_at == [version + 1]
+
+
+def index_files(site: Path) -> dict[str, bytes]:
+    """The search index's files, and what it was made from."""
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in [*(site / search.INDEX_FOLDER).rglob("*"), site / search.INDEXER_FILE]
+        if path.is_file()
+    }
+
+
+def test_the_pages_are_shown_before_the_search_index_is_made_again_as_a_clean_build_makes_it(
+    small, monkeypatch, tmp_path, capsys
+):
+    """The index is made once the pages are told to reload (a second or two in a large
+    archive); the old index is served meanwhile, and the one made then is a clean build's."""
+    server = Server(small.root, small.root / "site", small.root / "templates", Cache(), port=0)
+    runs = []
+    run = search.LaterIndex.run
+
+    def indexed(later):
+        runs.append((server.version, server.rebuilding, {**index_files(small.root / "site")}))
+        return run(later)
+
+    monkeypatch.setattr(search.LaterIndex, "run", indexed)
+    try:
+        server.rebuild()
+        old_index = index_files(small.root / "site")
+        article = small.root / "articles" / "daily-one.md"
+        article.write_text(article.read_text().replace("ended on Friday", "ended in a quokka's shadow"))
+        server.rebuild()
+    finally:
+        server.httpd.server_close()
+    assert [version for version, _, _ in runs] == [1, 2] and not any(rebuilding for _, rebuilding, _ in runs)
+    # While it was made, the new page was served with the old index, without the record of it.
+    _, _, meanwhile = runs[1]
+    assert "quokka" in (small.root / "site" / "articles" / "daily-one.html").read_text()
+    assert meanwhile == {path: data for path, data in old_index.items() if path != search.INDEXER_FILE}
+    clean = tmp_path / "clean"
+    assert main(["build", "--source", str(small.root), "--output", str(clean)]) == 0
+    assert index_files(small.root / "site") == index_files(clean) != old_index
+    assert capsys.readouterr().out.count("Built ") == 3
+
+
+def test_a_build_after_pages_put_in_place_without_their_search_index_makes_the_index_whole(small, tmp_path):
+    """serve stopped between the two: the old index has no record left, and is not trusted."""
+    output = small.root / "site"
+    assert main(["build", "--source", str(small.root)]) == 0
+    article = small.root / "articles" / "daily-one.md"
+    article.write_text(article.read_text().replace("ended on Friday", "ended in a quokka's shadow"))
+    later = build(small.root, output, small.root / "templates", Cache(), search_later=True).search
+    assert later is not None and not (output / search.INDEXER_FILE).exists()
+    assert main(["build", "--source", str(small.root)]) == 0
+    clean = tmp_path / "clean"
+    assert main(["build", "--source", str(small.root), "--output", str(clean)]) == 0
+    assert index_files(output) == index_files(clean)
