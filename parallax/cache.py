@@ -101,15 +101,18 @@ class Cache:
         self.code = matching_code()
         self.comparing = matching_code(COMPARING)
         self.results: dict[str, str] = {}
-        self.kept_stories: dict[str, bytes] = {}  # from the last build: story key -> comparison
+        # from the last build: story key -> what its matching depended on, and its comparison
+        self.kept_stories: dict[str, tuple[str, bytes]] = {}
         self.stories: dict[str, bytes] = {}  # this build's
+        self.matchings: dict[str, str] = {}  # story key -> what its matching depended on (matching_key)
         self.loading = matching_code(LOADING, LOADING_LIBRARIES)
         self.kept_articles: dict[str, tuple[str, bytes]] = {}  # from the last build, as `articles`
         # This build's articles read, by their story's folder: key -> (its capture, pickled).
         self.articles: dict[str, dict[str, tuple[str, bytes]]] = defaultdict(dict)
         self.kept_claims_files: dict[str, bytes] = {}  # from the last build, as `claims`
         self.claims: dict[str, dict[str, bytes]] = defaultdict(dict)  # this build's claims files read, likewise
-        self.files: dict[str, tuple[Path, str]] = {}  # story id -> its file of the last build, and its key
+        # story id -> its file of the last build, its key, and what its matching depended on
+        self.files: dict[str, tuple[Path, str, str]] = {}
         self.story_results: dict[str, dict[str, str]] = {}  # story key -> the results its matching used
         self.keys: dict[str, str] = {}  # story id -> the key of its comparison kept at this build
         self.real_folders: dict[Path, str] = {}  # the archive's folders as named, and as they are on disk
@@ -122,7 +125,10 @@ class Cache:
             try:
                 database.deserialize(saved)
                 self.results = dict(database.execute("SELECT key, value FROM results"))
-                self.kept_stories = dict(database.execute("SELECT key, value FROM stories"))
+                self.kept_stories = {
+                    key: (matching, comparison)
+                    for key, matching, comparison in database.execute("SELECT key, matching, value FROM stories")
+                }
                 self.kept_articles = dict(kept_articles(database))
                 self.kept_claims_files = dict(database.execute("SELECT key, value FROM claims"))
             except sqlite3.DatabaseError:
@@ -139,12 +145,12 @@ class Cache:
         for path in sorted((output / CACHE_FOLDER).glob("*.sqlite")):
             try:
                 with contextlib.closing(opened(path)) as database:
-                    ((key,),) = database.execute("SELECT key FROM stories")
+                    ((key, matching),) = database.execute("SELECT key, matching FROM stories")
                     cache.kept_articles.update(kept_articles(database))
                     cache.kept_claims_files.update(database.execute("SELECT key, value FROM claims"))
             except (sqlite3.DatabaseError, ValueError):
                 continue  # damaged, or from a version that kept other kinds: that story starts afresh
-            cache.files[path.stem] = (path, key)
+            cache.files[path.stem] = (path, key, matching)
         return cache
 
     def key(self, kind: str, inputs: tuple) -> str:
@@ -183,6 +189,28 @@ class Cache:
         """What a story's comparison is kept under: the story, whole, and the code that compares."""
         return fingerprint(self.comparing, story)
 
+    def matching_key(self, story: Any) -> str:
+        """What a story's matching (its statements and reused copy) depends on: its articles'
+        ids, dates (their order, and which were published the same day), languages and texts,
+        with their paragraphs; its claims; and the code. Not the articles' other fields (title,
+        outlet, author, notes...), which only the comparison made after reads."""
+        articles = [(a.id, a.published, a.language, a.text, a.blocks) for a in story.articles]
+        return fingerprint(self.comparing, (articles, story.claims))
+
+    def kept_matching(self, story_id: str, matching: str) -> bytes | None:
+        """The comparison kept at the last build of a story whose matching depended on the same
+        (`matching`: matching_key), pickled, where the story has changed but not that; the
+        results its matching used are used again, kept for the next."""
+        if story_id not in self.files or self.files[story_id][2] != matching:
+            return None
+        try:
+            with contextlib.closing(opened(self.files[story_id][0])) as database:
+                ((comparison,),) = database.execute("SELECT value FROM stories")
+                self.used.update(database.execute("SELECT key, value FROM results"))
+        except (sqlite3.DatabaseError, ValueError):
+            return None  # damaged since it was opened: the story is matched afresh
+        return comparison
+
     def kept_story(self, story_id: str, key: str) -> bytes | None:
         """The comparison of a story as it was at the last build, pickled, if neither it nor the
         code has changed since (`key`: story_key). Pickled: it is this package's own objects, and
@@ -190,11 +218,12 @@ class Cache:
         if key not in self.kept_stories and self.file_key(story_id) == key:
             try:
                 with contextlib.closing(opened(self.files[story_id][0])) as database:
-                    ((self.kept_stories[key],),) = database.execute("SELECT value FROM stories")
+                    ((comparison,),) = database.execute("SELECT value FROM stories")
+                    self.kept_stories[key] = (self.files[story_id][2], comparison)
             except (sqlite3.DatabaseError, ValueError):
                 del self.files[story_id]  # damaged since it was opened: the story is matched afresh
         if key in self.kept_stories:
-            self.stories[key] = self.kept_stories[key]
+            self.matchings[key], self.stories[key] = self.kept_stories[key]
             self.keys[story_id] = key
         return self.stories.get(key)
 
@@ -231,9 +260,11 @@ class Cache:
         """The key of the story whose file the last build kept under this id."""
         return self.files[story_id][1] if story_id in self.files else None
 
-    def keep_story(self, story_id: str, key: str, comparison: bytes, used: dict[str, str]) -> None:
-        """Keep a story's comparison, pickled, and the results its making used (in this process or a worker)."""
+    def keep_story(self, story_id: str, key: str, matching: str, comparison: bytes, used: dict[str, str]) -> None:
+        """Keep a story's comparison, pickled, what its matching depended on (matching_key), and
+        the results its making used (in this process or a worker)."""
         self.stories[key] = comparison
+        self.matchings[key] = matching
         self.keys[story_id] = key
         self.story_results[key] = used
 
@@ -277,8 +308,10 @@ class Cache:
                 files[story_file(story.id)] = None
             else:
                 read = self.articles.get(str(story.folder), {}), self.claims.get(str(story.folder), {})
-                files[story_file(story.id)] = saved(self.story_results.get(key, {}), {key: self.stories[key]}, *read)
+                comparison = {key: (self.matchings[key], self.stories[key])}
+                files[story_file(story.id)] = saved(self.story_results.get(key, {}), comparison, *read)
         self.results, self.kept_stories, self.stories, self.story_results, self.keys = {}, {}, {}, {}, {}
+        self.matchings = {}
         self.kept_articles, self.articles = {}, defaultdict(dict)
         self.kept_claims_files, self.claims = {}, defaultdict(dict)
         return files
@@ -287,7 +320,8 @@ class Cache:
         """Everything kept, as one SQLite database file."""
         articles = {key: kept for folder in self.articles.values() for key, kept in folder.items()}
         claims = {key: kept for folder in self.claims.values() for key, kept in folder.items()}
-        return saved(self.results, self.stories, articles, claims)
+        stories = {key: (self.matchings[key], comparison) for key, comparison in self.stories.items()}
+        return saved(self.results, stories, articles, claims)
 
 
 def story_file(story_id: str) -> str:
@@ -307,7 +341,7 @@ def kept_articles(database: sqlite3.Connection) -> Iterator[tuple[str, tuple[str
 
 def saved(
     results: dict[str, str],
-    stories: dict[str, bytes],
+    stories: dict[str, tuple[str, bytes]],
     articles: dict[str, tuple[str, bytes]],
     claims: dict[str, bytes],
 ) -> bytes:
@@ -315,8 +349,8 @@ def saved(
     database = sqlite3.connect(":memory:")
     database.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
     database.executemany("INSERT INTO results VALUES (?, ?)", sorted(results.items()))
-    database.execute("CREATE TABLE stories (key TEXT PRIMARY KEY, value BLOB)")
-    database.executemany("INSERT INTO stories VALUES (?, ?)", sorted(stories.items()))
+    database.execute("CREATE TABLE stories (key TEXT PRIMARY KEY, matching TEXT, value BLOB)")
+    database.executemany("INSERT INTO stories VALUES (?, ?, ?)", sorted((key, *kept) for key, kept in stories.items()))
     database.execute("CREATE TABLE articles (key TEXT PRIMARY KEY, capture TEXT, value BLOB)")
     database.executemany(
         "INSERT INTO articles VALUES (?, ?, ?)", sorted((key, *kept) for key, kept in articles.items())

@@ -113,17 +113,18 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
         elif kept := cache.kept_story(story.id, keys[story.id]):
             found[story.id] = unpickled(kept, story)
     changed = [story for story in archive.stories if story.id not in found]
+    matching = [cache.matching_key(story) for story in changed]
     cache.recall([story.id for story in changed], list(keys))
     workers = min(jobs, len(changed)) if len(changed) > 1 else 1
 
     def compare_one(number: int) -> tuple[Comparison, dict[str, str], dict[str, float]]:
         cache.used, took = {}, dict.fromkeys(stages, 0.0)
-        return compared(changed[number], cache, jobs if workers == 1 else 1, took), cache.used, took
+        return compared(changed[number], cache, jobs if workers == 1 else 1, took, matching[number]), cache.used, took
 
-    for story, (comparison, used, took) in zip(
-        changed, map_numbers(compare_one, len(changed), workers, worth=2), strict=True
+    for story, matched, (comparison, used, took) in zip(
+        changed, matching, map_numbers(compare_one, len(changed), workers, worth=2), strict=True
     ):
-        cache.keep_story(story.id, keys[story.id], pickled(comparison), used)
+        cache.keep_story(story.id, keys[story.id], matched, pickled(comparison), used)
         found[story.id] = comparison
         for stage, seconds in took.items():
             stages[stage] += seconds / workers  # the workers' seconds, as time passed
@@ -132,29 +133,52 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
 
 
 def compared(
-    story: Story, cache: Cache | None = None, jobs: int = 1, stages: dict[str, float] | None = None
+    story: Story,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    stages: dict[str, float] | None = None,
+    matching: str | None = None,
 ) -> Comparison:
     """Match one story, find its reused copy and compare its articles; each stage's time added
-    to `stages`, where given."""
+    to `stages`, where given. A story whose matching depends on nothing that has changed since
+    the last build (a title corrected, an outlet renamed) is only compared again (`matching`:
+    its Cache.matching_key, if taken already)."""
     started = time.perf_counter()
     cache = cache or Cache()
-    # A worker matches the statements while this process aligns the articles (with the other
-    # workers' help) and groups their reused copy: neither needs the other, and each is long.
-    (statements, used), copy = in_background(
-        lambda: (shared_statements(story, cache, progress), cache.used),
-        lambda: reused_copy(story, aligned_articles(story, cache, jobs)),
-        jobs,
-    )
-    cache.used.update(used)  # a worker's cache is its own: what it used is kept here
-    matched = time.perf_counter()
-    statements, reuse = find_reuse(story, statements, copy)
-    reused = time.perf_counter()
+    if (before := matched_before(story, cache, matching or cache.matching_key(story))) is not None:
+        statements, reuse = before
+        matched = reused = time.perf_counter()
+    else:
+        # A worker matches the statements while this process aligns the articles (with the other
+        # workers' help) and groups their reused copy: neither needs the other, and each is long.
+        (found, used), copy = in_background(
+            lambda: (shared_statements(story, cache, progress), cache.used),
+            lambda: reused_copy(story, aligned_articles(story, cache, jobs)),
+            jobs,
+        )
+        cache.used.update(used)  # a worker's cache is its own: what it used is kept here
+        matched = time.perf_counter()
+        statements, reuse = find_reuse(story, found, copy)
+        reused = time.perf_counter()
     comparison = compare(story, statements, reuse)
     if stages is not None:
         stages["match"] += matched - started
         stages["reuse"] += reused - matched
         stages["compare"] += time.perf_counter() - reused
     return comparison
+
+
+def matched_before(story: Story, cache: Cache, matching: str) -> tuple[list[SharedStatement], Reuse] | None:
+    """The story's statements and reused copy as the last build found them, if what its
+    matching depends on has not changed since (`matching`: its Cache.matching_key): taken from
+    the comparison it kept, made again with the story as it is now."""
+    kept = cache.kept_matching(story.id, matching)
+    if kept is None:
+        return None
+    last = unpickled(kept, story)
+    return list(last.statements), Reuse(
+        last.passages, {summary.article.id: summary.reuse for summary in last.summaries}
+    )
 
 
 def coverage_warnings(comparison: Comparison, before: dict[str, int]) -> list[str]:
