@@ -12,6 +12,7 @@ import bisect
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 
@@ -32,17 +33,21 @@ def story_json(story_id: str) -> str:
     return f"data/stories/{story_id}.json"
 
 
+class DataFiles(NamedTuple):
+    written: dict[str, bool]  # each data file and schema by path: whether it was written anew (else kept)
+    places: Exported  # where each story's part of the two large files lies
+
+
 def put_data_files(
     archive: Archive, comparisons: tuple[Comparison, ...], staging: Staging, kept: set[str], before: Exported
-) -> tuple[list[bool], Exported]:
+) -> DataFiles:
     """Put the data files and their schemas in the new site, each made when the one before is
     written and let go: the two largest files of a large archive are never held together. Each
     story's entry is made once, for its own file and the archive's; and where its pages are
     kept (`kept`, by story id: they show all its entry holds), its entry and its lines of
-    occurrences are copied from the last build's files, at the places `before` says. Returns
-    what was written, and where each story's part of the two files now lies."""
+    occurrences are copied from the last build's files, at the places `before` says."""
     reused = {story for story in kept if recorded(story, before, staging)}
-    written = []
+    written = {}
     entries: list[Piece] = []
     for comparison in comparisons:
         story_id = comparison.story.id
@@ -52,11 +57,11 @@ def put_data_files(
         paragraphs = Paragraphs(comparison.story.articles)
         entry = one_line_json(story_entry(archive, comparison, paragraphs))[:-1]  # its newline cut
         speakers = dict.fromkeys(archive.speaker(claim) for claim in comparison.story.claims)
-        written.append(staging.put_pieces(story_json(story_id), document(archive, speakers, [entry])))
+        written[story_json(story_id)] = staging.put_pieces(story_json(story_id), document(archive, speakers, [entry]))
         entries.append(entry)
     pieces = document(archive, archive.speakers, entries)
     entries.clear()
-    written.append(staging.put_pieces(ARCHIVE_JSON, pieces))
+    written[ARCHIVE_JSON] = staging.put_pieces(ARCHIVE_JSON, pieces)
     places = {ARCHIVE_JSON: story_places(comparisons, pieces, range(1, 2 * len(comparisons), 2))}
     pieces = [
         range(*before[OCCURRENCES_JSONL][c.story.id])
@@ -64,13 +69,11 @@ def put_data_files(
         else occurrence_lines(c, Paragraphs(c.story.articles))
         for c in comparisons
     ]
-    written.append(staging.put_pieces(OCCURRENCES_JSONL, pieces))
+    written[OCCURRENCES_JSONL] = staging.put_pieces(OCCURRENCES_JSONL, pieces)
     places[OCCURRENCES_JSONL] = story_places(comparisons, pieces, range(len(comparisons)))
-    written += [
-        staging.put(ARCHIVE_SCHEMA, (SCHEMAS / "archive.schema.json").read_bytes()),
-        staging.put(OCCURRENCE_SCHEMA, (SCHEMAS / "occurrence.schema.json").read_bytes()),
-    ]
-    return written, places
+    for path, schema in ((ARCHIVE_SCHEMA, "archive.schema.json"), (OCCURRENCE_SCHEMA, "occurrence.schema.json")):
+        written[path] = staging.put(path, (SCHEMAS / schema).read_bytes())
+    return DataFiles(written, places)
 
 
 # Where each story's part of the archive's two large data files lies, by file and story id: its

@@ -49,7 +49,7 @@ from .addresses import (
 )
 from .body import body_rows
 from .environment import STATIC_FOLDER, STYLESHEET, linked_from, make_environment
-from .export import Exported, put_data_files, story_json
+from .export import DataFiles, put_data_files, story_json
 from .fingerprints import (
     ArticleFingerprint,
     ArticleFingerprints,
@@ -281,18 +281,28 @@ def render_site(
         for taker in [ArticleFingerprints(story, made_by["articles"])]
         for position in range(len(story.comparison.summaries))
     ]
-    task = functools.partial(put_article_page, articles, before.pages, staging)
+    kept_ids = {story_id for story_id, parts in kept.items() if "data" in parts}
+    data_files = functools.partial(put_data_files, archive, comparisons, staging, kept_ids, before.exported)
+    article_page = functools.partial(put_article_page, articles, before.pages, staging)
 
-    def meanwhile() -> tuple[dict[str, bytes], tuple[list[bool], Exported]]:
-        """The other pages; and the data files, each written as soon as it is made."""
+    def made(number: int) -> DataFiles | ArticlePage:
+        """The data files first, each written as soon as it is made: the longest task, begun
+        first, by one worker while the others take the article pages; then each article page."""
+        return data_files() if number == 0 else article_page(number - 1)
+
+    def meanwhile() -> dict[str, bytes]:
+        """The other pages."""
         files = other_files(pages, archive, stories, found, templates, listed)
         for story in stories:
             files.update(story.own_files(kept[story.comparison.story.id]))
-        kept_ids = {story_id for story_id, parts in kept.items() if "data" in parts}
-        return files, put_data_files(archive, comparisons, staging, kept_ids, before.exported)
+        return files
 
-    article_pages, (files, (exported, places)) = map_numbers_meanwhile(task, len(articles), jobs, meanwhile)
-    staging.kept.update(page.path for page in article_pages if not page.written)  # as the workers kept them
+    results, files = map_numbers_meanwhile(made, len(articles) + 1, jobs, meanwhile)
+    (data,) = [result for result in results if isinstance(result, DataFiles)]
+    article_pages = [result for result in results if isinstance(result, ArticlePage)]
+    # What the workers kept, each noted in its own: their files are this build's too.
+    staging.kept.update(page.path for page in article_pages if not page.written)
+    staging.kept.update(path for path, written in data.written.items() if not written)
     fingerprints.update((page.path, page.fingerprint.shown) for page in article_pages)
     fingerprints.update(listed.fingerprints)
     searched.update((page.path, page.fingerprint.searched) for page in article_pages)
@@ -310,7 +320,7 @@ def render_site(
         listed_pages = sorted({path for path in every if path.endswith(".html") and path not in unlisted})
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
-    files[PAGES_FILE] = PageRecord(own, fingerprints, searched, carried_by(comparisons), places, made_by).dumped()
+    files[PAGES_FILE] = PageRecord(own, fingerprints, searched, carried_by(comparisons), data.places, made_by).dumped()
     # The stories' files kept by kind, every article page of the others (made or kept), and the rest.
     kept_files = len(listed.kept) + sum(
         len(paths)
@@ -318,9 +328,9 @@ def render_site(
         for kind, paths in story.parts().items()
         if kind in kept[story.comparison.story.id]
     )
-    written = sum(page.written for page in article_pages) + sum(exported)
+    written = sum(page.written for page in article_pages) + sum(data.written.values())
     written += sum(put(path, content) for path, content in sorted(files.items()))
-    return Written(kept_files + len(article_pages) + len(exported) + len(files), written)
+    return Written(kept_files + len(article_pages) + len(data.written) + len(files), written)
 
 
 def kept_parts(
