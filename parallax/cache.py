@@ -9,8 +9,8 @@ The cache lives in memory during a build, and is saved with the site, in the out
 that a build writes nothing anywhere else: one SQLite file per story
 (`.parallax-cache/stories/<story id>.sqlite`) with its comparison, the results its matching
 used, and its articles and claims as read. A rebuild reads the results of the stories that
-changed, and of the others only their articles, claims and comparisons; it links an unchanged
-story's file from the old site rather than writing it again; and results no story used any more
+changed, and of the others only their articles, claims and comparisons; it keeps an unchanged
+story's file of the old site rather than writing it again; and results no story used any more
 are dropped with their story's old file.
 """
 

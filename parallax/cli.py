@@ -88,9 +88,9 @@ def make_parser() -> argparse.ArgumentParser:
         """\
 Load and check the archive, match the claims, and write the site.
 
-Nothing is written when the archive has errors, and the previous site stays as it was. The new
-site is made beside the output folder and swapped in whole; files whose bytes did not change are
-kept as they were. Ends with one line: articles, claims, shared statements, reused passages, files written, time.""",
+Nothing is written when the archive has errors, and the previous site stays as it was. New
+files are written beside the output folder and moved in once all are made; files whose bytes did
+not change are kept as they were. Ends with one line: articles, claims, shared statements, reused passages, files written, time.""",
     )
     add_archive_options(build, output=True)
 

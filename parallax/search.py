@@ -7,7 +7,7 @@ script fetches as needed, with the scripts that read it. Pages marked `data-page
 
 Pagefind cannot add a page to an index: it reads every page each time. So the pages are split
 into buckets, each indexed by a run of its own, and a rebuild indexes again only the buckets
-whose pages changed; the others' indexes are the old site's files, linked into the new one.
+whose pages changed; the others' indexes are the old site's files, kept.
 Pages that change together are kept together: each section (articles, claims, outlets,
 speakers) has buckets of its own, since a claim's page changes with every article that carries
 it and an article's page seldom does; within a section, a story's pages go together, since

@@ -50,7 +50,7 @@ def fetch(address: str, method: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def shows(address: str, text: str) -> bool:
-    """Whether the page holds `text`; a request that meets the site being swapped just says no."""
+    """Whether the page holds `text`; a request that meets the site being updated just says no."""
     try:
         return text in get(address)[1]
     except OSError:
