@@ -197,11 +197,15 @@ class Cache:
         articles = [(a.id, a.published, a.language, a.text, a.blocks) for a in story.articles]
         return fingerprint(self.comparing, (articles, story.claims))
 
+    def matched_alike(self, story_id: str, matching: str) -> bool:
+        """Whether the last build's file of the story was matched from the same (`matching`: matching_key)."""
+        return story_id in self.files and self.files[story_id][2] == matching
+
     def kept_matching(self, story_id: str, matching: str) -> bytes | None:
         """The comparison kept at the last build of a story whose matching depended on the same
         (`matching`: matching_key), pickled, where the story has changed but not that; the
         results its matching used are used again, kept for the next."""
-        if story_id not in self.files or self.files[story_id][2] != matching:
+        if not self.matched_alike(story_id, matching):
             return None
         try:
             with contextlib.closing(opened(self.files[story_id][0])) as database:

@@ -114,7 +114,11 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
             found[story.id] = unpickled(kept, story)
     changed = [story for story in archive.stories if story.id not in found]
     matching = [cache.matching_key(story) for story in changed]
-    cache.recall([story.id for story in changed], list(keys))
+    # The results a story's last matching used are read for those to be matched again only: the
+    # others take them, whole, with their last comparison (see matched_before).
+    cache.recall(
+        [story.id for story, key in zip(changed, matching) if not cache.matched_alike(story.id, key)], list(keys)
+    )
     workers = min(jobs, len(changed)) if len(changed) > 1 else 1
 
     def compare_one(number: int) -> tuple[Comparison, dict[str, str], dict[str, float]]:
