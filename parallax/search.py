@@ -100,14 +100,15 @@ def index_site(staging: Staging, jobs: int = 1, before: Before | None = None) ->
     Errors name the output folder: the new site's is thrown away."""
     pagefind = executable(staging.output)
     made_by = fingerprint(pagefind, staging.output)
-    before = before or Before.of(staging)
+    record = PageRecord.read(staging.new(PAGES_FILE))  # what the rendering made
+    made = staging.staged()
+    before = before or Before.of(staging, record, made)
     # The old site's buckets, if the same indexer made them: else every bucket anew.
     last = before.indexer
     old_pages = (
         {name: tuple(pages) for name, pages in last.buckets.items()} if last and last.fingerprint == made_by else {}
     )
-    record = PageRecord.read(staging.new(PAGES_FILE))  # what the rendering made
-    now = buckets(indexed_pages(staging.staged() | staging.kept), story_of(record))
+    now = buckets(indexed_pages(made | staging.kept), story_of(record))
     kept = [unchanged(bucket, old_pages, before.searched, staging) for bucket in now]
     # Each run is a process of its own, which a thread waits for; each puts files of its own.
     with ThreadPoolExecutor(max(1, jobs)) as runs:
@@ -242,9 +243,9 @@ class Before(NamedTuple):
     searched: Searched
 
     @classmethod
-    def of(cls, staging: Staging) -> Before:
-        record = PageRecord.read(staging.new(PAGES_FILE))
-        return cls(last_indexer(staging), Searched(staging, record.searched, staging.staged()))
+    def of(cls, staging: Staging, record: PageRecord, made: frozenset[str]) -> Before:
+        """Of the old site, the new pages being `made` as the rendering recorded them."""
+        return cls(last_indexer(staging), Searched(staging, record.searched, made))
 
 
 class LaterIndex:
@@ -254,7 +255,8 @@ class LaterIndex:
 
     def __init__(self, staging: Staging, jobs: int):
         self.output, self.jobs = staging.output, jobs
-        self.before = Before.of(staging)  # taken while the old site is there to tell
+        # Taken while the old site is there to tell.
+        self.before = Before.of(staging, PageRecord.read(staging.new(PAGES_FILE)), staging.staged())
         staging.keep(sorted(path for path in staging.old_files if path.startswith(f"{INDEX_FOLDER}/")))
 
     def run(self) -> Written:
