@@ -63,7 +63,10 @@ def load_archive(root: Path, jobs: int = 1, cache: Cache | None = None) -> Archi
     folders = story_folders(root)
     if many:
         check_layout(root, folders, errors)
-    articles = load_articles([folder / "articles" for folder in folders], errors, warnings, jobs, cache)
+    article_folders = [folder / "articles" for folder in folders]
+    # Each folder listed once: a large archive's thousands of files are slow to list.
+    listed = [article_files(folder) if folder.is_dir() else [] for folder in article_folders]
+    articles = load_articles(article_folders, listed, errors, warnings, jobs, cache)
     addresses = Addresses(errors)
     headings, claims = [], []
     for folder in folders:
@@ -71,10 +74,12 @@ def load_archive(root: Path, jobs: int = 1, cache: Cache | None = None) -> Archi
         headings.append(heading)
         claims.append(story_claims)
     settings = load_settings(root / "archive.yaml", headings if not many else [], errors)
-    check_article_ids(folders, errors)
+    check_article_ids(listed, errors)
     stories = []
-    for folder, heading, story_articles, story_claims in zip(folders, headings, articles, claims, strict=True):
-        check_claimed_articles(folder, story_claims, errors)
+    for folder, files, heading, story_articles, story_claims in zip(
+        folders, listed, headings, articles, claims, strict=True
+    ):
+        check_claimed_articles(folder, files, story_claims, errors)
         if many and (heading.url or heading.licence):
             warnings.append(
                 f"{folder / 'claims.yaml'}: a story's url and licence are the archive's: set them in archive.yaml"
@@ -113,11 +118,12 @@ def check_layout(root: Path, folders: list[Path], errors: list[ArchiveError]) ->
             )
 
 
-def check_article_ids(folders: list[Path], errors: list[ArchiveError]) -> None:
-    """An article's id is its page's address: two stories cannot both have one."""
+def check_article_ids(listed: list[list[Path]], errors: list[ArchiveError]) -> None:
+    """An article's id is its page's address: two stories cannot both have one (`listed`: each
+    story's article files)."""
     first: dict[str, Path] = {}
-    for folder in folders:
-        for path in article_files(folder / "articles"):
+    for files in listed:
+        for path in files:
             if path.stem in first:
                 errors.append(
                     ArchiveError(path, f"article id '{path.stem}' is taken by {first[path.stem]}: rename one of them")
@@ -125,9 +131,11 @@ def check_article_ids(folders: list[Path], errors: list[ArchiveError]) -> None:
             first.setdefault(path.stem, path)
 
 
-def check_claimed_articles(folder: Path, claims: tuple[Claim, ...], errors: list[ArchiveError]) -> None:
-    """The articles a claim lists are its story's own."""
-    known = {path.stem for path in article_files(folder / "articles")}  # loaded or not
+def check_claimed_articles(
+    folder: Path, files: list[Path], claims: tuple[Claim, ...], errors: list[ArchiveError]
+) -> None:
+    """The articles a claim lists are its story's own (`files`: its article files, loaded or not)."""
+    known = {path.stem for path in files}
     for claim in claims:
         for article_id in claim.articles:
             if article_id not in known:

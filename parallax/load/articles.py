@@ -73,20 +73,25 @@ def article_files(folder: Path) -> list[Path]:
 
 
 def load_articles(
-    folders: list[Path], errors: list[ArchiveError], warnings: list[str], jobs: int = 1, cache: Cache | None = None
+    folders: list[Path],
+    listed: list[list[Path]],
+    errors: list[ArchiveError],
+    warnings: list[str],
+    jobs: int = 1,
+    cache: Cache | None = None,
 ) -> list[tuple[Article, ...]]:
-    """Each folder's articles, sorted by publication date, then id: every story's at once, so
-    that the work is shared over `jobs` processes however the archive is cut into stories.
+    """Each folder's articles (`listed`: its article_files), sorted by publication date, then
+    id: every story's at once, so that the work is shared over `jobs` processes however the
+    archive is cut into stories.
 
     An article read at the last build from the same file, checked against the same capture, is
     taken from `cache`: only one read without an error or a warning is kept, so that those are
     told at every build."""
     paths: list[tuple[int, Path]] = []  # (the number of its folder, the file)
-    for number, folder in enumerate(folders):
+    for number, (folder, files) in enumerate(zip(folders, listed, strict=True)):
         if not folder.is_dir():
             errors.append(ArchiveError(folder, "no articles folder: put one Markdown file per article there"))
             continue
-        files = article_files(folder)
         if not files:
             errors.append(ArchiveError(folder, "no articles: add one Markdown file (.md) per article"))
         paths += [(number, path) for path in files]
