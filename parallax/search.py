@@ -170,16 +170,14 @@ def buckets(pages: list[str], story_of: dict[str, str]) -> list[Bucket]:
         paths = [page for page in pages if page.startswith(f"{section}/")]
         count = bucket_count(len(paths))
         per_story = Counter(story_of.get(page) for page in paths)
-        numbers = [
-            (hashed(story) + hashed(page) % bucket_count(per_story[story])) % count
-            if (story := story_of.get(page))
-            else hashed(page) % count
-            for page in paths
-        ]
-        found += [
-            Bucket(f"{section}-{number}", tuple(page for page, at in zip(paths, numbers) if at == number))
-            for number in range(count)
-        ]
+        held: list[list[str]] = [[] for _ in range(count)]
+        for page in paths:
+            story = story_of.get(page)
+            number = (
+                hashed(page) % count if not story else hashed(story) + hashed(page) % bucket_count(per_story[story])
+            )
+            held[number % count].append(page)
+        found += [Bucket(f"{section}-{number}", tuple(pages)) for number, pages in enumerate(held)]
     return found
 
 
