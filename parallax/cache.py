@@ -16,6 +16,7 @@ are dropped with their story's old file.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import json
@@ -51,8 +52,41 @@ LOADING_LIBRARIES = (
     "charset-normalizer",
     "lxml",
 )
-# A story's comparison is made by all the code but the rendering's and the command line's.
-COMPARING = sorted(path for path in HERE.rglob("*.py") if "render" not in path.parts and path.name != "cli.py")
+
+
+def imported_modules(*roots: Path, package: Path = HERE) -> list[Path]:
+    """These modules of the package and every module of it they import, in turn: the code that
+    runs when they do. Read from their import statements wherever they stand (some modules are
+    imported only when a function needs them), with the packages each is in, which Python runs
+    first."""
+    found: set[Path] = set()
+    waiting = list(roots)
+    while waiting:
+        module = waiting.pop()
+        if module in found:
+            continue
+        found.add(module)
+        inits = [folder / "__init__.py" for folder in module.parents if folder.is_relative_to(package)]
+        waiting += [init for init in inits if init.is_file()]
+        for node in ast.walk(ast.parse(module.read_bytes(), str(module))):
+            if isinstance(node, ast.ImportFrom) and node.level:  # the package imports itself relatively only
+                # `from .x import y`: x, a module or a package, and y, if a module of that package.
+                named = module.parents[node.level - 1].joinpath(*node.module.split(".")) if node.module else None
+                folder = named or module.parents[node.level - 1]  # `from . import y`
+                candidates = [named.with_suffix(".py"), named / "__init__.py"] if named else []
+                candidates += [folder / f"{alias.name}.py" for alias in node.names]
+                waiting += [path for path in candidates if path.is_file()]
+    return sorted(found)
+
+
+# A story's comparison is made by the stages that match, find reused copy and compare, and the
+# code they run; and by pipeline.py, which runs them (not what it imports to render and index).
+COMPARING = sorted(
+    {
+        HERE / "pipeline.py",
+        *imported_modules(HERE / "compare.py", HERE / "match" / "__init__.py", HERE / "reuse" / "__init__.py"),
+    }
+)
 
 
 def matching_code(modules=MODULES, libraries=LIBRARIES) -> str:

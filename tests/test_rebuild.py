@@ -2,16 +2,26 @@
 is kept where nothing it shows has changed. (That a rebuild gives what a clean build gives, over
 random edits, is tests/test_incremental.py's.)"""
 
+import contextlib
+import os
 import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import jinja2
 import pytest
 
+from parallax.cache import CACHE_FOLDER, COMPARING, imported_modules
+from parallax.cache import HERE as PACKAGE
 from parallax.cli import main
+from parallax.render import PAGES_FILE
 from parallax.render import site as render_site_module
+from parallax.render.fingerprints import RENDERING
 from parallax.render.words import rough_count
 
-from conftest import MINISTRY
+from conftest import MINISTRY, REPO
 
 
 @pytest.fixture
@@ -226,3 +236,85 @@ def test_an_article_redated_in_its_place_shows_its_new_date_in_the_article_list(
 )
 def test_large_counts_beside_a_paragraph_change_only_at_steps(count, words):
     assert rough_count(count) == words
+
+
+def test_the_modules_a_module_runs_are_read_from_its_imports_wherever_they_stand(tmp_path):
+    package = tmp_path / "package"
+    files = {
+        "__init__.py": "",
+        "a.py": "from .b import x\nfrom . import d\n\ndef later():\n    from .sub import c\n",
+        "b.py": "import json\nx = 1\n",
+        "d.py": "",
+        "e.py": "",  # imported by nothing
+        "sub/__init__.py": "",
+        "sub/c.py": "from ..e import y\n",
+        "f.py": "from .a import later\n",  # imports a, not imported by it
+    }
+    for name, text in files.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text)
+    found = imported_modules(package / "a.py", package=package)
+    assert [path.relative_to(package).as_posix() for path in found] == [
+        "__init__.py",
+        "a.py",
+        "b.py",
+        "d.py",
+        "e.py",
+        "sub/__init__.py",
+        "sub/c.py",
+    ]
+
+
+def loaded(*modules: str) -> set[Path]:
+    """The package's modules a fresh Python has run once it has imported these."""
+    code = (
+        f"import sys, {', '.join(modules)}\n"
+        + "print(*(m.__file__ for n, m in sys.modules.items() if n.startswith('parallax')))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout
+    return {Path(path).resolve() for path in found.split()}
+
+
+def test_what_a_comparison_and_a_page_are_kept_by_counts_all_the_code_that_makes_them():
+    """A comparison is kept under a fingerprint of the code that compares, a page under one of
+    the code that renders: each must hold every module that code runs, and none of those that
+    neither compares nor renders, a change to which would match or render everything again."""
+    assert loaded("parallax.compare", "parallax.match", "parallax.reuse") <= set(COMPARING)
+    assert loaded("parallax.render") <= set(RENDERING)
+    assert PACKAGE / "capture.py" in RENDERING  # imported by a function only: read from its import
+    for neither in ("cli.py", "serve.py", "search.py", "curate.py", "evaluate.py"):
+        assert PACKAGE / neither not in COMPARING and PACKAGE / neither not in RENDERING
+
+
+def test_a_change_to_code_that_neither_compares_nor_renders_keeps_every_comparison_and_page(small, tmp_path):
+    """Code changed elsewhere (serve's, as an upgrade might) leaves the site's records as they
+    were: no story is matched again, no page rendered again. Changed in the rendering, every
+    page's fingerprint changes; in the comparing, every story's."""
+    code = tmp_path / "code"
+    shutil.copytree(PACKAGE, code / "parallax", ignore=shutil.ignore_patterns("__pycache__"))
+    environment = {**os.environ, "PYTHONPATH": str(code)}
+    site = small.root / "site"
+
+    def records() -> tuple[bytes, list[str]]:
+        """The page record, and the key of each story's kept comparison."""
+        command = "from parallax.cli import main; raise SystemExit(main(['build', '--source', '.', '--jobs', '1']))"
+        subprocess.run(
+            [sys.executable, "-c", command], cwd=small.root, env=environment, check=True, capture_output=True
+        )
+        keys = []
+        for path in sorted((site / CACHE_FOLDER).glob("*.sqlite")):
+            with contextlib.closing(sqlite3.connect(path)) as database:
+                keys += [key for (key,) in database.execute("SELECT key FROM stories")]
+        return (site / PAGES_FILE).read_bytes(), keys
+
+    def changed(module: str) -> tuple[bytes, list[str]]:
+        with open(code / "parallax" / module, "a") as file:
+            file.write("\n# changed\n")
+        return records()
+
+    pages, comparisons = records()
+    assert changed("serve.py") == changed("search.py") == (pages, comparisons)
+    assert changed("render/words.py") != (pages, comparisons)
+    pages, comparisons = records()
+    rendered, compared = changed("lineage.py")
+    assert rendered != pages and compared != comparisons

@@ -4,8 +4,8 @@ build is not rendered again, its old file is kept.
 A fingerprint must change whenever the page would: a missed input leaves a page stale without a
 word. So the inputs are taken with the very functions the templates call (which wordings a
 note shows, where a link leads, how a speaker is named), not worked out again, and each
-fingerprint starts with the code that makes the page (`PageCode`): this package's, and the templates
-it draws on.
+fingerprint starts with the code that makes the page (`PageCode`): the rendering's and the code it
+runs (not the command line's, nor serve's or search's), and the templates it draws on.
 `tests/test_incremental.py` checks, over random edits, that a rebuild gives what a clean build
 gives.
 """
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import jinja2
 import jinja2.meta
 
-from ..cache import fingerprint
+from ..cache import fingerprint, imported_modules
 from ..compare import Carried
 from ..load.files import read_bytes, text_of
 from ..model import Occurrence, SharedStatement
@@ -34,6 +34,9 @@ from .words import rough_count, said_by
 if TYPE_CHECKING:
     from ..across import Across
     from .site import StoryPages
+
+# The code that makes pages from what the build found: the rendering's, and all it runs.
+RENDERING = imported_modules(*sorted(Path(__file__).parent.glob("*.py")))
 
 
 class StoryRecord(NamedTuple):
@@ -77,7 +80,7 @@ RECORD_KEYS = [field.name for field in dataclasses.fields(PageRecord)]
 
 
 class PageCode:
-    """What makes each kind of page from its inputs, as a fingerprint: this package's code, and
+    """What makes each kind of page from its inputs, as a fingerprint: the code that renders, and
     the files of the templates folder a page draws on: its template, the templates that one
     extends, includes or imports, theirs in turn (every file, where one names another by a value
     known only as it renders), the partials the code renders into any page (`fragments`), and
@@ -97,8 +100,7 @@ class PageCode:
         fragments: tuple[str, ...],
         made_by_build: Callable[[str], bool],
     ):
-        package = Path(__file__).parent.parent
-        code = b"\x00".join(path.read_bytes() for path in sorted(package.rglob("*.py")))
+        code = b"\x00".join(path.read_bytes() for path in RENDERING)
         self.package = hashlib.blake2b(code, digest_size=16).hexdigest()  # a story's fingerprint starts with it
         self.folder, self.environment, self.fragments = templates, environment, fragments
         self.files = template_files(templates, made_by_build)
