@@ -18,6 +18,8 @@ from parallax.cache import HERE as PACKAGE
 from parallax.cli import main
 from parallax.render import PAGES_FILE
 from parallax.render import site as render_site_module
+from parallax.render.addresses import TEMPLATES_FILE
+from parallax.render.environment import COMPILED
 from parallax.render.fingerprints import RENDERING
 from parallax.render.words import rough_count
 
@@ -181,9 +183,10 @@ def test_the_icon_changed_renders_every_article_page(small, made):
     assert "checked" in (small.root / "site" / "articles" / "daily-one.html").read_text(encoding="utf-8")
 
 
-def test_a_template_is_compiled_once_a_process_and_again_once_edited(small, monkeypatch):
-    """`serve` builds on every save, in one process: each template is compiled at the first
-    build, and again only once its file has changed, which the pages then show."""
+def test_a_template_is_compiled_once_and_again_once_edited(small, monkeypatch):
+    """Each template is made Python by Jinja at the first build, and again only once its file
+    has changed, which the pages then show: in one process (`serve` builds on every save), and
+    from one to the next (a build from the command line), which takes that Python from the site."""
     compiled: list[str] = []
     compile_template = jinja2.Environment.compile
 
@@ -192,9 +195,15 @@ def test_a_template_is_compiled_once_a_process_and_again_once_edited(small, monk
         return compile_template(self, source, name, *rest, **named)
 
     monkeypatch.setattr(jinja2.Environment, "compile", recording)
+    monkeypatch.setattr(COMPILED, "compiled", {})  # as in a process that has compiled none
+    monkeypatch.setattr(COMPILED, "generated", {})
     assert build(small) == 0
     assert "article.html" in compiled and "base.html" in compiled
     compiled.clear()
+    assert build(small) == 0
+    assert compiled == []
+    monkeypatch.setattr(COMPILED, "compiled", {})  # the next process
+    monkeypatch.setattr(COMPILED, "generated", {})
     assert build(small) == 0
     assert compiled == []
     template = small.root / "templates" / "article.html"
@@ -205,6 +214,12 @@ def test_a_template_is_compiled_once_a_process_and_again_once_edited(small, monk
     assert build(small) == 0
     assert compiled == ["article.html"]
     assert "Checked by hand." in (small.root / "site" / "articles" / "daily-one.html").read_text(encoding="utf-8")
+    kept = small.root / "site" / TEMPLATES_FILE
+    kept.write_bytes(kept.read_bytes()[:-100])  # damaged: every template is made again
+    monkeypatch.setattr(COMPILED, "compiled", {})
+    compiled.clear()
+    assert build(small) == 0
+    assert "article.html" in compiled and "base.html" in compiled
 
 
 def test_an_article_redated_in_its_place_shows_its_new_date_in_the_article_list(small, tmp_path):

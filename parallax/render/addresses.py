@@ -18,6 +18,7 @@ OCCURRENCES_JSONL = "data/occurrences.jsonl"
 CARD_IMAGE = "card.png"
 CLAIM_LIST = "claims/index.html"  # a host serves it at claims/, where readers look for it
 PAGES_FILE = ".parallax-cache/pages.json"  # which pages each story's were made from, for the next build
+TEMPLATES_FILE = ".parallax-cache/templates.json"  # the templates made Python, for the next build
 OUTLET_LIST = "outlets/index.html"
 SPEAKER_LIST = "speakers/index.html"
 SEARCH_PAGE = "search.html"

@@ -4,6 +4,8 @@ templates compiled once a process."""
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -49,10 +51,22 @@ class CompiledTemplates(jinja2.BytecodeCache):
     """Each template compiled once in a process, not once a build: compiling the templates was
     half of a rebuild of a small archive under `serve`, which builds on every save. Jinja keys a
     template by its file and checks its source, so one edited is compiled afresh. Only in
-    memory: Python does not promise the same bytes for the same code, and the site must be."""
+    memory: Python does not promise the same bytes for the same code, and the site must be.
+
+    Compiled, a template is first made Python (`generated`, by name: the checksum of its source
+    and that Python), a text the same for the same template, which a build keeps with the site
+    for the next (see `generated_templates`): then only Python's compiling is left to do."""
 
     def __init__(self):
         self.compiled: dict[str, bytes] = {}
+        self.generated: dict[str, tuple[str, str]] = {}
+
+    def get_bucket(self, environment, name, filename, source):
+        bucket = super().get_bucket(environment, name, filename, source)
+        if bucket.code is None and (made := self.generated.get(name)) is not None and made[0] == bucket.checksum:
+            bucket.code = compile(made[1], filename or name, "exec")
+            self.dump_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if (code := self.compiled.get(bucket.key)) is not None:
@@ -139,6 +153,47 @@ def make_environment(templates: Path, archive: Archive, found: Across) -> PageEn
         rough_count=rough_count,
     )
     return environment
+
+
+# What the Python Jinja makes of a template depends on, besides the template: Jinja's version and
+# the environment's settings (make_environment).
+GENERATED_BY = hashlib.blake2b(
+    f"{jinja2.__version__}".encode() + Path(__file__).read_bytes(), digest_size=16
+).hexdigest()
+
+
+def generated_templates(
+    environment: jinja2.Environment, templates: Path, names: set[str], kept: bytes | None
+) -> dict[str, tuple[str, str]]:
+    """Each template of the folder (its files but the static ones) made Python, by name, with
+    the checksum of its source: as the last build kept it (`kept`, as `saved_templates` gave
+    it) where that source is unchanged, else made now (a third of compiling it, the rest done
+    by Python as a page asks for it). All of them, used or not, so that the file is the same
+    however many processes rendered the pages; none that Jinja cannot read, which fails the
+    pages that draw on it, as it did."""
+    try:
+        record = json.loads(kept or b"{}")
+        before = record.get("templates", {}) if record.get("generated_by") == GENERATED_BY else {}
+    except (ValueError, AttributeError):
+        before = {}
+    generated = {}
+    for name in sorted(names):
+        if name.startswith(f"{STATIC_FOLDER}/"):
+            continue
+        try:
+            source = (templates / name).read_text(encoding="utf-8")  # as Jinja reads it: lines ended alike
+            checksum = COMPILED.get_source_checksum(source)
+            made = before.get(name)
+            if not (isinstance(made, list) and len(made) == 2 and made[0] == checksum and isinstance(made[1], str)):
+                made = [checksum, environment.compile(source, name, str(templates / name), raw=True)]
+        except (OSError, UnicodeDecodeError, jinja2.TemplateError):
+            continue
+        generated[name] = (made[0], made[1])
+    return generated
+
+
+def saved_templates(generated: dict[str, tuple[str, str]]) -> bytes:
+    return json.dumps({"generated_by": GENERATED_BY, "templates": generated}, sort_keys=True).encode()
 
 
 def favicon(templates: Path) -> str:

@@ -33,6 +33,7 @@ from .addresses import (
     SPEAKER_LIST,
     STATEMENTS_PER_PAGE,
     STORIES_PER_PAGE,
+    TEMPLATES_FILE,
     Pager,
     Places,
     article_list_page,
@@ -48,7 +49,15 @@ from .addresses import (
     story_page,
 )
 from .body import body_rows
-from .environment import STATIC_FOLDER, STYLESHEET, linked_from, make_environment
+from .environment import (
+    COMPILED,
+    STATIC_FOLDER,
+    STYLESHEET,
+    generated_templates,
+    linked_from,
+    make_environment,
+    saved_templates,
+)
 from .export import DataFiles, put_data_files, story_json
 from .fingerprints import (
     ArticleFingerprint,
@@ -253,6 +262,10 @@ def render_site(
     put = staging.put
     found = across(archive, comparisons)
     pages = Pages(templates, archive, found, staging.output)
+    # Before the workers are forked, so that they have them too.
+    COMPILED.generated = generated_templates(
+        pages.environment, templates, pages.codes.files, staging.old(TEMPLATES_FILE)
+    )
     stories = [StoryPages(pages, archive, comparison) for comparison in comparisons]
     by_id = {story.comparison.story.id: story for story in stories}
 
@@ -320,6 +333,7 @@ def render_site(
         listed_pages = sorted({path for path in every if path.endswith(".html") and path not in unlisted})
         files["sitemap.xml"] = pages.render("sitemap.xml", "sitemap.xml", pages=listed_pages)
         files["feed.xml"] = pages.render("feed.xml", "feed.xml", summaries=newest_summaries(stories))
+    files[TEMPLATES_FILE] = saved_templates(COMPILED.generated)
     files[PAGES_FILE] = PageRecord(own, fingerprints, searched, carried_by(comparisons), data.places, made_by).dumped()
     # The stories' files kept by kind, every article page of the others (made or kept), and the rest.
     kept_files = len(listed.kept) + sum(
