@@ -622,12 +622,12 @@ def test_a_story_changed_only_where_matching_does_not_read_is_compared_again_not
     assert matched_in_rebuild() == ["vienna"]
 
 
-def test_serve_takes_an_unchanged_storys_comparison_from_its_last_build_not_from_the_cache(
+def test_serve_takes_unchanged_comparisons_and_articles_from_its_last_build_not_from_the_cache(
     built, monkeypatch, tmp_path
 ):
     server = Server(built.root, built.site, built.root / "templates", Cache.of_site(built.site), port=0)
     try:
-        server.rebuild()  # each comparison read from the cache the command line's build left
+        server.rebuild()  # each comparison and article read from the cache the command line's build left
         unpickled: list[str] = []
         real_unpickled = pipeline.unpickled
         monkeypatch.setattr(
@@ -638,11 +638,21 @@ def test_serve_takes_an_unchanged_storys_comparison_from_its_last_build_not_from
         monkeypatch.setattr(
             pipeline, "compared", lambda story, *more: matched.append(story.id) or compared(story, *more)
         )
+        articles: list[bool] = []  # for each article read from the cache: whether it was carried over
+        kept_here = articles_module.kept_here
+        monkeypatch.setattr(
+            articles_module,
+            "kept_here",
+            lambda kept, path, last=None: articles.append(last is not None) or kept_here(kept, path, last),
+        )
         built.article("vienna", "post-vienna", "The Post", "Vienna again", "2024-09-12", "Talks ended.")
         server.rebuild()
         assert (server.error, unpickled, matched) == (None, [], ["vienna"])
+        assert articles and all(articles)
+        unchanged = len(articles)
         server.rebuild()
         assert (server.error, unpickled, matched) == (None, [], ["vienna"])
+        assert len(articles) == 2 * unchanged + 1 and all(articles)  # the one added too
     finally:
         server.httpd.server_close()
     clean = tmp_path / "clean"

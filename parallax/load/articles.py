@@ -104,21 +104,22 @@ def load_articles(
 
     loaded: list[list[Article]] = [[] for _ in folders]
     for (story, path), read in zip(paths, map_numbers(load, len(paths), jobs), strict=True):
-        article = kept_here(read.kept, path) if read.kept else read.article
+        article = kept_here(read.kept, path, cache.carried_articles.get(read.key)) if read.kept else read.article
         if article:
             loaded[story].append(article)
             if not read.warnings and read.capture is not None:
                 kept = read.kept or pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
-                cache.keep_article(folders[story].parent, read.key, read.capture, kept)
+                cache.keep_article(folders[story].parent, read.key, read.capture, article, kept)
         errors.extend(read.errors)
         warnings.extend(read.warnings)
     return [tuple(sorted(articles, key=lambda a: (a.published, a.id))) for articles in loaded]
 
 
-def kept_here(kept: bytes, path: Path) -> Article:
-    """An article kept at the last build, with its file as this build names it: the archive may
-    have been named otherwise then (`.`, or its full path)."""
-    article = pickle.loads(kept)
+def kept_here(kept: bytes, path: Path, carried: Article | None = None) -> Article:
+    """An article kept at the last build (the very object, where that build ran in this process
+    and hands it on: `carried`), with its file as this build names it: the archive may have been
+    named otherwise then (`.`, or its full path)."""
+    article = carried if carried is not None else pickle.loads(kept)
     return article if article.path == path else dataclasses.replace(article, path=path)
 
 
