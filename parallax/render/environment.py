@@ -167,14 +167,16 @@ def generated_templates(
 ) -> dict[str, tuple[str, str]]:
     """Each template of the folder (its files but the static ones) made Python, by name, with
     the checksum of its source: as the last build kept it (`kept`, as `saved_templates` gave
-    it) where that source is unchanged, else made now (a third of compiling it, the rest done
-    by Python as a page asks for it). All of them, used or not, so that the file is the same
+    it) where that source is unchanged, else made now (three quarters of compiling it: Python
+    compiles the rest as a page asks for it). All of them, used or not, so that the file is the same
     however many processes rendered the pages; none that Jinja cannot read, which fails the
     pages that draw on it, as it did."""
     try:
         record = json.loads(kept or b"{}")
         before = record.get("templates", {}) if record.get("generated_by") == GENERATED_BY else {}
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError):  # damaged
+        before = {}
+    if not isinstance(before, dict):
         before = {}
     generated = {}
     for name in sorted(names):
