@@ -257,12 +257,14 @@ def test_the_modules_a_module_runs_are_read_from_its_imports_wherever_they_stand
     package = tmp_path / "package"
     files = {
         "__init__.py": "",
-        "a.py": "from .b import x\nfrom . import d\n\ndef later():\n    from .sub import c\n",
+        "a.py": "from .b import x\nfrom . import d\n\ndef later():\n    from .sub import (\n        c,  # not j, j is unused\n        k as other,\n    )\n",
         "b.py": "import json\nx = 1\n",
         "d.py": "",
         "e.py": "",  # imported by nothing
         "sub/__init__.py": "",
         "sub/c.py": "from ..e import y\n",
+        "sub/j.py": "",  # named in a comment only
+        "sub/k.py": "",
         "f.py": "from .a import later\n",  # imports a, not imported by it
     }
     for name, text in files.items():
@@ -277,6 +279,7 @@ def test_the_modules_a_module_runs_are_read_from_its_imports_wherever_they_stand
         "e.py",
         "sub/__init__.py",
         "sub/c.py",
+        "sub/k.py",
     ]
 
 
