@@ -188,13 +188,19 @@ def test_a_template_is_compiled_once_and_again_once_edited(small, monkeypatch):
     has changed, which the pages then show: in one process (`serve` builds on every save), and
     from one to the next (a build from the command line), which takes that Python from the site."""
     compiled: list[str] = []
-    compile_template = jinja2.Environment.compile
+    parsed: list[str] = []  # to make its Python, or to find the templates it names for the pages' fingerprints
+    compile_template, parse_template = jinja2.Environment.compile, jinja2.Environment.parse
 
     def recording(self, source, name=None, *rest, **named):
         compiled.append(name)
         return compile_template(self, source, name, *rest, **named)
 
+    def parsing(self, source, name=None, *rest, **named):
+        parsed.append(name)
+        return parse_template(self, source, name, *rest, **named)
+
     monkeypatch.setattr(jinja2.Environment, "compile", recording)
+    monkeypatch.setattr(jinja2.Environment, "parse", parsing)
     monkeypatch.setattr(COMPILED, "compiled", {})  # as in a process that has compiled none
     monkeypatch.setattr(COMPILED, "generated", {})
     assert build(small) == 0
@@ -204,15 +210,16 @@ def test_a_template_is_compiled_once_and_again_once_edited(small, monkeypatch):
     assert compiled == []
     monkeypatch.setattr(COMPILED, "compiled", {})  # the next process
     monkeypatch.setattr(COMPILED, "generated", {})
+    parsed.clear()
     assert build(small) == 0
-    assert compiled == []
+    assert compiled == [] and parsed == []
     template = small.root / "templates" / "article.html"
     template.write_text(
         template.read_text(encoding="utf-8").replace("</article>", "<p>Checked by hand.</p></article>"),
         encoding="utf-8",
     )
     assert build(small) == 0
-    assert compiled == ["article.html"]
+    assert compiled == ["article.html"] and parsed == ["article.html"]
     assert "Checked by hand." in (small.root / "site" / "articles" / "daily-one.html").read_text(encoding="utf-8")
     kept = small.root / "site" / TEMPLATES_FILE
     kept.write_bytes(kept.read_bytes()[:-100])  # damaged: every template is made again

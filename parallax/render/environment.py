@@ -9,8 +9,10 @@ import json
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
+import jinja2.meta
 
 from ..across import Across, outlet_slug
 from ..compare import ClaimCoverage
@@ -47,24 +49,32 @@ FAVICON = f"{STATIC_FOLDER}/favicon.svg"
 STYLESHEET = f"{STATIC_FOLDER}/style.css"
 
 
+class GeneratedTemplate(NamedTuple):
+    """A template as Jinja reads it, kept with the site: what Jinja's parsing of it gives."""
+
+    checksum: str  # of its source, as Jinja takes it
+    python: str  # the Python Jinja makes of it
+    names: list[str | None]  # the templates it extends, includes or imports; None for one named by a value
+
+
 class CompiledTemplates(jinja2.BytecodeCache):
     """Each template compiled once in a process, not once a build: compiling the templates was
     half of a rebuild of a small archive under `serve`, which builds on every save. Jinja keys a
     template by its file and checks its source, so one edited is compiled afresh. Only in
     memory: Python does not promise the same bytes for the same code, and the site must be.
 
-    Compiled, a template is first made Python (`generated`, by name: the checksum of its source
-    and that Python), a text the same for the same template, which a build keeps with the site
-    for the next (see `generated_templates`): then only Python's compiling is left to do."""
+    Compiled, a template is first made Python (`generated`, by name), a text the same for the
+    same template, which a build keeps with the site for the next (see `generated_templates`):
+    then only Python's compiling is left to do."""
 
     def __init__(self):
         self.compiled: dict[str, bytes] = {}
-        self.generated: dict[str, tuple[str, str]] = {}
+        self.generated: dict[str, GeneratedTemplate] = {}
 
     def get_bucket(self, environment, name, filename, source):
         bucket = super().get_bucket(environment, name, filename, source)
-        if bucket.code is None and (made := self.generated.get(name)) is not None and made[0] == bucket.checksum:
-            bucket.code = compile(made[1], filename or name, "exec")
+        if bucket.code is None and (made := self.generated.get(name)) is not None and made.checksum == bucket.checksum:
+            bucket.code = compile(made.python, filename or name, "exec")
             self.dump_bytecode(bucket)
         return bucket
 
@@ -164,13 +174,13 @@ GENERATED_BY = hashlib.blake2b(
 
 def generated_templates(
     environment: jinja2.Environment, templates: Path, names: set[str], kept: bytes | None
-) -> dict[str, tuple[str, str]]:
-    """Each template of the folder (its files but the static ones) made Python, by name, with
-    the checksum of its source: as the last build kept it (`kept`, as `saved_templates` gave
-    it) where that source is unchanged, else made now (three quarters of compiling it: Python
-    compiles the rest as a page asks for it). All of them, used or not, so that the file is the same
-    however many processes rendered the pages; none that Jinja cannot read, which fails the
-    pages that draw on it, as it did."""
+) -> dict[str, GeneratedTemplate]:
+    """Each template of the folder (its files but the static ones), by name, as Jinja reads it:
+    as the last build kept it (`kept`, as `saved_templates` gave it) where its source is
+    unchanged, else parsed now. Parsing and making Python were three quarters of compiling a
+    template; and the pages' fingerprints need the templates each names (see PageCode). All of
+    them, used or not, so that the file is the same however many processes rendered the pages;
+    none that Jinja cannot read, which fails the pages that draw on it, as it did."""
     try:
         record = json.loads(kept or b"{}")
         before = record.get("templates", {}) if record.get("generated_by") == GENERATED_BY else {}
@@ -185,16 +195,31 @@ def generated_templates(
         try:
             source = (templates / name).read_text(encoding="utf-8")  # as Jinja reads it: lines ended alike
             checksum = COMPILED.get_source_checksum(source)
-            made = before.get(name)
-            if not (isinstance(made, list) and len(made) == 2 and made[0] == checksum and isinstance(made[1], str)):
-                made = [checksum, environment.compile(source, name, str(templates / name), raw=True)]
+            made = kept_template(before.get(name))
+            if made is None or made.checksum != checksum:
+                parsed = environment.parse(source, name, str(templates / name))
+                named = list(jinja2.meta.find_referenced_templates(parsed))  # before the Python: it reads the tree
+                made = GeneratedTemplate(
+                    checksum, environment.compile(parsed, name, str(templates / name), raw=True), named
+                )
         except (OSError, UnicodeDecodeError, jinja2.TemplateError):
             continue
-        generated[name] = (made[0], made[1])
+        generated[name] = made
     return generated
 
 
-def saved_templates(generated: dict[str, tuple[str, str]]) -> bytes:
+def kept_template(made) -> GeneratedTemplate | None:
+    """A template as `saved_templates` kept it, if that is what it is."""
+    if not (isinstance(made, list) and len(made) == 3):
+        return None
+    checksum, python, names = made
+    texts = isinstance(checksum, str) and isinstance(python, str) and isinstance(names, list)
+    if texts and all(name is None or isinstance(name, str) for name in names):
+        return GeneratedTemplate(checksum, python, names)
+    return None
+
+
+def saved_templates(generated: dict[str, GeneratedTemplate]) -> bytes:
     return json.dumps({"generated_by": GENERATED_BY, "templates": generated}, sort_keys=True).encode()
 
 

@@ -105,7 +105,8 @@ class PageCode:
         self.folder, self.environment, self.fragments = templates, environment, fragments
         self.files = template_files(templates, made_by_build)
         self.sources: dict[str, bytes] = {}
-        self.named: dict[str, list[str | None]] = {}  # the templates each names, None for one named by a value
+        # The templates each names, None for one named by a value; most as the last build kept them (render_site).
+        self.named: dict[str, list[str | None]] = {}
         self.closures: dict[tuple[str, ...], set[str]] = {}
         self.codes: dict[tuple[str, ...], str] = {}
 

@@ -266,6 +266,7 @@ def render_site(
     COMPILED.generated = generated_templates(
         pages.environment, templates, pages.codes.files, staging.old(TEMPLATES_FILE)
     )
+    pages.codes.named.update((name, made.names) for name, made in COMPILED.generated.items())
     stories = [StoryPages(pages, archive, comparison) for comparison in comparisons]
     by_id = {story.comparison.story.id: story for story in stories}
 
