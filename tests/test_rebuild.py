@@ -229,6 +229,22 @@ def test_a_template_is_compiled_once_and_again_once_edited(small, monkeypatch):
     assert "article.html" in compiled and "base.html" in compiled
 
 
+def test_the_card_image_is_drawn_again_only_when_what_it_shows_changes(small, monkeypatch):
+    drawn = []
+    draw = render_site_module.card_image
+    monkeypatch.setattr(render_site_module, "card_image", lambda card: drawn.append(card) or draw(card))
+    assert build(small) == 0
+    card = small.root / "site" / "card.png"
+    first = card.read_bytes()
+    drawn.clear()
+    small.article("herald-two", "The Herald", "Geneva talks end in acrimony", 2, "Negotiators left the city.")
+    assert build(small) == 0
+    assert drawn == [] and card.read_bytes() == first  # its title and counts are the same
+    small.article("gazette-three", "The Gazette", "A third report", 3, "Negotiators left the city on Friday.")
+    assert build(small) == 0
+    assert [card.articles for card in drawn] == [3] and card.read_bytes() != first
+
+
 def test_an_article_redated_in_its_place_shows_its_new_date_in_the_article_list(small, tmp_path):
     assert build(small) == 0
     path = small.root / "articles" / "herald-two.md"

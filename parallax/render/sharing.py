@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+from typing import NamedTuple
 
+import PIL
 from PIL import Image, ImageDraw, ImageFont
 
 from ..compare import ClaimCoverage
@@ -71,7 +73,29 @@ def news_article(article: Article, site: str | None) -> dict:
     return data
 
 
-def card_image(archive: Archive) -> bytes:
+class Card(NamedTuple):
+    """All the card image shows: the archive's title and its counts."""
+
+    title: str
+    stories: int | None  # None in an archive of one story
+    articles: int
+    claims: int
+
+
+def card_of(archive: Archive) -> Card:
+    return Card(
+        archive.settings.title,
+        len(archive.stories) if archive.many else None,
+        len(archive.articles),
+        len(archive.claims),
+    )
+
+
+# What else makes the card's bytes: Pillow, which draws it in its own font and encodes it.
+CARD_DRAWN_BY = f"Pillow {PIL.__version__}"
+
+
+def card_image(card: Card) -> bytes:
     """The picture a shared link shows: the name Parallax and the archive's title, 1200 x 630."""
     image = Image.new("RGB", (1200, 630), "#fdfcf9")
     draw = ImageDraw.Draw(image)
@@ -82,7 +106,7 @@ def card_image(archive: Archive) -> bytes:
     draw.text((146, 88), "Parallax", fill="#8a3b12", font=ImageFont.load_default(size=44))
     title_font = ImageFont.load_default(size=64)
     lines, line = [], ""
-    for word in archive.settings.title.split():
+    for word in card.title.split():
         candidate = f"{line} {word}".strip()
         if draw.textlength(candidate, font=title_font) > 1040 and line:
             lines.append(line)
@@ -92,10 +116,8 @@ def card_image(archive: Archive) -> bytes:
     lines.append(line)
     for number, text in enumerate(lines[:4]):
         draw.text((80, 200 + number * 84), text, fill="#1d1f23", font=title_font)
-    stories = f"{len(archive.stories)} stories, " if archive.many else ""
-    caption = (
-        f"{stories}{len(archive.articles)} articles, {len(archive.claims)} claims, compared statement by statement"
-    )
+    stories = f"{card.stories} stories, " if card.stories is not None else ""
+    caption = f"{stories}{card.articles} articles, {card.claims} claims, compared statement by statement"
     draw.text((80, 540), caption, fill="#5b6170", font=ImageFont.load_default(size=30))
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -70,7 +71,7 @@ from .fingerprints import (
 )
 from .lineage import described, lineage_diagram, timeline, version_carriers
 from .maps import coverage_map, similarity_map
-from .sharing import card_image, claim_json_ld
+from .sharing import CARD_DRAWN_BY, card_image, card_of, claim_json_ld
 from .showcase import RENDERINGS_TEMPLATE, Showcase, not_carrying
 from .words import percent, short
 
@@ -527,12 +528,16 @@ def other_files(
     for asset in sorted(static.rglob("*")) if static.is_dir() else ():
         if asset.is_file():
             files[asset.relative_to(static).as_posix()] = asset.read_bytes()
-    files[CARD_IMAGE] = card_image(archive)
+    # Drawn and encoded, the card took a fifth of a small story's rebuild under `serve`.
+    card = card_of(archive)
+    listed.kept_or_made(
+        CARD_IMAGE, fingerprint(pages.codes.package, (CARD_DRAWN_BY, card)), functools.partial(card_image, card)
+    )
     return files | listed.files
 
 
 class AcrossPages:
-    """The pages across stories (lists, outlets, speakers), each made again only where what it
+    """The pages across stories (lists, outlets, speakers), and the card image, each made again only where what it
     shows has changed, else kept from the old site. What it shows is taken as the fingerprints
     of the stories it draws on (each covers all that story's pages show), and what it shows of
     the archive besides: counts, names, the order of its items, its place in its list (the
@@ -555,11 +560,17 @@ class AcrossPages:
 
     def render(self, path: str, template: str, drawn_from: list[str], counts: object, **context) -> None:
         shown = (self.archive.settings, self.archive.many, counts, [self.stories[story] for story in drawn_from])
-        self.fingerprints[path] = key = fingerprint(self.pages.codes.of(template), shown)
+        key = fingerprint(self.pages.codes.of(template), shown)
+        self.kept_or_made(path, key, lambda: self.pages.render(path, template, **context))
+
+    def kept_or_made(self, path: str, key: str, make: Callable[[], bytes]) -> None:
+        """The file at `path` kept from the old site if `key`, the fingerprint of all it shows, is
+        the one it had there; else made."""
+        self.fingerprints[path] = key
         if self.before.get(path) == key and self.staging.keep([path]):
             self.kept.append(path)
         else:
-            self.files[path] = self.pages.render(path, template, **context)
+            self.files[path] = make()
 
 
 def listed_rows(summaries: list[ArticleSummary], story_of: dict[str, Story]) -> list[tuple]:
