@@ -233,7 +233,7 @@ class Cache:
 
     def story_key(self, story: Any) -> str:
         """What a story's comparison is kept under: the story, whole, and the code that compares."""
-        return fingerprint(self.comparing, story)
+        return fingerprint(self.comparing, story.digest)
 
     def matching_key(self, story: Any) -> str:
         """What a story's matching (its statements and reused copy) depends on: its articles'

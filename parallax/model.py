@@ -14,6 +14,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import fingerprint
+
 
 class ArchiveError(Exception):
     """Bad input: what is wrong and where, printable as one line."""
@@ -208,6 +210,12 @@ class Story:
     @functools.cached_property
     def by_id(self) -> dict[str, Article]:
         return {article.id: article for article in self.articles}
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A fingerprint of the whole story, taken once a build: its comparison is kept under
+        it (cache.story_key) and its pages' fingerprint starts from it (render.fingerprints)."""
+        return fingerprint("story", self)
 
     @property
     def date(self) -> datetime.date:

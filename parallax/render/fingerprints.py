@@ -169,7 +169,7 @@ def story_inputs(story: StoryPages, code: str, found: Across) -> str:
     return fingerprint(
         code,
         (
-            comparison.story,
+            comparison.story.digest,
             archive.settings,
             archive.many,
             [archive.speaker(claim) for claim in comparison.story.claims],
