@@ -214,8 +214,10 @@ class Story:
     @functools.cached_property
     def digest(self) -> str:
         """A fingerprint of the whole story, taken once a build: its comparison is kept under
-        it (cache.story_key) and its pages' fingerprint starts from it (render.fingerprints)."""
-        return fingerprint("story", self)
+        it (cache.story_key) and its pages' fingerprint starts from it (render.fingerprints).
+        Of its fields only: the values cached on it as a build reads them (`by_id`) would be
+        written too, and the fingerprint change with what was read first."""
+        return fingerprint("story", [getattr(self, field.name) for field in dataclasses.fields(self)])
 
     @property
     def date(self) -> datetime.date:

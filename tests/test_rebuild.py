@@ -3,6 +3,7 @@ is kept where nothing it shows has changed. (That a rebuild gives what a clean b
 random edits, is tests/test_incremental.py's.)"""
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -13,9 +14,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from parallax.cache import CACHE_FOLDER, COMPARING, imported_modules
+from parallax.cache import CACHE_FOLDER, COMPARING, Cache, imported_modules
 from parallax.cache import HERE as PACKAGE
 from parallax.cli import main
+from parallax.load import load_archive
 from parallax.render import PAGES_FILE
 from parallax.render import site as render_site_module
 from parallax.render.addresses import TEMPLATES_FILE
@@ -227,6 +229,18 @@ def test_a_template_is_compiled_once_and_again_once_edited(small, monkeypatch):
     compiled.clear()
     assert build(small) == 0
     assert "article.html" in compiled and "base.html" in compiled
+
+
+def test_a_story_is_keyed_by_its_fields_whatever_a_build_has_read_of_it_first(small):
+    """A story's comparison is kept under its fingerprint, and its pages' start from it: the
+    same story must give the same, whether or not a build has looked up its articles by id."""
+    (story,) = load_archive(small.root).stories
+    read_first = dataclasses.replace(story)  # the same story, another object
+    assert read_first.article("daily-one").id == "daily-one"  # caches its articles by id on it
+    assert read_first.digest == story.digest
+    assert Cache().story_key(read_first) == Cache().story_key(story)
+    edited = dataclasses.replace(story, title="Talks in Geneva, again")
+    assert edited.digest != story.digest
 
 
 def test_the_card_image_is_drawn_again_only_when_what_it_shows_changes(small, monkeypatch):
