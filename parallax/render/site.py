@@ -537,11 +537,11 @@ def other_files(
 
 
 class AcrossPages:
-    """The pages across stories (lists, outlets, speakers), and the card image, each made again only where what it
-    shows has changed, else kept from the old site. What it shows is taken as the fingerprints
-    of the stories it draws on (each covers all that story's pages show), and what it shows of
-    the archive besides: counts, names, the order of its items, its place in its list (the
-    article list takes the rows it shows instead: see listed_rows)."""
+    """The pages across stories (lists, outlets, speakers), and the card image, each made again
+    only where what it shows has changed, else kept from the old site. What a page shows is
+    taken as the fingerprints of the stories it draws on (each covers all that story's pages
+    show), and what it shows of the archive besides: counts, names, the order of its items, its
+    place in its list (the article list takes the rows it shows instead: see listed_rows)."""
 
     def __init__(
         self,
