@@ -27,8 +27,9 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
+from operator import attrgetter
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -97,6 +98,31 @@ COMPARING = sorted(
 )
 
 
+# What a story's matching reads of each article (with its claims), and what comparing its
+# articles reads besides (compare.py, lineage.py): a story changed in other fields only (a title,
+# an author, notes) takes its last comparison whole. tests/test_rebuild.py changes every other
+# field, and the comparison must stay as it was.
+MATCHED_FIELDS = ("id", "published", "language", "text", "blocks")
+COMPARED_FIELDS = ("outlet", "published_at", "translated_from")
+
+
+class KeptComparison(NamedTuple):
+    """A story's comparison as the cache keeps it, and what it depended on."""
+
+    matching: str  # what its matching depended on (Cache.matching_key)
+    compared: str  # what its comparing depended on besides (Cache.compared_key)
+    pickled: bytes  # compare.pickled
+
+
+class KeptFile(NamedTuple):
+    """A story's file of the last build, and what its comparison was kept under."""
+
+    path: Path
+    key: str  # Cache.story_key
+    matching: str
+    compared: str
+
+
 def matching_code(modules=MODULES, libraries=LIBRARIES) -> str:
     """A fingerprint of the code, the libraries' versions, Python's Unicode tables (what counts
     as a letter when text is folded) and how this machine stores integers."""
@@ -143,18 +169,15 @@ class Cache:
         self.code = matching_code()
         self.comparing = matching_code(COMPARING)
         self.results: dict[str, str] = {}
-        # from the last build: story key -> what its matching depended on, and its comparison
-        self.kept_stories: dict[str, tuple[str, bytes]] = {}
-        self.stories: dict[str, bytes] = {}  # this build's
-        self.matchings: dict[str, str] = {}  # story key -> what its matching depended on (matching_key)
+        self.kept_stories: dict[str, KeptComparison] = {}  # from the last build, by story key
+        self.stories: dict[str, KeptComparison] = {}  # this build's
         self.loading = matching_code(LOADING, LOADING_LIBRARIES)
         self.kept_articles: dict[str, tuple[str, bytes]] = {}  # from the last build, as `articles`
         # This build's articles read, by their story's folder: key -> (its capture, pickled).
         self.articles: dict[str, dict[str, tuple[str, bytes]]] = defaultdict(dict)
         self.kept_claims_files: dict[str, bytes] = {}  # from the last build, as `claims`
         self.claims: dict[str, dict[str, bytes]] = defaultdict(dict)  # this build's claims files read, likewise
-        # story id -> its file of the last build, its key, and what its matching depended on
-        self.files: dict[str, tuple[Path, str, str]] = {}
+        self.files: dict[str, KeptFile] = {}  # story id -> its file of the last build
         self.story_results: dict[str, dict[str, str]] = {}  # story key -> the results its matching used
         self.keys: dict[str, str] = {}  # story id -> the key of its comparison kept at this build
         self.real_folders: dict[Path, str] = {}  # the archive's folders as named, and as they are on disk
@@ -172,8 +195,8 @@ class Cache:
                 database.deserialize(saved)
                 self.results = dict(database.execute("SELECT key, value FROM results"))
                 self.kept_stories = {
-                    key: (matching, comparison)
-                    for key, matching, comparison in database.execute("SELECT key, matching, value FROM stories")
+                    key: KeptComparison(*kept)
+                    for key, *kept in database.execute("SELECT key, matching, compared, value FROM stories")
                 }
                 self.kept_articles = dict(kept_articles(database))
                 self.kept_claims_files = dict(database.execute("SELECT key, value FROM claims"))
@@ -191,12 +214,12 @@ class Cache:
         for path in sorted((output / CACHE_FOLDER).glob("*.sqlite")):
             try:
                 with contextlib.closing(opened(path)) as database:
-                    ((key, matching),) = database.execute("SELECT key, matching FROM stories")
+                    ((key, matching, compared),) = database.execute("SELECT key, matching, compared FROM stories")
                     cache.kept_articles.update(kept_articles(database))
                     cache.kept_claims_files.update(database.execute("SELECT key, value FROM claims"))
             except (sqlite3.DatabaseError, ValueError):
                 continue  # damaged, or from a version that kept other kinds: that story starts afresh
-            cache.files[path.stem] = (path, key, matching)
+            cache.files[path.stem] = KeptFile(path, key, matching, compared)
         return cache
 
     def key(self, kind: str, inputs: tuple) -> str:
@@ -240,12 +263,20 @@ class Cache:
         ids, dates (their order, and which were published the same day), languages and texts,
         with their paragraphs; its claims; and the code. Not the articles' other fields (title,
         outlet, author, notes...), which only the comparison made after reads."""
-        articles = [(a.id, a.published, a.language, a.text, a.blocks) for a in story.articles]
-        return fingerprint(self.comparing, (articles, story.claims))
+        return fingerprint(self.comparing, (list(map(attrgetter(*MATCHED_FIELDS), story.articles)), story.claims))
+
+    def compared_key(self, story: Any, matching: str) -> str:
+        """What a story's comparison depends on: its matching (`matching`: matching_key), and
+        the fields of its articles that comparing them reads besides (COMPARED_FIELDS)."""
+        return fingerprint(self.comparing, (matching, list(map(attrgetter(*COMPARED_FIELDS), story.articles))))
 
     def matched_alike(self, story_id: str, matching: str) -> bool:
         """Whether the last build's file of the story was matched from the same (`matching`: matching_key)."""
-        return story_id in self.files and self.files[story_id][2] == matching
+        return story_id in self.files and self.files[story_id].matching == matching
+
+    def compared_alike(self, story_id: str, compared: str) -> bool:
+        """Whether the last build's file of the story was compared from the same (`compared`: compared_key)."""
+        return story_id in self.files and self.files[story_id].compared == compared
 
     def kept_matching(self, story_id: str, matching: str) -> bytes | None:
         """The comparison kept at the last build of a story whose matching depended on the same
@@ -254,7 +285,7 @@ class Cache:
         if not self.matched_alike(story_id, matching):
             return None
         try:
-            with contextlib.closing(opened(self.files[story_id][0])) as database:
+            with contextlib.closing(opened(self.files[story_id].path)) as database:
                 ((comparison,),) = database.execute("SELECT value FROM stories")
                 self.used.update(database.execute("SELECT key, value FROM results"))
         except (sqlite3.DatabaseError, ValueError):
@@ -266,16 +297,18 @@ class Cache:
         code has changed since (`key`: story_key). Pickled: it is this package's own objects, and
         the cache is the site's own file, written by this code only."""
         if key not in self.kept_stories and self.file_key(story_id) == key:
+            file = self.files[story_id]
             try:
-                with contextlib.closing(opened(self.files[story_id][0])) as database:
+                with contextlib.closing(opened(file.path)) as database:
                     ((comparison,),) = database.execute("SELECT value FROM stories")
-                    self.kept_stories[key] = (self.files[story_id][2], comparison)
+                    self.kept_stories[key] = KeptComparison(file.matching, file.compared, comparison)
             except (sqlite3.DatabaseError, ValueError):
                 del self.files[story_id]  # damaged since it was opened: the story is matched afresh
         if key in self.kept_stories:
-            self.matchings[key], self.stories[key] = self.kept_stories[key]
+            self.stories[key] = self.kept_stories[key]
             self.keys[story_id] = key
-        return self.stories.get(key)
+            return self.stories[key].pickled
+        return None
 
     def carry_over(self, last: Cache) -> None:
         """Take the comparisons the last build made or read with `last`, in this process (or,
@@ -302,20 +335,18 @@ class Cache:
             wanted |= set(self.files) - set(present)
         for story_id in sorted(wanted):
             try:
-                with contextlib.closing(opened(self.files[story_id][0])) as database:
+                with contextlib.closing(opened(self.files[story_id].path)) as database:
                     self.results.update(database.execute("SELECT key, value FROM results"))
             except sqlite3.DatabaseError:
                 continue  # damaged since it was opened: what it held is computed afresh
 
     def file_key(self, story_id: str) -> str | None:
         """The key of the story whose file the last build kept under this id."""
-        return self.files[story_id][1] if story_id in self.files else None
+        return self.files[story_id].key if story_id in self.files else None
 
-    def keep_story(self, story_id: str, key: str, matching: str, comparison: bytes, used: dict[str, str]) -> None:
-        """Keep a story's comparison, pickled, what its matching depended on (matching_key), and
-        the results its making used (in this process or a worker)."""
+    def keep_story(self, story_id: str, key: str, comparison: KeptComparison, used: dict[str, str]) -> None:
+        """Keep a story's comparison, and the results its making used (in this process or a worker)."""
         self.stories[key] = comparison
-        self.matchings[key] = matching
         self.keys[story_id] = key
         self.story_results[key] = used
 
@@ -361,10 +392,9 @@ class Cache:
                 files[story_file(story.id)] = None
             else:
                 read = self.articles.get(str(story.folder), {}), self.claims.get(str(story.folder), {})
-                comparison = {key: (self.matchings[key], self.stories[key])}
+                comparison = {key: self.stories[key]}
                 files[story_file(story.id)] = saved(self.story_results.get(key, {}), comparison, *read)
         self.results, self.kept_stories, self.stories, self.story_results, self.keys = {}, {}, {}, {}, {}
-        self.matchings = {}
         self.kept_articles, self.articles = {}, defaultdict(dict)
         self.kept_claims_files, self.claims = {}, defaultdict(dict)
         return files
@@ -373,8 +403,7 @@ class Cache:
         """Everything kept, as one SQLite database file."""
         articles = {key: kept for folder in self.articles.values() for key, kept in folder.items()}
         claims = {key: kept for folder in self.claims.values() for key, kept in folder.items()}
-        stories = {key: (self.matchings[key], comparison) for key, comparison in self.stories.items()}
-        return saved(self.results, stories, articles, claims)
+        return saved(self.results, self.stories, articles, claims)
 
 
 def story_file(story_id: str) -> str:
@@ -394,7 +423,7 @@ def kept_articles(database: sqlite3.Connection) -> Iterator[tuple[str, tuple[str
 
 def saved(
     results: dict[str, str],
-    stories: dict[str, tuple[str, bytes]],
+    stories: dict[str, KeptComparison],
     articles: dict[str, tuple[str, bytes]],
     claims: dict[str, bytes],
 ) -> bytes:
@@ -402,8 +431,10 @@ def saved(
     database = sqlite3.connect(":memory:")
     database.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
     database.executemany("INSERT INTO results VALUES (?, ?)", sorted(results.items()))
-    database.execute("CREATE TABLE stories (key TEXT PRIMARY KEY, matching TEXT, value BLOB)")
-    database.executemany("INSERT INTO stories VALUES (?, ?, ?)", sorted((key, *kept) for key, kept in stories.items()))
+    database.execute("CREATE TABLE stories (key TEXT PRIMARY KEY, matching TEXT, compared TEXT, value BLOB)")
+    database.executemany(
+        "INSERT INTO stories VALUES (?, ?, ?, ?)", sorted((key, *kept) for key, kept in stories.items())
+    )
     database.execute("CREATE TABLE articles (key TEXT PRIMARY KEY, capture TEXT, value BLOB)")
     database.executemany(
         "INSERT INTO articles VALUES (?, ?, ?)", sorted((key, *kept) for key, kept in articles.items())

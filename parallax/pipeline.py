@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .cache import Cache
+from .cache import Cache, KeptComparison
 from .compare import Comparison, compare, pickled, unpickled
 from .load import load_archive
 from .match import shared_statements
@@ -103,7 +103,8 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
     are never compared), each unchanged since the last build taken from the cache; where several
     changed, each is matched by one process, which hands back its comparison and the cached
     results it used (its story's file of the cache keeps those); where one did, it is matched
-    with every process's help."""
+    with every process's help. A story changed only in what comparing does not read takes its
+    last comparison whole (see compared_before)."""
     keys = {story.id: cache.story_key(story) for story in archive.stories}  # once each: a large story is long to key
     found: dict[str, Comparison] = {}
     for story in archive.stories:
@@ -113,22 +114,29 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
         elif kept := cache.kept_story(story.id, keys[story.id]):
             found[story.id] = unpickled(kept, story)
     changed = [story for story in archive.stories if story.id not in found]
-    matching = [cache.matching_key(story) for story in changed]
+    matching = {story.id: cache.matching_key(story) for story in changed}
+    comparing = {story.id: cache.compared_key(story, matching[story.id]) for story in changed}
+    for story in changed:
+        started = time.perf_counter()
+        if (last := compared_before(story, cache, keys[story.id], matching[story.id], comparing[story.id])) is not None:
+            found[story.id] = last
+            stages["compare"] += time.perf_counter() - started
+    changed = [story for story in changed if story.id not in found]
     # The results a story's last matching used are read for those to be matched again only: the
     # others take them, whole, with their last comparison (see matched_before).
-    cache.recall(
-        [story.id for story, key in zip(changed, matching) if not cache.matched_alike(story.id, key)], list(keys)
-    )
+    cache.recall([story.id for story in changed if not cache.matched_alike(story.id, matching[story.id])], list(keys))
     workers = min(jobs, len(changed)) if len(changed) > 1 else 1
 
     def compare_one(number: int) -> tuple[Comparison, dict[str, str], dict[str, float]]:
         cache.used, took = {}, dict.fromkeys(stages, 0.0)
-        return compared(changed[number], cache, jobs if workers == 1 else 1, took, matching[number]), cache.used, took
+        story = changed[number]
+        return compared(story, cache, jobs if workers == 1 else 1, took, matching[story.id]), cache.used, took
 
-    for story, matched, (comparison, used, took) in zip(
-        changed, matching, map_numbers(compare_one, len(changed), workers, worth=2), strict=True
+    for story, (comparison, used, took) in zip(
+        changed, map_numbers(compare_one, len(changed), workers, worth=2), strict=True
     ):
-        cache.keep_story(story.id, keys[story.id], matched, pickled(comparison), used)
+        made = KeptComparison(matching[story.id], comparing[story.id], pickled(comparison))
+        cache.keep_story(story.id, keys[story.id], made, used)
         found[story.id] = comparison
         for stage, seconds in took.items():
             stages[stage] += seconds / workers  # the workers' seconds, as time passed
@@ -145,8 +153,8 @@ def compared(
 ) -> Comparison:
     """Match one story, find its reused copy and compare its articles; each stage's time added
     to `stages`, where given. A story whose matching depends on nothing that has changed since
-    the last build (a title corrected, an outlet renamed) is only compared again (`matching`:
-    its Cache.matching_key, if taken already)."""
+    the last build (an outlet renamed) is only compared again (`matching`: its
+    Cache.matching_key, if taken already)."""
     started = time.perf_counter()
     cache = cache or Cache()
     if (before := matched_before(story, cache, matching or cache.matching_key(story))) is not None:
@@ -170,6 +178,19 @@ def compared(
         stages["reuse"] += reused - matched
         stages["compare"] += time.perf_counter() - reused
     return comparison
+
+
+def compared_before(story: Story, cache: Cache, key: str, matching: str, comparing: str) -> Comparison | None:
+    """The story's comparison as the last build made it, kept again under the story's new `key`,
+    if the story has changed only in what comparing does not read (`comparing`: its
+    Cache.compared_key): a title corrected, a note added. Made again with the story as it is now."""
+    if not cache.compared_alike(story.id, comparing):
+        return None
+    cache.used = {}
+    if (kept := cache.kept_matching(story.id, matching)) is None:
+        return None
+    cache.keep_story(story.id, key, KeptComparison(matching, comparing, kept), cache.used)
+    return unpickled(kept, story)
 
 
 def matched_before(story: Story, cache: Cache, matching: str) -> tuple[list[SharedStatement], Reuse] | None:

@@ -14,10 +14,12 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from parallax.cache import CACHE_FOLDER, COMPARING, Cache, imported_modules
+from parallax.cache import CACHE_FOLDER, COMPARED_FIELDS, COMPARING, MATCHED_FIELDS, Cache, imported_modules
 from parallax.cache import HERE as PACKAGE
 from parallax.cli import main
+from parallax.compare import compare, pickled
 from parallax.load import load_archive
+from parallax.model import Article, Reuse, Story
 from parallax.render import PAGES_FILE
 from parallax.render import site as render_site_module
 from parallax.render.addresses import TEMPLATES_FILE
@@ -241,6 +243,37 @@ def test_a_story_is_keyed_by_its_fields_whatever_a_build_has_read_of_it_first(sm
     assert Cache().story_key(read_first) == Cache().story_key(story)
     edited = dataclasses.replace(story, title="Talks in Geneva, again")
     assert edited.digest != story.digest
+
+
+def test_what_comparing_does_not_read_leaves_the_comparison_as_it_was(archive, comparison):
+    """A story changed only in fields that neither its matching nor its comparing is keyed by
+    takes its last comparison whole: each of them, changed in every article (or in the story),
+    must leave the comparison, its statements and reused copy given, byte for byte as it was."""
+    statements = list(comparison.statements)
+    reuse = Reuse(comparison.passages, {summary.article.id: summary.reuse for summary in comparison.summaries})
+    before = pickled(compare(archive, statements, reuse))
+    for field in dataclasses.fields(Article):
+        if field.name not in MATCHED_FIELDS + COMPARED_FIELDS:
+            articles = tuple(
+                dataclasses.replace(a, **{field.name: another(getattr(a, field.name))}) for a in archive.articles
+            )
+            changed = dataclasses.replace(archive, articles=articles)
+            assert pickled(compare(changed, statements, reuse)) == before, f"an article's {field.name} changed it"
+    for field in dataclasses.fields(Story):
+        if field.name not in ("articles", "claims"):
+            changed = dataclasses.replace(archive, **{field.name: another(getattr(archive, field.name))})
+            assert pickled(compare(changed, statements, reuse)) == before, f"the story's {field.name} changed it"
+
+
+def another(value: object) -> object:
+    """A value unlike this one, of its kind."""
+    if value is None or isinstance(value, str):
+        return f"{value}, changed"
+    if isinstance(value, Path):
+        return value.with_name("changed")
+    if isinstance(value, tuple):
+        return (*value, "changed")
+    raise TypeError(f"no other value made for a {type(value).__name__}: add one")
 
 
 def test_the_card_image_is_drawn_again_only_when_what_it_shows_changes(small, monkeypatch):

@@ -587,30 +587,38 @@ def test_an_archive_named_another_way_is_neither_read_nor_matched_nor_rendered_a
     assert (parsed, matched, made) == (["post-vienna"], ["vienna"], ["stories/vienna.html"])
 
 
-def test_a_story_changed_only_where_matching_does_not_read_is_compared_again_not_matched(built, monkeypatch, tmp_path):
+def test_a_story_changed_where_matching_or_comparing_does_not_read_is_not_done_again(built, monkeypatch, tmp_path):
     """A title corrected and an outlet renamed leave a story's statements and reused copy as
-    they were: they are taken from its last comparison. A word of a text changed is matched
-    again. Either way the site is a clean build's."""
+    they were: they are taken from its last comparison; a title, which comparing does not read
+    either, leaves the whole comparison as it was. A word of a text changed is matched again.
+    Either way the site is a clean build's."""
     matched: list[str] = []
     aligned = pipeline.aligned_articles  # in this process, whatever the jobs
     monkeypatch.setattr(
         pipeline, "aligned_articles", lambda story, *more: matched.append(story.id) or aligned(story, *more)
     )
+    compared: list[str] = []
+    compare = pipeline.compare
+    monkeypatch.setattr(pipeline, "compare", lambda story, *more: compared.append(story.id) or compare(story, *more))
     clean = tmp_path / "clean"
 
-    def matched_in_rebuild() -> list[str]:
-        """The stories matched again by a rebuild, whose site is, as it must be, a clean build's."""
+    def done_in_rebuild() -> tuple[list[str], list[str]]:
+        """The stories matched and compared again by a rebuild, whose site is, as it must be, a clean build's."""
         matched.clear()
+        compared.clear()
         assert built.build() == 0
-        again = list(matched)
+        again = list(matched), list(compared)
         assert main(["build", "--source", str(built.root), "--output", str(clean), "--no-cache", "--jobs", "1"]) == 0
         assert site_differences(built.site, clean) == []
         return again
 
     body = f"“{MINISTRY},” the ministry said once more.\n\nThe delegations flew home on Friday after the talks ended."
-    built.article("vienna", "courier-vienna", "The Vienna Courier", "Vienna round ends, corrected", "2024-09-11", body)
-    assert matched_in_rebuild() == []
+    built.article("vienna", "courier-vienna", "The Courier", "Vienna round ends, corrected", "2024-09-11", body)
+    assert done_in_rebuild() == ([], [])
     assert "Vienna round ends, corrected" in built.page("articles/courier-vienna.html")
+    built.article("vienna", "courier-vienna", "The Vienna Courier", "Vienna round ends, corrected", "2024-09-11", body)
+    assert done_in_rebuild() == ([], ["vienna"])
+    assert "The Vienna Courier" in built.page("stories/vienna.html")
     built.article(
         "vienna",
         "courier-vienna",
@@ -619,7 +627,7 @@ def test_a_story_changed_only_where_matching_does_not_read_is_compared_again_not
         "2024-09-11",
         body.replace("Friday", "Saturday"),
     )
-    assert matched_in_rebuild() == ["vienna"]
+    assert done_in_rebuild() == (["vienna"], ["vienna"])
 
 
 def test_serve_takes_unchanged_comparisons_and_articles_from_its_last_build_not_from_the_cache(

@@ -7,7 +7,7 @@ import yaml
 
 from parallax import cache as cache_module
 from parallax import write
-from parallax.cache import Cache, story_file
+from parallax.cache import Cache, KeptFile, story_file
 from parallax.cli import main
 from parallax.match import shared_statements
 
@@ -200,7 +200,7 @@ def test_a_cache_file_damaged_after_it_was_opened_is_passed_over(small):
     kept = small.root / "site" / story_file(story.id)
     kept.write_bytes(kept.read_bytes()[:100])
     assert cache.kept_story(story.id, cache.story_key(story)) is None and story.id not in cache.files
-    cache.files[story.id] = (kept, "")  # as opened before the damage
+    cache.files[story.id] = KeptFile(kept, "", "", "")  # as opened before the damage
     cache.recall([story.id], [story.id])
     assert shared_statements(story, cache) == shared_statements(small.load()) and cache.hits == 0
 
