@@ -12,9 +12,11 @@ Pages that change together are kept together: each section (articles, claims, ou
 speakers) has buckets of its own, since a claim's page changes with every article that carries
 it and an article's page seldom does; within a section, a story's pages go together, since
 they change together, and a page of no story goes by a hash of its path (see `buckets`).
-An article's page is changed, to search, only where what search reads of it has: the rendering
-records a fingerprint of that (see render/fingerprints.py), not of its notes, which search
-ignores and which change with other articles.
+A page is changed, to search, only where what search reads of it has: the rendering records a
+fingerprint of that (see render/fingerprints.py) for the pages of articles, claims, outlets and
+speakers. Not of an article's notes, nor of the lists of articles on the others' pages, which
+search ignores and which change with other articles: a corrected title changes every page
+naming the article, and only its own to search.
 In the site:
 
     pagefind/buckets.json       {"buckets": ["articles-0", ...]}: the buckets that have pages to search
@@ -218,9 +220,9 @@ def files_in(site: Path, folder: str) -> list[str]:
 
 class Searched:
     """Whether a page of the new site is, to search, what it was in the old one: the same
-    fingerprint of what search indexes of it, where the rendering took one (an article's page,
-    whose notes beside the text change more often than the text); else the very same file
-    (a page whose bytes did not change is the old file, kept: see write.py)."""
+    fingerprint of what search indexes of it, where the rendering took one (the pages of
+    articles, claims, outlets and speakers, whose notes and lists search ignores); else the very
+    same file (a page whose bytes did not change is the old file, kept: see write.py)."""
 
     def __init__(self, staging: Staging, now: dict[str, str], made: frozenset[str]):
         self.before = PageRecord.read(staging.old(PAGES_FILE)).searched

@@ -375,7 +375,7 @@ def test_a_rebuild_indexes_again_only_the_buckets_whose_pages_changed_as_a_clean
     with_two_rare_words(small)
     output = small.root / "site"
     build(small.root, output)
-    before = indexed_pages(output)
+    before, searched = indexed_pages(output), searched_record(output)
     small.article("herald-quokkas", "The Herald", "Talks resume again", 4, "A quokka watched the talks resume at last.")
     runs = pagefind_runs(monkeypatch)
     build(small.root, output)
@@ -383,11 +383,13 @@ def test_a_rebuild_indexes_again_only_the_buckets_whose_pages_changed_as_a_clean
     changed = {page for page, content in after.items() if before.get(page) != content}
     assert "articles/herald-quokkas.html" in changed
     # Only buckets with a page changed are indexed again, each once, and every changed page that
-    # is indexed is.
+    # is indexed is, where it changed to search (its record of what search indexes of it, if any).
     assert (
         runs and all(run & changed for run in runs) and len(runs) == len({bucket_of(output, min(run)) for run in runs})
     )
-    assert {page for page in changed if search.MARKED.search(after[page])} <= set().union(*runs)
+    now = searched_record(output)
+    to_search = {page for page in changed if page not in now or searched.get(page) != now[page]}
+    assert {page for page in to_search if search.MARKED.search(after[page])} <= set().union(*runs)
     assert len(runs) < len(listed_buckets(output))
     clean = tmp_path / "clean"
     build(small.root, clean)
@@ -484,6 +486,32 @@ def test_an_article_page_whose_notes_alone_changed_is_not_indexed_again(small, m
     clean = tmp_path / "clean"
     build(small.root, clean)
     assert index_files(output) == index_files(clean)
+
+
+def test_a_corrected_title_is_indexed_again_only_on_its_own_page(small, monkeypatch, tmp_path):
+    """A corrected title changes every page naming the article (the claim's lists, the outlet's),
+    but search indexes it on the article's page only: only that page's bucket is indexed again."""
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    output = small.root / "site"
+    build(small.root, output)
+    before = indexed_pages(output)
+    path = small.root / "articles" / "daily-one.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Talks collapse", "Talks break down"), encoding="utf-8")
+    runs = pagefind_runs(monkeypatch)
+    build(small.root, output)
+    after = indexed_pages(output)
+    naming = {"claims/ministry-rejects-blame.html", "outlets/the-daily.html"}
+    assert all(before[page] != after[page] and b"Talks break down" in after[page] for page in naming)
+    (run,) = runs  # the bucket of the article's page, and no other
+    assert "articles/daily-one.html" in run and all(page.startswith("articles/") for page in run)
+    clean = tmp_path / "clean"
+    build(small.root, clean)
+    assert index_files(output) == index_files(clean)
+
+
+def searched_record(site: Path) -> dict[str, str]:
+    """The fingerprint of what search indexes of each page that has one, as the build recorded it."""
+    return PageRecord.read((site / PAGES_FILE).read_bytes()).searched
 
 
 def test_a_build_run_from_a_site_folder_a_build_has_replaced_still_indexes(small, monkeypatch):

@@ -27,8 +27,9 @@ from ..cache import fingerprint, imported_modules
 from ..compare import Carried
 from ..load.files import read_bytes, text_of
 from ..model import Occurrence, SharedStatement
-from .addresses import statement_page
-from .environment import FAVICON
+from .addresses import claim_page, statement_page
+from .environment import FAVICON, carrying_articles
+from .showcase import wordings
 from .words import rough_count, said_by
 
 if TYPE_CHECKING:
@@ -48,7 +49,8 @@ class StoryRecord(NamedTuple):
 class PageRecord:
     """What the last build's pages were made from, kept with the site for the next build: each
     story's fingerprint and the pages it made; the fingerprint of all a page shows, for article
-    pages and pages across stories; of what search indexes, for article pages; in how many
+    pages and pages across stories; of what search indexes, for the pages of articles, claims,
+    outlets and speakers; in how many
     articles each claim and part was found, which the next build warns of where it finds fewer;
     where each story's part of the large data files lies, which the next copies where kept; and
     the code each kind of a story's pages was made with, the same for every story."""
@@ -287,3 +289,29 @@ class ArticleFingerprints:
     def named(self, article_id: str) -> tuple:
         other = self.story.archive.article(article_id)
         return (other.id, other.outlet, other.published, other.language)
+
+
+def claims_searched(story: StoryPages, code: str) -> dict[str, str]:
+    """What search indexes of each of the story's claims' pages (claim.html's element marked
+    `data-pagefind-body`, but what it marks `data-pagefind-ignore`), as a fingerprint, by path:
+    the archive's settings, the story's title, the claim and its speaker, the outlets and
+    languages of the articles carrying it (search's filters), and each part's wordings as the
+    page shows them. Not the articles' titles, dates and lineage in its lists, which change with
+    every article corrected or added."""
+    archive, comparison = story.archive, story.comparison
+    found = {}
+    for coverage in comparison.claims:
+        claim = coverage.claim
+        shown = [
+            [
+                (variant.differences, archive.article(variant.occurrence.article).language)
+                for variant, _ in wordings(comparison.variants[row.statement.id])
+            ]
+            if row.statement
+            else None
+            for row in coverage.rows
+        ]
+        carrying = [(article.outlet, article.language) for article in carrying_articles(archive, coverage)]
+        about = (archive.settings, comparison.story.title, claim, archive.speaker(claim), said_by(archive, claim))
+        found[claim_page(claim.id)] = fingerprint(code, (about, carrying, shown))
+    return found

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import jinja2
 from markupsafe import Markup
 
-from ..compare import ClaimCoverage
+from ..compare import ClaimCoverage, Variant
 from ..lineage import word_keys
 from ..model import Article, Occurrence, SharedStatement, Story
 
@@ -131,9 +132,9 @@ def distinct_wordings(occurrences) -> list[Occurrence]:
     return list(first.values())
 
 
-def wordings(variants) -> list[tuple[object, list[Occurrence]]]:
+def wordings(variants: Iterable[Variant]) -> list[tuple[Variant, list[Occurrence]]]:
     """Variants grouped by wording: one per distinct wording, with every occurrence that has it."""
-    groups: dict[tuple[str, ...], tuple[object, list[Occurrence]]] = {}
+    groups: dict[tuple[str, ...], tuple[Variant, list[Occurrence]]] = {}
     for variant in variants:
         groups.setdefault(wording_key(variant.occurrence.text), (variant, []))[1].append(variant.occurrence)
     return list(groups.values())

@@ -66,6 +66,7 @@ from .fingerprints import (
     PageCode,
     PageRecord,
     StoryRecord,
+    claims_searched,
     fingerprint,
     story_inputs,
 )
@@ -288,7 +289,18 @@ def render_site(
         path for story in stories if "articles" in kept[story.comparison.story.id] for path in story.article_paths()
     ]
     fingerprints = {path: before.pages[path] for path in kept_paths if path in before.pages}
-    searched = {path: before.searched[path] for path in kept_paths if path in before.searched}
+    # Likewise what search indexes of an article's or a claim's page (see search.Searched).
+    searched = {
+        path: before.searched[path]
+        for story in stories
+        for kind in ("articles", "claims")
+        if kind in kept[story.comparison.story.id]
+        for path in story.parts()[kind]
+        if path in before.searched
+    }
+    for story in stories:
+        if "claims" not in kept[story.comparison.story.id]:
+            searched.update(claims_searched(story, made_by["claims"]))
     articles = [
         ArticleAt(story, position, taker)
         for story in stories
@@ -321,6 +333,7 @@ def render_site(
     fingerprints.update((page.path, page.fingerprint.shown) for page in article_pages)
     fingerprints.update(listed.fingerprints)
     searched.update((page.path, page.fingerprint.searched) for page in article_pages)
+    searched.update(listed.searched)
     for article in archive.articles:
         if article.capture:
             files[capture_file(article.id)] = published_capture(article.capture)
@@ -490,6 +503,8 @@ def other_files(
                 "outlet.html",
                 drawn_from=[record.comparison.story.id for record in covered],
                 counts=(figures, *pager_place(pager)),
+                # its first page's header: its name, and its stories' titles (filters)
+                searched=(pager.number == 1, outlet.name, figures[1]),
                 outlet=outlet,
                 shown=covered,
                 pager=pager,
@@ -509,6 +524,7 @@ def other_files(
                 "speaker.html",
                 drawn_from=[said.comparison.story.id for said in shown_said],
                 counts=(about, [said.coverage.claim.id for said in shown_said], *pager_place(pager)),
+                searched=(pager.number == 1, about),  # its first page's header
                 record=record,
                 shown=shown_said,
                 pager=pager,
@@ -541,7 +557,9 @@ class AcrossPages:
     only where what it shows has changed, else kept from the old site. What a page shows is
     taken as the fingerprints of the stories it draws on (each covers all that story's pages
     show), and what it shows of the archive besides: counts, names, the order of its items, its
-    place in its list (the article list takes the rows it shows instead: see listed_rows)."""
+    place in its list (the article list takes the rows it shows instead: see listed_rows). Of an
+    outlet's or a speaker's page, what search indexes of it is taken apart (`searched`): their
+    lists of articles and statements, which change often, are not indexed."""
 
     def __init__(
         self,
@@ -557,11 +575,17 @@ class AcrossPages:
         self.files: dict[str, bytes] = {}  # the pages made
         self.kept: list[str] = []  # the pages kept
         self.fingerprints: dict[str, str] = {}  # every page's, by path
+        self.searched: dict[str, str] = {}  # of what search indexes, by path, for the pages it indexes
 
-    def render(self, path: str, template: str, drawn_from: list[str], counts: object, **context) -> None:
+    def render(
+        self, path: str, template: str, drawn_from: list[str], counts: object, searched: object = None, **context
+    ) -> None:
+        """`searched`: what search indexes of the page, where it indexes any of it."""
+        code = self.pages.codes.of(template)
         shown = (self.archive.settings, self.archive.many, counts, [self.stories[story] for story in drawn_from])
-        key = fingerprint(self.pages.codes.of(template), shown)
-        self.kept_or_made(path, key, lambda: self.pages.render(path, template, **context))
+        if searched is not None:
+            self.searched[path] = fingerprint(code, (self.archive.settings, self.archive.many, searched))
+        self.kept_or_made(path, fingerprint(code, shown), lambda: self.pages.render(path, template, **context))
 
     def kept_or_made(self, path: str, key: str, make: Callable[[], bytes]) -> None:
         """The file at `path` kept from the old site if `key`, the fingerprint of all it shows, is
