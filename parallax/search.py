@@ -219,10 +219,12 @@ def files_in(site: Path, folder: str) -> list[str]:
 
 
 class Searched:
-    """Whether a page of the new site is, to search, what it was in the old one: the same
+    """Whether a page of the new site is, to search, what it was in the old one: the very same
+    file (a page whose bytes did not change is the old file, kept: see write.py), or the same
     fingerprint of what search indexes of it, where the rendering took one (the pages of
-    articles, claims, outlets and speakers, whose notes and lists search ignores); else the very
-    same file (a page whose bytes did not change is the old file, kept: see write.py)."""
+    articles, claims, outlets and speakers, whose notes and lists search ignores). Either will
+    do: a template edited without changing a page (a comment) changes the fingerprint, which
+    counts the template, and not the page."""
 
     def __init__(self, staging: Staging, now: dict[str, str], made: frozenset[str]):
         self.before = PageRecord.read(staging.old(PAGES_FILE)).searched
@@ -230,9 +232,7 @@ class Searched:
         self.kept = staging.kept - made
 
     def same(self, page: str) -> bool:
-        if page in self.now:
-            return self.before.get(page) == self.now[page]
-        return page in self.kept
+        return page in self.kept or (page in self.now and self.before.get(page) == self.now[page])
 
 
 class Before(NamedTuple):

@@ -509,6 +509,22 @@ def test_a_corrected_title_is_indexed_again_only_on_its_own_page(small, monkeypa
     assert index_files(output) == index_files(clean)
 
 
+@pytest.mark.parametrize("template", ["article.html", "claim.html", "outlet.html"])
+def test_a_template_edited_without_changing_a_page_indexes_nothing_again(small, monkeypatch, template):
+    """A comment added to a template changes no page, though it changes the fingerprints of what
+    search reads of the pages made with it (they count their templates): no bucket is indexed."""
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    output = small.root / "site"
+    build(small.root, output)
+    index, searched = index_files(output), searched_record(output)
+    edited = small.root / "templates" / template
+    edited.write_text(edited.read_text(encoding="utf-8") + "{# edited #}\n", encoding="utf-8")
+    runs = pagefind_runs(monkeypatch)
+    build(small.root, output)
+    assert searched_record(output) != searched  # the template counts: this is what is being tested
+    assert runs == [] and index_files(output) == index
+
+
 def searched_record(site: Path) -> dict[str, str]:
     """The fingerprint of what search indexes of each page that has one, as the build recorded it."""
     return PageRecord.read((site / PAGES_FILE).read_bytes()).searched
