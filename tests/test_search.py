@@ -470,43 +470,46 @@ def test_a_rebuild_with_no_page_changed_indexes_nothing_and_fewer_buckets_index_
 def test_an_article_page_whose_notes_alone_changed_is_not_indexed_again(small, monkeypatch, tmp_path):
     """Search ignores the notes beside an article's text: a page whose notes alone changed (they
     name another outlet's wording, and that outlet was renamed) leaves its bucket as it was."""
-    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
     post = small.article("post-three", "The Post", "Talks", 3, f"“{MINISTRY},” the minister repeated.")
-    output = small.root / "site"
-    build(small.root, output)
-    before = indexed_pages(output)
-    post.write_text(post.read_text(encoding="utf-8").replace("The Post", "The Evening Post"), encoding="utf-8")
-    runs = pagefind_runs(monkeypatch)
-    build(small.root, output)
-    after = indexed_pages(output)
+    before, after, runs = indexed_after_edit(small, monkeypatch, post, "The Post", "The Evening Post")
     noted = {"articles/daily-one.html", "articles/herald-two.html"}
     assert all(before[page] != after[page] and b"The Evening Post" in after[page] for page in noted)
     assert any("articles/post-three.html" in run for run in runs)
     assert not any(run & noted and "articles/post-three.html" not in run for run in runs)
-    clean = tmp_path / "clean"
-    build(small.root, clean)
-    assert index_files(output) == index_files(clean)
+    assert_index_is_a_clean_builds(small, tmp_path)
 
 
 def test_a_corrected_title_is_indexed_again_only_on_its_own_page(small, monkeypatch, tmp_path):
     """A corrected title changes every page naming the article (the claim's lists, the outlet's),
     but search indexes it on the article's page only: only that page's bucket is indexed again."""
-    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
-    output = small.root / "site"
-    build(small.root, output)
-    before = indexed_pages(output)
     path = small.root / "articles" / "daily-one.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("Talks collapse", "Talks break down"), encoding="utf-8")
-    runs = pagefind_runs(monkeypatch)
-    build(small.root, output)
-    after = indexed_pages(output)
+    before, after, runs = indexed_after_edit(small, monkeypatch, path, "Talks collapse", "Talks break down")
     naming = {"claims/ministry-rejects-blame.html", "outlets/the-daily.html"}
     assert all(before[page] != after[page] and b"Talks break down" in after[page] for page in naming)
     (run,) = runs  # the bucket of the article's page, and no other
     assert "articles/daily-one.html" in run and all(page.startswith("articles/") for page in run)
+    assert_index_is_a_clean_builds(small, tmp_path)
+
+
+def indexed_after_edit(
+    small, monkeypatch, path: Path, old: str, new: str
+) -> tuple[dict[str, bytes], dict[str, bytes], list[set[str]]]:
+    """The pages search indexes, built with a bucket a page, before and after `old` is replaced
+    by `new` in the file at `path` and the site built again; and the runs of Pagefind that made."""
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    output = small.root / "site"
+    build(small.root, output)
+    before = indexed_pages(output)
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    runs = pagefind_runs(monkeypatch)
+    build(small.root, output)
+    return before, indexed_pages(output), runs
+
+
+def assert_index_is_a_clean_builds(small, tmp_path: Path) -> None:
     clean = tmp_path / "clean"
     build(small.root, clean)
-    assert index_files(output) == index_files(clean)
+    assert index_files(small.root / "site") == index_files(clean)
 
 
 @pytest.mark.parametrize("template", ["article.html", "claim.html", "outlet.html"])
