@@ -495,7 +495,8 @@ def other_files(
     )
     for outlet in found.outlets:
         # its figures, and its stories' titles (search's filters), as every page of it shows them
-        figures = (outlet_figures(outlet), [story.comparison.story.title for story in outlet.stories])
+        titles = [story.comparison.story.title for story in outlet.stories]
+        figures = (outlet_figures(outlet), titles)
         for pager in pagers(len(outlet.stories), STORIES_PER_PAGE, functools.partial(outlet_page, outlet.slug)):
             covered = outlet.stories[pager.first - 1 : pager.last]
             listed.render(
@@ -504,7 +505,7 @@ def other_files(
                 drawn_from=[record.comparison.story.id for record in covered],
                 counts=(figures, *pager_place(pager)),
                 # its first page's header: its name, and its stories' titles (filters)
-                searched=(pager.number == 1, outlet.name, figures[1]),
+                searched=(pager.number == 1, outlet.name, titles),
                 outlet=outlet,
                 shown=covered,
                 pager=pager,
