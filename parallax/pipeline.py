@@ -24,7 +24,7 @@ from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
 from .parallel import in_background, map_numbers
 from .render import ARCHIVE_JSON, PAGES_FILE, PageRecord, Written, render_site
 from .reuse import ReusedCopy, aligned_articles, named, outside_passages, reused_copy
-from .search import INDEXER_FILE, LaterIndex, index_site
+from .search import INDEXER_FILE, LaterIndex, Unindexed, index_site
 from .write import Staging, read_or_none
 
 
@@ -238,12 +238,14 @@ def build(
     jobs: int = 1,
     indexers: int | None = None,
     search_later: bool = False,
+    index_left: Unindexed | None = None,
 ) -> Result:
     """Check, then render and write the site; nothing is written if the input has errors.
 
     `indexers`: how many runs of Pagefind may index the site at once, `jobs` unless given: a
     process that must not fork (serve) can still run Pagefind side by side. `search_later`:
-    the pages are put in place with the old search index, and `result.search` makes the new."""
+    the pages are put in place with the old search index, and `result.search` makes the new;
+    `index_left`: the old index as the last build's left it, if that was stopped (see LaterIndex)."""
     with collector_paused():
         started = time.perf_counter()
         refuse_to_replace_sources(source, output)
@@ -261,7 +263,7 @@ def build(
             # The search index is made from the finished pages, before they replace the old
             # site's; or after, where the pages are wanted sooner.
             if search_later:
-                result.search, indexed = LaterIndex(staging, indexers or jobs), Written(0, 0)
+                result.search, indexed = LaterIndex(staging, indexers or jobs, index_left), Written(0, 0)
             else:
                 indexed = index_site(staging, indexers or jobs)
             result.written = made.written + indexed.written + cached.written

@@ -43,6 +43,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zlib
 from collections import Counter
 from collections.abc import Collection
@@ -71,6 +72,7 @@ MARKED = re.compile(rb"<[a-z]+\s[^<>]*\bdata-pagefind-body[\s>]")
 # again a bucket in a second or two. Fewer, larger buckets would cost a rebuild more; more,
 # smaller ones would cost the search page, which loads each bucket's index and WebAssembly.
 PAGES_PER_BUCKET = 512
+STOP_CHECK_SECONDS = 0.05  # how often a run of Pagefind that may be stopped looks whether it is
 # Pagefind's ready-made interfaces and highlighter, which the site leaves out: the search page has
 # its own few lines (static/search.js), in the site's style.
 NOT_USED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
@@ -93,11 +95,14 @@ class Indexer(NamedTuple):
     buckets: dict[str, list[str]]  # each bucket's pages, by its name
 
 
-def index_site(staging: Staging, jobs: int = 1, before: Before | None = None) -> Written:
+def index_site(
+    staging: Staging, jobs: int = 1, before: Before | None = None, stop: threading.Event | None = None
+) -> Written:
     """Index the pages of the new site, bucket by bucket, and put each index file in it: a
     bucket's old files if its pages are, to search, those it was made from; else its files anew,
     by up to `jobs` runs of Pagefind at once. `before`: the old site's index as it was before the
-    new pages were put in place (see LaterIndex); else as the old site has it.
+    new pages were put in place (see LaterIndex); else as the old site has it. `stop`: once it
+    is set, the runs are stopped, and `Stopped` says what the old index is worth now.
 
     Errors name the output folder: the new site's is thrown away."""
     pagefind = executable(staging.output)
@@ -111,10 +116,20 @@ def index_site(staging: Staging, jobs: int = 1, before: Before | None = None) ->
         {name: tuple(pages) for name, pages in last.buckets.items()} if last and last.fingerprint == made_by else {}
     )
     now = buckets(indexed_pages(made | staging.kept), story_of(record))
-    kept = [unchanged(bucket, old_pages, before.searched, staging) for bucket in now]
+    kept = [
+        None if bucket.name in before.stale else unchanged(bucket, old_pages, before.searched, staging)
+        for bucket in now
+    ]
     # Each run is a process of its own, which a thread waits for; each puts files of its own.
-    with ThreadPoolExecutor(max(1, jobs)) as runs:
-        indexes = list(runs.map(lambda bucket, old: old or index_bucket(bucket, pagefind, staging), now, kept))
+    try:
+        with ThreadPoolExecutor(max(1, jobs)) as runs:
+            indexes = list(
+                runs.map(lambda bucket, old: old or index_bucket(bucket, pagefind, staging, stop), now, kept)
+            )
+    except Stopped:
+        # Every bucket that was to be indexed again may be stale: those done are thrown away with the new site.
+        stale = before.stale | {bucket.name for bucket, old in zip(now, kept) if old is None}
+        raise Stopped(Unindexed(last, stale)) from None
     listed = [bucket.name for bucket, index in zip(now, indexes) if index.files]
     indexer = Indexer(made_by, {bucket.name: list(bucket.pages) for bucket in now})
     written = sum(index.written for index in indexes)
@@ -235,43 +250,73 @@ class Searched:
         return page in self.kept or (page in self.now and self.before.get(page) == self.now[page])
 
 
+class Unindexed(NamedTuple):
+    """The index a stopped LaterIndex left in the site: what made it (its record, which the
+    site no longer holds), and its buckets whose files are not those of the pages now there."""
+
+    indexer: Indexer | None
+    stale: frozenset[str]
+
+
+class Stopped(Exception):
+    """The index was not made again: it was stopped, a file having changed meanwhile. `left`:
+    what the old index is worth now (see index_site)."""
+
+    def __init__(self, left: Unindexed | None = None):
+        super().__init__("the search index was stopped before it was made")
+        self.left = left
+
+
 class Before(NamedTuple):
-    """The old site's search index: what made it, and whether each page of the new site is, to
-    search, what it was in the old."""
+    """The old site's search index: what made it, whether each page of the new site is, to
+    search, what it was in the old, and the buckets whose old files are stale whatever their
+    pages (left so by an index stopped before it was done)."""
 
     indexer: Indexer | None
     searched: Searched
+    stale: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, staging: Staging, record: PageRecord, made: frozenset[str]) -> Before:
-        """Of the old site, the new pages being `made` as the rendering recorded them."""
-        return cls(last_indexer(staging), Searched(staging, record.searched, made))
+    def of(cls, staging: Staging, record: PageRecord, made: frozenset[str], left: Unindexed | None = None) -> Before:
+        """Of the old site, the new pages being `made` as the rendering recorded them; its index
+        as a stopped one `left` it, where the old site holds no record of its own (a site with a
+        record was indexed whole since: a build from the command line, say)."""
+        searched = Searched(staging, record.searched, made)
+        indexer = last_indexer(staging)
+        if indexer is None and left is not None:
+            return cls(left.indexer, searched, left.stale)
+        return cls(indexer, searched)
 
 
 class LaterIndex:
     """The search index, made again once the new pages are in place rather than before (serve,
     which shows an edit sooner so). The old index stays in the site meanwhile, without its
-    record: were it not made again (serve stopped), the next build would make it whole."""
+    record: were it not made again (serve stopped), the next build would make it whole.
 
-    def __init__(self, staging: Staging, jobs: int):
+    It may be stopped (a file saved again while it runs: the next build waits for no index that
+    it would make stale); the next build's is then made with what this one `left`."""
+
+    def __init__(self, staging: Staging, jobs: int, left: Unindexed | None = None):
         self.output, self.jobs = staging.output, jobs
         # Taken while the old site is there to tell.
-        self.before = Before.of(staging, PageRecord.read(staging.new(PAGES_FILE)), staging.staged())
+        self.before = Before.of(staging, PageRecord.read(staging.new(PAGES_FILE)), staging.staged(), left)
         staging.keep(sorted(path for path in staging.old_files if path.startswith(f"{INDEX_FOLDER}/")))
 
-    def run(self) -> Written:
-        """Index the site where it stands: its files kept, but for the index's."""
+    def run(self, stop: threading.Event | None = None) -> Written:
+        """Index the site where it stands: its files kept, but for the index's. Once `stop` is
+        set, the site is left as it is, and `Stopped` raised."""
         with Staging(self.output, records=(INDEXER_FILE,)) as staging:
             staging.keep(sorted(path for path in staging.old_files if not is_index_file(path)))
-            return index_site(staging, self.jobs, self.before)
+            return index_site(staging, self.jobs, self.before, stop)
 
 
 def is_index_file(path: str) -> bool:
     return path.startswith(f"{INDEX_FOLDER}/") or path == INDEXER_FILE
 
 
-def index_bucket(bucket: Bucket, pagefind: str, staging: Staging) -> Written:
-    """Index the bucket's marked pages and put its index files in the new site.
+def index_bucket(bucket: Bucket, pagefind: str, staging: Staging, stop: threading.Event | None = None) -> Written:
+    """Index the bucket's marked pages and put its index files in the new site; `Stopped`
+    once `stop` is set.
 
     Pagefind reads a folder of its own, holding the bucket's pages at their paths in the site
     (so that their addresses are right), and writes into another: it adds to whatever a folder
@@ -285,7 +330,7 @@ def index_bucket(bucket: Bucket, pagefind: str, staging: Staging) -> Written:
         pages, index = Path(folder, "pages"), Path(folder, "index")
         for page in marked:
             link(Path(staging.where(page)), pages / page)
-        run_indexer(pagefind, pages, index, output)
+        run_indexer(pagefind, pages, index, output, stop)
         try:
             sort_filters(index)
         except (OSError, ValueError, KeyError, IndexError, TypeError, zlib.error) as problem:
@@ -305,33 +350,45 @@ def link(page: Path, target: Path) -> None:
         shutil.copyfile(page, target)
 
 
-def run_indexer(pagefind: str, pages: Path, index: Path, output: Path) -> None:
+def run_indexer(pagefind: str, pages: Path, index: Path, output: Path, stop: threading.Event | None = None) -> None:
     """One run of Pagefind: the pages in `pages` indexed into `index`."""
-    run_pagefind([pagefind, "--site", str(pages), "--output-path", str(index), "--silent"], output)
+    run_pagefind([pagefind, "--site", str(pages), "--output-path", str(index), "--silent"], output, stop)
 
 
-def run_pagefind(arguments: list[str], output: Path) -> str:
-    """What Pagefind says, run with these arguments; a one-line error if it fails.
+def run_pagefind(arguments: list[str], output: Path, stop: threading.Event | None = None) -> str:
+    """What Pagefind says, run with these arguments; a one-line error if it fails; `Stopped`,
+    the run killed, if `stop` is set before it is done.
 
     It runs in the folder that holds the site: the one it was started from may be gone (a shell
     left in a site folder that a build has since replaced), and Pagefind stops if it is."""
+    if stop is not None and stop.is_set():
+        raise Stopped
     try:
-        finished = subprocess.run(
+        process = subprocess.Popen(
             arguments,
             cwd=output.parent,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             errors="replace",
-            check=False,
         )
     except OSError as problem:
         raise ArchiveError(output, f"Pagefind could not run: {problem.strerror}") from None
-    if finished.returncode != 0:
-        said = [line.strip().removeprefix("Error: ") for line in finished.stdout.splitlines() if line.strip()]
-        reason = said[0] if said else f"it stopped with status {finished.returncode}"
+    with process:
+        while True:
+            try:
+                said, _ = process.communicate(timeout=None if stop is None else STOP_CHECK_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                if stop is not None and stop.is_set():
+                    process.kill()
+                    process.communicate()
+                    raise Stopped from None
+    if process.returncode != 0:
+        lines = [line.strip().removeprefix("Error: ") for line in said.splitlines() if line.strip()]
+        reason = lines[0] if lines else f"it stopped with status {process.returncode}"
         raise ArchiveError(output, f"Pagefind could not index the site: {reason}")
-    return finished.stdout
+    return said
 
 
 SIGNATURE = b"pagefind_dcd"  # what each of Pagefind's index files begins with, once unpacked

@@ -27,6 +27,7 @@ from .load import STORIES
 from .model import ArchiveError, ArchiveErrors
 from .parallel import cores
 from .pipeline import Result, build
+from .search import Stopped, Unindexed
 from .write import made_by_build
 
 PREFIX = "/__parallax__/"
@@ -103,6 +104,13 @@ class Server:
         self.told = 0  # changes of the state pages are told: a build starting, a build ending
         self.changed = threading.Condition()
         self.building = threading.Lock()  # the first build and the watcher's must not overlap
+        # The files changed since the last build started, noted by the watch as it sees them,
+        # even while a build runs; `saved` is set while there are any (a search index being made
+        # then is stopped: the build to come would make it stale).
+        self.unbuilt: set[str] = set()
+        self.saved = threading.Event()
+        self.noting = threading.Lock()
+        self.index_left: Unindexed | None = None  # the old search index, as a stopped one left it
         self.stopping = threading.Event()
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), self.handler())
         self.httpd.daemon_threads = True
@@ -150,7 +158,13 @@ class Server:
         try:
             # In one process (it answers requests in threads: it must not fork), but for Pagefind's runs.
             return build(
-                self.source, self.output, self.templates, self.cache, indexers=cores(), search_later=True
+                self.source,
+                self.output,
+                self.templates,
+                self.cache,
+                indexers=cores(),
+                search_later=True,
+                index_left=self.index_left,
             ), None
         except Exception as problem:
             return None, failure(problem)
@@ -160,9 +174,15 @@ class Server:
         started = time.perf_counter()
         try:
             if result.search is not None:
-                indexed = result.search.run()
+                indexed = result.search.run(stop=self.saved)
                 result.files, result.written = result.files + indexed.files, result.written + indexed.written
+            self.index_left = None
+        except Stopped as stopped:
+            self.index_left = stopped.left
+            print(f"{result.summary(self.output)}; the search index is left to the next build", flush=True)
+            return
         except Exception as problem:
+            self.index_left = None  # what the site's index is worth is not known: the next makes it whole
             error = f"the search index was not made again: {failure(problem)}"
             print(f"error: {error}", file=sys.stderr, flush=True)
             with self.changed:
@@ -190,8 +210,10 @@ class Server:
         threading.Thread(target=self.watch, daemon=True).start()
         self.rebuild()
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.rebuild_on_change, daemon=True).start()
 
     def watch(self) -> None:
+        """Note the changes the watch sees, and wake the builder: never waiting for a build."""
         changes = watch(
             *self.watched(),
             watch_filter=input_filter(self.source, self.output, self.templates),
@@ -200,7 +222,17 @@ class Server:
             step=50,
         )
         for found in changes:
-            self.rebuild(self.changed_files(found))
+            with self.noting:
+                self.unbuilt.update(self.changed_files(found))
+                self.saved.set()
+
+    def rebuild_on_change(self) -> None:
+        """Build again after each change noted, until stopped: once for all those noted meanwhile."""
+        while self.saved.wait() and not self.stopping.is_set():
+            with self.noting:
+                files, self.unbuilt = sorted(self.unbuilt), set()
+                self.saved.clear()
+            self.rebuild(files)
 
     def changed_files(self, changes: Iterable[tuple[object, str]]) -> list[str]:
         """The files a watch saw change, in order: each from the archive's folder (or, for
@@ -215,6 +247,7 @@ class Server:
 
     def stop(self) -> None:
         self.stopping.set()
+        self.saved.set()  # wakes the builder, to stop
         with self.changed:
             self.changed.notify_all()
         self.httpd.shutdown()

@@ -2,7 +2,11 @@
 chromium over HTTP and from disk."""
 
 import json
+import os
 import re
+import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +16,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from test_stories import Stories
 
-from parallax import search
+from parallax import pipeline, search
+from parallax.cache import Cache
 from parallax.cli import main
 from parallax.render import PAGES_FILE, PageRecord
 from parallax.render import site as site_module
@@ -352,9 +357,9 @@ def pagefind_runs(monkeypatch) -> list[set[str]]:
     runs: list[set[str]] = []
     run_indexer = search.run_indexer
 
-    def counted(pagefind, pages, index, output):
+    def counted(pagefind, pages, index, output, stop=None):
         runs.append({path.relative_to(pages).as_posix() for path in pages.rglob("*.html")})
-        run_indexer(pagefind, pages, index, output)
+        run_indexer(pagefind, pages, index, output, stop)
 
     monkeypatch.setattr(search, "run_indexer", counted)
     return runs
@@ -526,6 +531,50 @@ def test_a_template_edited_without_changing_a_page_indexes_nothing_again(small, 
     build(small.root, output)
     assert searched_record(output) != searched  # the template counts: this is what is being tested
     assert runs == [] and index_files(output) == index
+
+
+def test_an_index_stopped_part_way_is_made_by_the_next_build_from_what_it_left(small, monkeypatch, tmp_path):
+    """serve stops the search index when a file is saved while it is made: the site keeps the
+    old index, and the next build indexes again the buckets that index left stale, though their
+    pages have not changed since, and no other."""
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    output, templates = small.root / "site", small.root / "templates"
+    build(small.root, output)
+    old_index = index_files(output)
+    path = small.root / "articles" / "daily-one.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Talks collapse", "Talks break down"), encoding="utf-8")
+    stop = threading.Event()
+    stop.set()
+    later = pipeline.build(small.root, output, templates, Cache(), search_later=True).search
+    with pytest.raises(search.Stopped) as stopped:
+        later.run(stop)
+    left = stopped.value.left
+    changed = bucket_of(output, "articles/daily-one.html")
+    # Stale: the bucket of the page changed, and those with no index, looked at on every build.
+    assert changed in left.stale and not any((output / INDEX_FOLDER / name).exists() for name in left.stale - {changed})
+    assert index_files(output) == old_index and not (output / INDEXER_FILE).exists()
+    runs = pagefind_runs(monkeypatch)
+    pipeline.build(small.root, output, templates, Cache(), search_later=True, index_left=left).search.run()
+    (run,) = runs  # the stale bucket, and no other
+    assert "articles/daily-one.html" in run
+    assert_index_is_a_clean_builds(small, tmp_path)
+
+
+def test_a_run_of_pagefind_is_killed_once_it_is_stopped(tmp_path):
+    started = tmp_path / "started"
+    stop = threading.Event()
+
+    def stop_once_started():
+        while not started.exists():
+            time.sleep(0.01)
+        stop.set()
+
+    threading.Thread(target=stop_once_started, daemon=True).start()
+    waiting = f"import os, pathlib, time; pathlib.Path({str(started)!r}).write_text(str(os.getpid())); time.sleep(60)"
+    with pytest.raises(search.Stopped):
+        search.run_pagefind([sys.executable, "-c", waiting], tmp_path / "site", stop)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.read_text()), 0)
 
 
 def searched_record(site: Path) -> dict[str, str]:

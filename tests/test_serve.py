@@ -530,9 +530,9 @@ def test_the_pages_are_shown_before_the_search_index_is_made_again_as_a_clean_bu
     runs = []
     run = search.LaterIndex.run
 
-    def indexed(later):
+    def indexed(later, **options):
         runs.append((server.version, server.rebuilding, {**index_files(small.root / "site")}))
-        return run(later)
+        return run(later, **options)
 
     monkeypatch.setattr(search.LaterIndex, "run", indexed)
     try:
@@ -552,6 +552,47 @@ def test_the_pages_are_shown_before_the_search_index_is_made_again_as_a_clean_bu
     assert main(["build", "--source", str(small.root), "--output", str(clean)]) == 0
     assert index_files(small.root / "site") == index_files(clean) != old_index
     assert capsys.readouterr().out.count("Built ") == 3
+
+
+def test_a_save_while_the_search_index_is_made_stops_it_and_the_next_build_makes_it(
+    small, monkeypatch, tmp_path, capsys
+):
+    """The next build does not wait for an index it would make stale: that index is stopped, the
+    old one served meanwhile, and the next build's is a clean build's, though the page whose
+    bucket was left stale has not changed since."""
+    # A bucket a page, in as many as a power of two: the two articles' pages in buckets of their own.
+    monkeypatch.setattr(search, "PAGES_PER_BUCKET", 1)
+    small.article("post-three", "The Post", "Talks", 3, "The talks, the minister said, went nowhere at all.")
+    server = Server(small.root, small.root / "site", small.root / "templates", Cache(), port=0)
+    article, other = small.root / "articles" / "daily-one.md", small.root / "articles" / "herald-two.md"
+    run_indexer = search.run_indexer
+
+    def saved_meanwhile(*arguments):
+        if not server.saved.is_set():  # another file saved as Pagefind starts: the watch notes it
+            other.write_text(other.read_text().replace("Geneva talks end", "Geneva talks end in a quokka's shadow"))
+            server.saved.set()
+        run_indexer(*arguments)
+
+    try:
+        server.rebuild()
+        old_index = index_files(small.root / "site")
+        article.write_text(article.read_text().replace("ended on Friday", "ended on Saturday"))
+        monkeypatch.setattr(search, "run_indexer", saved_meanwhile)
+        server.rebuild()
+        assert server.error is None and server.index_left is not None
+        assert index_files(small.root / "site") == {
+            path: data for path, data in old_index.items() if path != search.INDEXER_FILE
+        }
+        monkeypatch.setattr(search, "run_indexer", run_indexer)
+        server.saved.clear()  # as the builder does, taking up the change
+        server.rebuild()
+    finally:
+        server.httpd.server_close()
+    assert server.index_left is None and "quokka" in (small.root / "site" / "articles" / "herald-two.html").read_text()
+    clean = tmp_path / "clean"
+    assert main(["build", "--source", str(small.root), "--output", str(clean)]) == 0
+    assert index_files(small.root / "site") == index_files(clean)
+    assert "; the search index is left to the next build" in capsys.readouterr().out
 
 
 def test_a_build_after_pages_put_in_place_without_their_search_index_makes_the_index_whole(small, tmp_path):
