@@ -150,8 +150,11 @@ class Server:
             if result is not None:
                 self.indexed(result)
             self.take_up_site()
-            gc.enable()
-            gc.collect(1)
+            # Unless a save waits: the build it starts would wait for the collection (0.3 to 0.5 s
+            # at 1,000 stories), and collects, after it, what both made.
+            if not self.saved.is_set():
+                gc.enable()
+                gc.collect(1)
 
     def built(self) -> tuple[Result | None, str | None]:
         """Build the site's pages; the build, or what went wrong."""

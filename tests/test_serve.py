@@ -328,6 +328,31 @@ def test_pages_are_told_to_reload_before_what_the_build_left_is_collected(served
     assert gc.isenabled()
 
 
+def test_a_build_a_save_waits_for_leaves_what_it_made_to_be_collected_after_the_next(small, monkeypatch):
+    """A save noted while a build runs starts the next at once: what the build left is collected
+    after that one, the collector paused until then."""
+    server = Server(small.root, small.root / "site", small.root / "templates", Cache(), port=0)
+    collected = []
+    monkeypatch.setattr(gc, "collect", lambda *arguments: collected.append(server.version) or 0)
+    take_up_site = server.take_up_site
+
+    def saved_meanwhile():
+        take_up_site()
+        server.saved.set()  # as the watch does
+
+    try:
+        monkeypatch.setattr(server, "take_up_site", saved_meanwhile)
+        server.rebuild()
+        assert collected == [] and not gc.isenabled()
+        monkeypatch.setattr(server, "take_up_site", take_up_site)
+        server.saved.clear()  # as the builder does, taking up the change
+        server.rebuild()
+        assert collected == [2] and gc.isenabled()
+    finally:
+        gc.enable()
+        server.httpd.server_close()
+
+
 def test_after_a_failed_build_serve_takes_up_the_last_good_builds_work(small, monkeypatch):
     """A build that fails while rendering has let go of the articles it read: the next starts
     from what the site kept, not from what the failed build left, and reads no article again."""
