@@ -8,7 +8,8 @@ an upgrade of those libraries starts afresh.
 The cache lives in memory during a build, and is saved with the site, in the output folder, so
 that a build writes nothing anywhere else: one SQLite file per story
 (`.parallax-cache/stories/<story id>.sqlite`) with its comparison, the results its matching
-used, and its articles and claims as read. A rebuild reads the results of the stories that
+used, and its articles and claims as read, each file's key by its signature (an unchanged file
+is not even read again: see settled_signature). A rebuild reads the results of the stories that
 changed, and of the others only their articles, claims and comparisons; it keeps an unchanged
 story's file of the old site rather than writing it again; and results no story used any more
 are dropped with their story's old file.
@@ -19,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import sys
+import time
 import unicodedata
 from array import array
 from collections import defaultdict
@@ -177,6 +180,10 @@ class Cache:
         self.articles: dict[str, dict[str, tuple[str, bytes]]] = defaultdict(dict)
         self.kept_claims_files: dict[str, bytes] = {}  # from the last build, as `claims`
         self.claims: dict[str, dict[str, bytes]] = defaultdict(dict)  # this build's claims files read, likewise
+        # The key of each file read (read_key) by its signature (signed_key), from the last build
+        # and this one's, by story folder likewise: an unchanged file is not read again to be keyed.
+        self.kept_reads: dict[str, str] = {}
+        self.reads: dict[str, dict[str, str]] = defaultdict(dict)
         self.files: dict[str, KeptFile] = {}  # story id -> its file of the last build
         self.story_results: dict[str, dict[str, str]] = {}  # story key -> the results its matching used
         self.keys: dict[str, str] = {}  # story id -> the key of its comparison kept at this build
@@ -200,6 +207,7 @@ class Cache:
                 }
                 self.kept_articles = dict(kept_articles(database))
                 self.kept_claims_files = dict(database.execute("SELECT key, value FROM claims"))
+                self.kept_reads = dict(database.execute("SELECT signed, key FROM reads"))
             except sqlite3.DatabaseError:
                 pass  # damaged, or from a version that kept fewer kinds: start afresh on those
             database.close()
@@ -217,6 +225,7 @@ class Cache:
                     ((key, matching, compared),) = database.execute("SELECT key, matching, compared FROM stories")
                     cache.kept_articles.update(kept_articles(database))
                     cache.kept_claims_files.update(database.execute("SELECT key, value FROM claims"))
+                    cache.kept_reads.update(database.execute("SELECT signed, key FROM reads"))
             except (sqlite3.DatabaseError, ValueError):
                 continue  # damaged, or from a version that kept other kinds: that story starts afresh
             cache.files[path.stem] = KeptFile(path, key, matching, compared)
@@ -354,11 +363,35 @@ class Cache:
         """The key of a file of the archive read as `data`, an article's or a story's claims: its
         name (an article's is its id) and its bytes give all that is read from it. Its folder
         counts as it is on disk, however the archive was named (`.` or its full path)."""
+        return hashlib.blake2b(
+            b"\x1f".join([self.loading.encode(), self.where(path), data]), digest_size=16
+        ).hexdigest()
+
+    def signed_key(self, path: Path) -> str | None:
+        """What the key of a file of the archive is kept under by its signature (see
+        settled_signature): the loading code, where it is, and the signature; None while it has none."""
+        signature = settled_signature(path)
+        if signature is None:
+            return None
+        return hashlib.blake2b(
+            b"\x1f".join([self.loading.encode(), self.where(path), signature.encode()]), digest_size=16
+        ).hexdigest()
+
+    def where(self, path: Path) -> bytes:
         folder = path.parent
         if folder not in self.real_folders:
             self.real_folders[folder] = str(folder.resolve())  # once a folder: resolving is slow
-        where = f"{self.real_folders[folder]}/{path.name}"
-        return hashlib.blake2b(b"\x1f".join([self.loading.encode(), where.encode(), data]), digest_size=16).hexdigest()
+        return f"{self.real_folders[folder]}/{path.name}".encode()
+
+    def unchanged_key(self, signed: str | None) -> str | None:
+        """The key of a file read at the last build, if its signature (`signed`: its signed_key)
+        is the one it had then."""
+        return self.kept_reads.get(signed) if signed else None
+
+    def keep_read(self, folder: Path, signed: str | None, key: str) -> None:
+        """Keep the key of a file of the story in `folder`, by its signed_key."""
+        if signed:
+            self.reads[str(folder)][signed] = key
 
     def kept_article(self, key: str) -> tuple[str, bytes] | None:
         """The article read at the last build from the same file, pickled, with its capture (see
@@ -391,19 +424,25 @@ class Cache:
             if self.file_key(story.id) == key:
                 files[story_file(story.id)] = None
             else:
-                read = self.articles.get(str(story.folder), {}), self.claims.get(str(story.folder), {})
+                read = (
+                    self.articles.get(str(story.folder), {}),
+                    self.claims.get(str(story.folder), {}),
+                    self.reads.get(str(story.folder), {}),
+                )
                 comparison = {key: self.stories[key]}
                 files[story_file(story.id)] = saved(self.story_results.get(key, {}), comparison, *read)
         self.results, self.kept_stories, self.stories, self.story_results, self.keys = {}, {}, {}, {}, {}
         self.kept_articles, self.articles = {}, defaultdict(dict)
         self.kept_claims_files, self.claims = {}, defaultdict(dict)
+        self.kept_reads, self.reads = {}, defaultdict(dict)
         return files
 
     def saved(self) -> bytes:
         """Everything kept, as one SQLite database file."""
         articles = {key: kept for folder in self.articles.values() for key, kept in folder.items()}
         claims = {key: kept for folder in self.claims.values() for key, kept in folder.items()}
-        return saved(self.results, self.stories, articles, claims)
+        reads = {signed: key for folder in self.reads.values() for signed, key in folder.items()}
+        return saved(self.results, self.stories, articles, claims, reads)
 
 
 def story_file(story_id: str) -> str:
@@ -426,6 +465,7 @@ def saved(
     stories: dict[str, KeptComparison],
     articles: dict[str, tuple[str, bytes]],
     claims: dict[str, bytes],
+    reads: dict[str, str],
 ) -> bytes:
     """An SQLite database file of these, sorted so that the same results give the same bytes."""
     database = sqlite3.connect(":memory:")
@@ -441,7 +481,28 @@ def saved(
     )
     database.execute("CREATE TABLE claims (key TEXT PRIMARY KEY, value BLOB)")
     database.executemany("INSERT INTO claims VALUES (?, ?)", sorted(claims.items()))
+    database.execute("CREATE TABLE reads (signed TEXT PRIMARY KEY, key TEXT)")
+    database.executemany("INSERT INTO reads VALUES (?, ?)", sorted(reads.items()))
     database.commit()
     data = database.serialize()
     database.close()
     return data
+
+
+# A file changed this recently (in nanoseconds) may change again within the resolution of its
+# time stamps (a second or two on some file systems) and keep its signature: it is not trusted.
+SETTLED_NS = 3_000_000_000
+
+
+def settled_signature(path: Path) -> str | None:
+    """What a file of the archive is on disk (its inode, size, and times of change), taken before
+    it is read: the same signature at the next build means the same bytes, as a version control
+    system trusts it, unless the file was changed too recently for its times to tell; None then,
+    or if it cannot be looked at."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) < SETTLED_NS:
+        return None
+    return f"{status.st_dev}:{status.st_ino}:{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}"

@@ -32,7 +32,7 @@ from .fields import (
     text_list,
     web_address,
 )
-from .files import read_bytes, read_text, split_front_matter, text_of
+from .files import kept_or_read, read_bytes, read_text, split_front_matter, text_of
 from .yaml_lines import parse_yaml
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -110,6 +110,7 @@ def load_articles(
             if not read.warnings and read.capture is not None:
                 kept = read.kept or pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
                 cache.keep_article(folders[story].parent, read.key, read.capture, article, kept)
+                cache.keep_read(folders[story].parent, read.signed, read.key)
         errors.extend(read.errors)
         warnings.extend(read.warnings)
     return [tuple(sorted(articles, key=lambda a: (a.published, a.id))) for articles in loaded]
@@ -131,26 +132,27 @@ class Read:
     article: Article | None
     kept: bytes | None
     key: str
+    signed: str | None  # what its key is kept under by the file's signature (Cache.signed_key)
     capture: str | None  # see capture_state
     errors: list[ArchiveError]
     warnings: list[str]
 
 
 def read_article(path: Path, folder: Path, converter: BodyConverter, cache: Cache) -> Read:
-    """The article in `path`, as kept at the last build if its file and capture are unchanged."""
+    """The article in `path`, as kept at the last build if its file and capture are unchanged:
+    the file not even read where its signature is the one it had then."""
     errors: list[ArchiveError] = []
     warnings: list[str] = []
     try:
         check_file(path, folder)  # not kept: it depends on where the file lies, not on its bytes
-        data = read_bytes(path)
+        key, signed, kept, data = kept_or_read(path, cache, cache.kept_article)
+        if kept and capture_unchanged(kept[0], folder):
+            return Read(None, kept[1], key, signed, kept[0], [], [])
+        data = data or read_bytes(path)
     except ArchiveError as error:
-        return Read(None, None, "", None, [error], [])
-    key = cache.read_key(path, data)
-    kept = cache.kept_article(key)
-    if kept and capture_unchanged(kept[0], folder):
-        return Read(None, kept[1], key, kept[0], [], [])
+        return Read(None, None, "", None, None, [error], [])
     article = load_article(path, folder, data, converter, errors, warnings)
-    return Read(article, None, key, capture_state(article.capture) if article else None, errors, warnings)
+    return Read(article, None, key, signed, capture_state(article.capture) if article else None, errors, warnings)
 
 
 def capture_state(capture: Path | None) -> str | None:

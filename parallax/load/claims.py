@@ -27,7 +27,7 @@ from .fields import (
     text,
     text_list,
 )
-from .files import read_bytes, text_of
+from .files import kept_or_read, read_bytes, text_of
 from .yaml_lines import Mapping, parse_yaml
 
 STORY_SCHEMA: Schema = {
@@ -99,23 +99,25 @@ def load_claims(
     A file read without an error or a warning at the last build is taken from `cache` if it is
     unchanged and its ids are still free; else read again, which tells what is wrong."""
     try:
-        data = read_bytes(path)
+        key, signed, kept, data = kept_or_read(path, cache, cache.kept_claims)
+        if kept:
+            heading, claims, names = pickle.loads(kept)
+            if all(addresses.free(claim_names) for claim_names in names):
+                for claim, claim_names in zip(claims, names, strict=True):
+                    addresses.take(claim.id, claim_names, path)
+                # For the next build too, if its story's file is made anew.
+                cache.keep_claims(path.parent, key, kept)
+                cache.keep_read(path.parent, signed, key)
+                return heading, claims
+        data = data or read_bytes(path)
     except ArchiveError as error:
         errors.append(error)
         return UNTITLED, ()
-    key = cache.read_key(path, data)
-    kept = cache.kept_claims(key)
-    if kept:
-        heading, claims, names = pickle.loads(kept)
-        if all(addresses.free(claim_names) for claim_names in names):
-            for claim, claim_names in zip(claims, names, strict=True):
-                addresses.take(claim.id, claim_names, path)
-            cache.keep_claims(path.parent, key, kept)  # for the next build too, if its story's file is made anew
-            return heading, claims
     found = len(errors), len(warnings)
     heading, claims, names = read_claims(path, data, errors, warnings, addresses)
     if (len(errors), len(warnings)) == found:
         cache.keep_claims(path.parent, key, pickle.dumps((heading, claims, names), protocol=pickle.HIGHEST_PROTOCOL))
+        cache.keep_read(path.parent, signed, key)
     return heading, claims
 
 

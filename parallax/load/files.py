@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+from ..cache import Cache
 from ..model import ArchiveError
+
+Kept = TypeVar("Kept")
 
 
 def read_text(path: Path) -> str:
@@ -17,6 +22,21 @@ def read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise ArchiveError(path, f"cannot read: {error.strerror}") from None
+
+
+def kept_or_read(
+    path: Path, cache: Cache, kept: Callable[[str], Kept | None]
+) -> tuple[str, str | None, Kept | None, bytes | None]:
+    """A file of the archive as the last build kept it (`kept`, by its key), not read again
+    where its signature is the one it had then: its key (Cache.read_key), what its key is kept
+    under by its signature (Cache.signed_key), what was kept of it, and its bytes where they had
+    to be read."""
+    signed = cache.signed_key(path)
+    if (key := cache.unchanged_key(signed)) and (found := kept(key)) is not None:
+        return key, signed, found, None
+    data = read_bytes(path)
+    key = cache.read_key(path, data)
+    return key, signed, kept(key), data
 
 
 def text_of(data: bytes, path: Path) -> str:
