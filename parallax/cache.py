@@ -180,8 +180,9 @@ class Cache:
         self.articles: dict[str, dict[str, tuple[str, bytes]]] = defaultdict(dict)
         self.kept_claims_files: dict[str, bytes] = {}  # from the last build, as `claims`
         self.claims: dict[str, dict[str, bytes]] = defaultdict(dict)  # this build's claims files read, likewise
-        # The key of each file read (read_key) by its signature (signed_key), from the last build
-        # and this one's, by story folder likewise: an unchanged file is not read again to be keyed.
+        # The key of each file read (read_key), or the digest of each capture, by its signature
+        # (signed_key), from the last build and this one's, by story folder likewise: an
+        # unchanged file is not read again to be keyed.
         self.kept_reads: dict[str, str] = {}
         self.reads: dict[str, dict[str, str]] = defaultdict(dict)
         self.files: dict[str, KeptFile] = {}  # story id -> its file of the last build
@@ -378,18 +379,21 @@ class Cache:
         ).hexdigest()
 
     def where(self, path: Path) -> bytes:
-        folder = path.parent
+        return f"{self.real_folder(path.parent)}/{path.name}".encode()
+
+    def real_folder(self, folder: Path) -> str:
+        """The folder as it is on disk, links resolved: once a folder, resolving is slow."""
         if folder not in self.real_folders:
-            self.real_folders[folder] = str(folder.resolve())  # once a folder: resolving is slow
-        return f"{self.real_folders[folder]}/{path.name}".encode()
+            self.real_folders[folder] = str(folder.resolve())
+        return self.real_folders[folder]
 
     def unchanged_key(self, signed: str | None) -> str | None:
-        """The key of a file read at the last build, if its signature (`signed`: its signed_key)
-        is the one it had then."""
+        """The key of a file read at the last build (or its digest: see keep_read), if its
+        signature (`signed`: its signed_key) is the one it had then."""
         return self.kept_reads.get(signed) if signed else None
 
     def keep_read(self, folder: Path, signed: str | None, key: str) -> None:
-        """Keep the key of a file of the story in `folder`, by its signed_key."""
+        """Keep the key of a file of the story in `folder` (or, of a capture, its digest), by its signed_key."""
         if signed:
             self.reads[str(folder)][signed] = key
 

@@ -113,6 +113,9 @@ class Article:
     blocks: tuple[Block, ...]
     # The time of publication with its offset from UTC, where the front matter gives one.
     published_at: datetime.datetime | None = None
+    # A digest of the capture's bytes, where it has one: the text the site publishes of it is
+    # made again only where this changed (a saved page's takes milliseconds to read out).
+    capture_digest: str = ""
 
     @property
     def display_title(self) -> str:

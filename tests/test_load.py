@@ -256,13 +256,13 @@ def test_an_article_whose_file_or_capture_changed_is_parsed_again(small, monkeyp
     assert archive == load_archive(small.root)
 
 
-def files_read(monkeypatch) -> list[str]:
-    """The names of the articles' and claims' files read from now on."""
+def files_read(monkeypatch, archive: Path) -> list[str]:
+    """The names of the archive's files read from now on."""
     read: list[str] = []
     read_bytes = Path.read_bytes
 
     def counted(path):
-        if path.suffix in (".md", ".yaml"):
+        if path.resolve().is_relative_to(archive.resolve()):
             read.append(path.name)
         return read_bytes(path)
 
@@ -272,28 +272,50 @@ def files_read(monkeypatch) -> list[str]:
 
 def test_a_file_unchanged_since_the_last_build_is_not_read_again(small, monkeypatch):
     """Its signature (inode, size, times) is the one it had when it was read: it is taken as it
-    was, not read and hashed again (half a second for 10,000 articles)."""
+    was, not read and hashed again (half a second for 10,000 articles), nor is its capture
+    (a saved page may weigh megabytes)."""
     monkeypatch.setattr(cache_module, "SETTLED_NS", 0)  # the files were written just now: see below
+    with_capture(small)
     cache = Cache()
     first = load_archive(small.root, cache=cache)
-    read = files_read(monkeypatch)
+    read = files_read(monkeypatch, small.root)
     again = load_archive(small.root, cache=Cache(cache.saved()))
     assert read == [] and again == first
 
 
 def test_a_file_changed_to_the_same_size_and_time_is_read_again(small, monkeypatch):
-    """Its time of change (which no tool sets back) tells it, whatever its size and modification time say."""
+    """Its time of change (which no tool sets back) tells it, whatever its size and modification
+    time say; a capture so changed likewise, and the article is checked against it again."""
     monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    capture = with_capture(small)
     cache = Cache()
     load_archive(small.root, cache=cache)
     herald = small.root / "articles" / "herald-two.md"
-    before = herald.stat()
-    herald.write_text(herald.read_text().replace("Negotiators", "Peacemakers"))  # as many letters
-    os.utime(herald, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert herald.stat().st_size == before.st_size
-    read = files_read(monkeypatch)
+    same_size_and_time(herald, "Negotiators", "Peacemakers")
+    read = files_read(monkeypatch, small.root)
     archive = load_archive(small.root, cache=Cache(cache.saved()))
     assert read == ["herald-two.md"] and "Peacemakers left the city." in archive.articles[1].text
+    same_size_and_time(capture, "Friday", "Monday")  # the article no longer stands in it
+    with pytest.raises(ArchiveErrors, match="paragraph not found in its capture"):
+        load_archive(small.root, cache=Cache(cache.saved()))
+
+
+def with_capture(small) -> Path:
+    """The small archive's first article checked against a capture, written here."""
+    (small.root / "articles" / "captures").mkdir()
+    capture = small.root / "articles" / "captures" / "daily-one.txt"
+    capture.write_text(f"The ministry said: “{MINISTRY}.”\n\nThe talks ended on Friday.\n")
+    daily = small.root / "articles" / "daily-one.md"
+    daily.write_text(daily.read_text().replace("language: en\n", "language: en\ncapture: captures/daily-one.txt\n"))
+    return capture
+
+
+def same_size_and_time(path: Path, old: str, new: str) -> None:
+    """Replace `old` by `new`, as long, in the file, and set its time of modification back."""
+    before = path.stat()
+    path.write_text(path.read_text().replace(old, new.ljust(len(old))))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
 
 
 def test_a_file_changed_moments_ago_is_read_again_whatever_its_signature(small, monkeypatch):
@@ -303,7 +325,7 @@ def test_a_file_changed_moments_ago_is_read_again_whatever_its_signature(small, 
     assert settled_signature(herald) is None
     cache = Cache()
     load_archive(small.root, cache=cache)
-    read = files_read(monkeypatch)
+    read = files_read(monkeypatch, small.root)
     load_archive(small.root, cache=Cache(cache.saved()))
     assert sorted(read) == ["claims.yaml", "daily-one.md", "herald-two.md"]
     now = time.time_ns()

@@ -292,6 +292,34 @@ def test_the_card_image_is_drawn_again_only_when_what_it_shows_changes(small, mo
     assert [card.articles for card in drawn] == [3] and card.read_bytes() != first
 
 
+def test_a_captures_text_is_read_out_again_only_where_its_bytes_changed(small, monkeypatch, tmp_path):
+    """A saved page's text took milliseconds an article to read out, at every build."""
+    captures = small.root / "articles" / "captures"
+    captures.mkdir()
+    page = captures / "daily-one.html"
+    paragraphs = [f"The ministry said: “{MINISTRY}.”", "The talks ended on Friday."]
+    page.write_text("<html><body>" + "".join(f"<p>{text}</p>" for text in paragraphs) + "</body></html>")
+    daily = small.root / "articles" / "daily-one.md"
+    daily.write_text(daily.read_text().replace("language: en\n", "language: en\ncapture: captures/daily-one.html\n"))
+    read_out = []
+    publish = render_site_module.published_capture
+    monkeypatch.setattr(
+        render_site_module, "published_capture", lambda path: read_out.append(path.name) or publish(path)
+    )
+    assert build(small) == 0 and read_out == ["daily-one.html"]
+    published = small.root / "site" / "captures" / "daily-one.txt"
+    assert "The talks ended on Friday." in published.read_text() and "<p>" not in published.read_text()
+    read_out.clear()
+    small.article("herald-two", "The Herald", "Geneva talks end in acrimony", 2, "Negotiators left the city.")
+    assert build(small) == 0 and read_out == []
+    page.write_text(page.read_text().replace("</body>", "<p>Reporters waited outside.</p></body>"))
+    assert build(small) == 0 and read_out == ["daily-one.html"]
+    assert "Reporters waited outside." in published.read_text()
+    clean = tmp_path / "clean"
+    assert main(["build", "--source", str(small.root), "--output", str(clean)]) == 0
+    assert published.read_bytes() == (clean / "captures" / "daily-one.txt").read_bytes()
+
+
 def test_an_article_redated_in_its_place_shows_its_new_date_in_the_article_list(small, tmp_path):
     assert build(small) == 0
     path = small.root / "articles" / "herald-two.md"

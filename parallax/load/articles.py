@@ -11,7 +11,7 @@ import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import markdown
 
@@ -109,8 +109,9 @@ def load_articles(
             loaded[story].append(article)
             if not read.warnings and read.capture is not None:
                 kept = read.kept or pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
-                cache.keep_article(folders[story].parent, read.key, read.capture, article, kept)
+                cache.keep_article(folders[story].parent, read.key, read.capture.state, article, kept)
                 cache.keep_read(folders[story].parent, read.signed, read.key)
+                cache.keep_read(folders[story].parent, read.capture.signed, read.capture.digest)
         errors.extend(read.errors)
         warnings.extend(read.warnings)
     return [tuple(sorted(articles, key=lambda a: (a.published, a.id))) for articles in loaded]
@@ -133,7 +134,7 @@ class Read:
     kept: bytes | None
     key: str
     signed: str | None  # what its key is kept under by the file's signature (Cache.signed_key)
-    capture: str | None  # see capture_state
+    capture: Capture | None  # None if it could not be read
     errors: list[ArchiveError]
     warnings: list[str]
 
@@ -146,33 +147,57 @@ def read_article(path: Path, folder: Path, converter: BodyConverter, cache: Cach
     try:
         check_file(path, folder)  # not kept: it depends on where the file lies, not on its bytes
         key, signed, kept, data = kept_or_read(path, cache, cache.kept_article)
-        if kept and capture_unchanged(kept[0], folder):
-            return Read(None, kept[1], key, signed, kept[0], [], [])
+        if kept and (capture := capture_unchanged(kept[0], folder, cache)):
+            return Read(None, kept[1], key, signed, capture, [], [])
         data = data or read_bytes(path)
     except ArchiveError as error:
         return Read(None, None, "", None, None, [error], [])
     article = load_article(path, folder, data, converter, errors, warnings)
-    return Read(article, None, key, signed, capture_state(article.capture) if article else None, errors, warnings)
+    if article is None:
+        return Read(None, None, key, signed, None, errors, warnings)
+    capture = capture_of(article.capture, cache)
+    if capture is not None:
+        article = dataclasses.replace(article, capture_digest=capture.digest)
+    return Read(article, None, key, signed, capture, errors, warnings)
 
 
-def capture_state(capture: Path | None) -> str | None:
-    """What an article's check against its capture depends on: the capture's file and its bytes
-    ("" for an article without one); None if it cannot be read."""
+class Capture(NamedTuple):
+    """What an article's check against its capture depends on, `state`: the capture's file and a
+    digest of its bytes, "" for an article without one. The digest is kept under the capture's
+    signature (`signed`: see Cache.signed_key), so that an unchanged capture is not read again:
+    a saved page or a WARC file may weigh megabytes."""
+
+    state: str
+    digest: str = ""
+    signed: str | None = None
+
+
+NO_CAPTURE = Capture("")
+
+
+def capture_of(capture: Path | None, cache: Cache) -> Capture | None:
+    """An article's capture, as its check depends on it; None if it cannot be read."""
     if capture is None:
-        return ""
-    try:
-        return f"{capture}\x00{hashlib.blake2b(capture.read_bytes(), digest_size=16).hexdigest()}"
-    except OSError:
-        return None
+        return NO_CAPTURE
+    signed = cache.signed_key(capture)
+    if (digest := cache.unchanged_key(signed)) is None:
+        try:
+            digest = hashlib.blake2b(capture.read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            return None
+    return Capture(f"{capture}\x00{digest}", digest, signed)
 
 
-def capture_unchanged(state: str, folder: Path) -> bool:
-    """Whether an article's capture is as it was when the article was kept: the same file, still
-    inside the articles folder, with the same bytes."""
+def capture_unchanged(state: str, folder: Path, cache: Cache) -> Capture | None:
+    """An article's capture as it was when the article was kept (`state`): the same file, still
+    inside the articles folder, with the same bytes; None if it is not."""
     if not state:
-        return True
+        return NO_CAPTURE
     capture = Path(state.split("\x00")[0])
-    return capture.is_relative_to(folder.resolve()) and capture_state(capture) == state
+    if not capture.is_relative_to(cache.real_folder(folder)):
+        return None
+    now = capture_of(capture, cache)
+    return now if now is not None and now.state == state else None
 
 
 def load_article(

@@ -135,13 +135,13 @@ def list_pages(listed: AcrossPages, archive: Archive, stories: list[StoryPages],
 
 
 class AcrossPages:
-    """The pages across stories (lists, outlets, speakers), and the card image, each made again
-    only where what it shows has changed, else kept from the old site. What a page shows is
-    taken as the fingerprints of the stories it draws on (each covers all that story's pages
-    show), and what it shows of the archive besides: counts, names, the order of its items, its
-    place in its list (the article list takes the rows it shows instead: see listed_rows). Of an
-    outlet's or a speaker's page, what search indexes of it is taken apart (`searched`): their
-    lists of articles and statements, which change often, are not indexed."""
+    """The pages across stories (lists, outlets, speakers), the card image and the captures'
+    text, each made again only where what it shows has changed, else kept from the old site.
+    What a page shows is taken as the fingerprints of the stories it draws on (each covers all
+    that story's pages show), and what it shows of the archive besides: counts, names, the order
+    of its items, its place in its list (the article list takes the rows it shows instead: see
+    listed_rows). Of an outlet's or a speaker's page, what search indexes of it is taken apart
+    (`searched`): their lists of articles and statements, which change often, are not indexed."""
 
     def __init__(
         self,

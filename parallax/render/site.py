@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..across import Across, Said, across
+from ..cache import LOADING, LOADING_LIBRARIES, matching_code
 from ..compare import ArticleSummary, ClaimCoverage, Comparison
 from ..load.articles import PAGE_SUFFIXES
 from ..model import Archive
@@ -324,9 +325,6 @@ def render_site(
     fingerprints.update(listed.fingerprints)
     searched.update((page.path, page.fingerprint.searched) for page in article_pages)
     searched.update(listed.searched)
-    for article in archive.articles:
-        if article.capture:
-            files[capture_file(article.id)] = published_capture(article.capture)
     own = {
         story.comparison.story.id: StoryRecord(inputs[story.comparison.story.id], story.paths()) for story in stories
     }
@@ -421,8 +419,8 @@ def published_capture(capture: Path) -> bytes:
 def other_files(
     pages: Pages, archive: Archive, stories: list[StoryPages], found: Across, templates: Path, listed: AcrossPages
 ) -> dict[str, bytes]:
-    """Every file but the article pages, the captures and the data files: the pages across
-    stories handed to `listed`, which makes them where they changed; the rest here."""
+    """Every file but the article pages and the data files: the pages across stories, the card
+    and the captures handed to `listed`, which makes them where they changed; the rest here."""
     files: dict[str, bytes] = {}
     list_pages(listed, archive, stories, found)
     files[SEARCH_PAGE] = pages.render(SEARCH_PAGE, "search.html")
@@ -445,6 +443,16 @@ def other_files(
     listed.kept_or_made(
         CARD_IMAGE, fingerprint(pages.codes.package, (CARD_DRAWN_BY, card)), functools.partial(card_image, card)
     )
+    # Read out of a saved page, a capture's text took milliseconds an article at every build: it
+    # is made again only where its bytes changed, or the code that reads them.
+    readers = matching_code(LOADING, LOADING_LIBRARIES)
+    for article in archive.articles:
+        if article.capture:
+            listed.kept_or_made(
+                capture_file(article.id),
+                fingerprint(pages.codes.package, (readers, article.capture.name, article.capture_digest)),
+                functools.partial(published_capture, article.capture),
+            )
     return files | listed.files
 
 
