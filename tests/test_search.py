@@ -20,7 +20,7 @@ from parallax import pipeline, search
 from parallax.cache import Cache
 from parallax.cli import main
 from parallax.render import PAGES_FILE, PageRecord
-from parallax.render import site as site_module
+from parallax.render import lists as lists_module
 from parallax.search import BUCKETS_FILE, INDEX_FOLDER, INDEXER_FILE, unpacked
 from parallax.serve import content_type, with_reload
 
@@ -441,7 +441,7 @@ def test_a_storys_pages_share_as_few_buckets_as_hold_them(tmp_path, monkeypatch,
 def test_no_page_of_a_list_is_in_a_bucket(tmp_path, monkeypatch):
     """A list's pages are never indexed, and change with every page added to the list: in a
     bucket, they would have it indexed again at every such build."""
-    monkeypatch.setattr(site_module, "STORIES_PER_PAGE", 1)
+    monkeypatch.setattr(lists_module, "STORIES_PER_PAGE", 1)
     stories = Stories(tmp_path / "stories")
     build(stories.root, stories.site)
     lists = ["claims/index.html", "claims/index--2.html"]
