@@ -1,7 +1,7 @@
 """Benchmark Parallax at scale, side by side with Pelican and Hugo on the same articles.
 
     .venv/bin/pip install -e '.[bench]'; apt-get install hugo
-    .venv/bin/python bench/benchmark.py [--sizes 100 1000 2000 5000 10000] [--stories 100x100,1000x10] [--serve] [--work DIR]
+    .venv/bin/python bench/benchmark.py [--sizes 100 1000 2000 5000 10000] [--stories 100x100,1000x10] [--captures 500 2000] [--serve] [--work DIR]
 
 For each N of --sizes it makes a synthetic one-story archive from the five real articles
 (paragraphs shuffled and mixed, quotations reworded, numbers and punctuation varied, unrelated
@@ -18,8 +18,13 @@ one-story archive is but from its own share of the real paragraphs, and measures
 build, rebuilds after adding one article to one story, after correcting one, after correcting
 only a title, and after editing the stylesheet and a template, and Pelican
 rendering the same articles (one site, a category per story). It prints a table and writes its
-own section of bench/results.md. With --stories or --serve alone, no one-story archive is measured; with no
+own section of bench/results.md. With --stories, --captures or --serve alone, no one-story archive is measured; with no
 option, the sizes above are.
+
+For each N of --captures it makes a one-story archive of N articles as above, each with a saved
+page of about 300 kB as its capture (its paragraphs among a news site's menus, links and
+scripts), and measures a full build, a rebuild with nothing changed and one after a corrected
+title: what reading captures costs, which the archives above have none of.
 
 With --serve it measures how soon `serve` shows an edit: from saving a corrected title of an
 article of the repository's own story to the article's page, fetched again, showing it; and, with
@@ -417,6 +422,58 @@ def measure_stories(count: int, size: int, work: Path) -> dict:
     )
 
 
+PAGE_BYTES = 300_000  # a saved news page: most weigh 100 kB to 1 MB, menus, links and scripts included
+# A file changed this recently is read again at the next build, as a curator's are not: see cache.SETTLED_NS.
+SETTLED_SECONDS = 3.1
+
+
+def saved_page(article: dict, chance: random.Random) -> str:
+    """A news site's page holding the article's paragraphs among its menus, links and scripts."""
+    chrome = []
+    while sum(map(len, chrome)) < PAGE_BYTES:
+        links = "".join(f'<li><a href="/{word}">{word.capitalize()}</a></li>' for word in chance.choices(FILLER, k=12))
+        chrome.append(f"<nav><ul>{links}</ul></nav><aside><p>{filler(chance)}</p></aside>")
+    body = "".join(f"<p>{escaped(paragraph)}</p>" for paragraph in article["body"].split("\n\n"))
+    half = len(chrome) // 2
+    return (
+        f"<!DOCTYPE html><html><head><title>{article['title']}</title><script>var page = {{}};</script></head>"
+        f"<body>{''.join(chrome[:half])}<article><h1>{article['title']}</h1>{body}</article>{''.join(chrome[half:])}"
+        "</body></html>"
+    )
+
+
+def measure_captures(count: int, work: Path) -> dict:
+    """A one-story archive of `count` articles, each with a saved page as its capture: a full
+    build, a rebuild with nothing changed, and one after a corrected title."""
+    articles = synthetic_articles(count)
+    folder = emptied(work / f"{count}-captured")
+    write_parallax(articles, folder)
+    (folder / "articles" / "captures").mkdir()
+    chance = random.Random(count)
+    for article in articles:
+        path = folder / "articles" / f"{article['id']}.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("language: en\n", f"language: en\ncapture: captures/{article['id']}.html\n", 1))
+        (folder / "articles" / "captures" / f"{article['id']}.html").write_text(saved_page(article, chance))
+    time.sleep(SETTLED_SECONDS)  # the files as old as a curator's
+    full = parallax_build(folder, cached=False)
+    unchanged = parallax_build(folder, cached=True)
+    retitle_one(folder / "articles")
+    return {"n": count, "parallax": full, "unchanged": unchanged, "retitle": parallax_build(folder, cached=True)}
+
+
+def captures_table(rows: list[dict]) -> str:
+    lines = [
+        "| N articles, each with a saved page of 300 kB | Parallax full build | rebuild with nothing changed | after correcting a title |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {row['n']:,} | {row['parallax']['seconds']:.1f} s | {row['unchanged']['seconds']:.1f} s | {row['retitle']['seconds']:.1f} s |"
+        for row in rows
+    ]
+    return "\n".join(lines)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -618,13 +675,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", help="one-story archives of N articles each")
     parser.add_argument("--stories", type=shapes, help="many-story archives, S x A each: 100x100,1000x10")
     parser.add_argument(
+        "--captures", type=int, nargs="+", help="one-story archives of N articles, each with a saved page"
+    )
+    parser.add_argument(
         "--serve",
         action="store_true",
         help="how soon `serve` shows an edit of the first story, and of each many-story archive measured",
     )
     parser.add_argument("--work", type=Path, default=Path("/tmp/parallax-bench"))
     arguments = parser.parse_args()
-    sizes = arguments.sizes or ([] if arguments.stories or arguments.serve else [100, 1000, 2000, 5000, 10000])
+    sizes = arguments.sizes or (
+        [] if arguments.stories or arguments.serve or arguments.captures else [100, 1000, 2000, 5000, 10000]
+    )
     results = REPO / "bench" / "results.md"
     if sizes:
         rows = []
@@ -635,6 +697,14 @@ def main() -> None:
         print(report)
         write_section(results, "## One story", report)
         plot(rows, REPO / "bench" / "results.png")
+    if arguments.captures:
+        rows = []
+        for count in arguments.captures:
+            rows.append(measure_captures(count, arguments.work))
+            print(captures_table(rows[-1:]).splitlines()[-1], flush=True)
+        report = captures_table(rows)
+        print(report)
+        write_section(results, "## With captures", report)
     served = []  # (what, seconds of each edit): the repository's story, then each many-story archive
     if arguments.serve:
         served.append(("of the repository's story", sorted(measure_serve(*repository_story(arguments.work)))))
