@@ -103,7 +103,7 @@ class Server:
         self.last_seconds: float | None = None  # how long the last build took
         self.told = 0  # changes of the state pages are told: a build starting, a build ending
         self.changed = threading.Condition()
-        self.building = threading.Lock()  # the first build and the watcher's must not overlap
+        self.building = threading.Lock()  # the first build and the builder's must not overlap
         # The files changed since the last build started, noted by the watch as it sees them,
         # even while a build runs; `saved` is set while there are any (a search index being made
         # then is stopped: the build to come would make it stale).

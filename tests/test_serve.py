@@ -287,7 +287,7 @@ def held(monkeypatch):
 
 
 def test_pages_are_served_while_a_build_runs(small, served, held):
-    """serve builds in its watcher's thread; requests are answered meanwhile, from the last site."""
+    """serve builds in a thread of its own; requests are answered meanwhile, from the last site."""
     started, release = held
     rebuilding = threading.Thread(target=served.rebuild)
     rebuilding.start()
