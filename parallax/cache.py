@@ -364,22 +364,19 @@ class Cache:
         """The key of a file of the archive read as `data`, an article's or a story's claims: its
         name (an article's is its id) and its bytes give all that is read from it. Its folder
         counts as it is on disk, however the archive was named (`.` or its full path)."""
-        return hashlib.blake2b(
-            b"\x1f".join([self.loading.encode(), self.where(path), data]), digest_size=16
-        ).hexdigest()
+        return self.loaded_from(path, data)
 
     def signed_key(self, path: Path) -> str | None:
         """What the key of a file of the archive is kept under by its signature (see
-        settled_signature): the loading code, where it is, and the signature; None while it has none."""
+        settled_signature), as read_key but for the signature in place of the bytes; None while
+        it has none."""
         signature = settled_signature(path)
-        if signature is None:
-            return None
-        return hashlib.blake2b(
-            b"\x1f".join([self.loading.encode(), self.where(path), signature.encode()]), digest_size=16
-        ).hexdigest()
+        return None if signature is None else self.loaded_from(path, signature.encode())
 
-    def where(self, path: Path) -> bytes:
-        return f"{self.real_folder(path.parent)}/{path.name}".encode()
+    def loaded_from(self, path: Path, content: bytes) -> str:
+        """A hash of the loading code, where the file lies on disk, and `content`."""
+        where = f"{self.real_folder(path.parent)}/{path.name}".encode()
+        return hashlib.blake2b(b"\x1f".join([self.loading.encode(), where, content]), digest_size=16).hexdigest()
 
     def real_folder(self, folder: Path) -> str:
         """The folder as it is on disk, links resolved: once a folder, resolving is slow."""
@@ -499,10 +496,10 @@ SETTLED_NS = 3_000_000_000
 
 
 def settled_signature(path: Path) -> str | None:
-    """What a file of the archive is on disk (its inode, size, and times of change), taken before
-    it is read: the same signature at the next build means the same bytes, as a version control
-    system trusts it, unless the file was changed too recently for its times to tell; None then,
-    or if it cannot be looked at."""
+    """What a file of the archive is on disk (its device, inode, size, and times of modification
+    and of change), taken before it is read: the same signature at the next build means the same
+    bytes, as a version control system trusts it, unless the file was changed too recently for
+    its times to tell; None then, or if it cannot be looked at."""
     try:
         status = os.stat(path)
     except OSError:
