@@ -21,6 +21,7 @@ from parallax.compare import compare, pickled
 from parallax.load import load_archive
 from parallax.model import Article, Reuse, Story
 from parallax.render import PAGES_FILE
+from parallax.render import lists as lists_module
 from parallax.render import site as render_site_module
 from parallax.render.addresses import TEMPLATES_FILE
 from parallax.render.environment import COMPILED
@@ -331,6 +332,32 @@ def test_an_article_redated_in_its_place_shows_its_new_date_in_the_article_list(
     rebuilt = (small.root / "site" / "articles.html").read_text(encoding="utf-8")
     assert rebuilt == (clean / "articles.html").read_text(encoding="utf-8")
     assert "2024-03-05" in rebuilt
+
+
+def test_an_article_added_last_renders_again_only_the_first_and_last_pages_of_the_article_list(
+    small, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(lists_module, "ARTICLES_PER_PAGE", 2)
+    for day in (3, 4, 5):
+        small.article(f"post-{day}", "The Post", f"Day {day}", day, "It rained in Geneva all week.")
+    assert build(small) == 0  # three pages: two articles, two, one
+    made: list[str] = []
+    kept_or_made = lists_module.AcrossPages.kept_or_made
+
+    def recording(self, path, key, make):
+        kept_or_made(self, path, key, lambda: made.append(path) or make())
+
+    monkeypatch.setattr(lists_module.AcrossPages, "kept_or_made", recording)
+    small.article("post-6", "The Post", "Day 6", 6, "It rained in Geneva again.")
+    assert build(small) == 0
+    listed = sorted(path for path in made if path.startswith("articles"))
+    assert listed == ["articles-3.html", "articles.html", "articles/index.html"]
+    clean = tmp_path / "clean"
+    assert main(["build", "--source", str(small.root), "--output", str(clean), "--no-cache", "--jobs", "1"]) == 0
+    for page in ("articles.html", "articles-2.html", "articles-3.html"):
+        assert (small.root / "site" / page).read_bytes() == (clean / page).read_bytes()
+    assert "6 articles, oldest first" in (clean / "articles.html").read_text(encoding="utf-8")
+    assert "Articles 3 to 4, oldest first." in (clean / "articles-2.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from ..compare import ArticleSummary
 from ..model import Archive, Story
 from ..write import Staging
 from .addresses import (
+    ARTICLES_PER_PAGE,
     OUTLET_LIST,
     SPEAKER_LIST,
     STATEMENTS_PER_PAGE,
@@ -44,14 +45,16 @@ def list_pages(listed: AcrossPages, archive: Archive, stories: list[StoryPages],
     story_of = {
         summary.article.id: story.comparison.story for story in stories for summary in story.comparison.summaries
     }
-    listing = pagers(len(summaries))
+    listing = pagers(len(summaries), ARTICLES_PER_PAGE)
     for pager in listing:
         shown = summaries[pager.first - 1 : pager.last]
         listed.render(
             article_list_page(pager.number),
             "articles.html",
             drawn_from=[],
-            counts=(len(summaries), *pager_place(pager), listed_rows(shown, story_of)),
+            # Only the first page counts every article: an article added last changes the last page
+            # and the first, not the hundred between.
+            counts=(listed_count(len(summaries), pager), *pager_place(pager), listed_rows(shown, story_of)),
             summaries=shown,
             pager=pager,
         )
@@ -61,7 +64,7 @@ def list_pages(listed: AcrossPages, archive: Archive, stories: list[StoryPages],
         ARTICLES_FOLDER,
         "articles.html",
         drawn_from=[],
-        counts=(len(summaries), *pager_place(listing[0]), listed_rows(first, story_of)),
+        counts=(listed_count(len(summaries), listing[0]), *pager_place(listing[0]), listed_rows(first, story_of)),
         summaries=first,
         pager=listing[0],
         canonical=article_list_page(1),
@@ -200,6 +203,11 @@ def outlet_figures(outlet: Outlet) -> tuple:
     """What the pages naming an outlet show of it across its stories, as they show it."""
     sources = [(source, percent(share)) for source, share in outlet.sources]
     return outlet.name, outlet.slug, len(outlet.stories), outlet.articles, percent(outlet.reused), sources
+
+
+def listed_count(count: int, pager: Pager) -> int | None:
+    """How many articles a page of the article list says there are: the first page says."""
+    return count if pager.number == 1 else None
 
 
 def pager_place(pager: Pager) -> tuple[int, int, int, int]:
