@@ -28,7 +28,7 @@ from parallax.render.environment import COMPILED
 from parallax.render.fingerprints import RENDERING
 from parallax.render.words import rough_count
 
-from conftest import MINISTRY, REPO
+from conftest import MINISTRY, REPO, site_differences
 
 
 @pytest.fixture
@@ -334,13 +334,9 @@ def test_an_article_redated_in_its_place_shows_its_new_date_in_the_article_list(
     assert "2024-03-05" in rebuilt
 
 
-def test_an_article_added_last_renders_again_only_the_first_and_last_pages_of_the_article_list(
-    small, monkeypatch, tmp_path
-):
-    monkeypatch.setattr(lists_module, "ARTICLES_PER_PAGE", 2)
-    for day in (3, 4, 5):
-        small.article(f"post-{day}", "The Post", f"Day {day}", day, "It rained in Geneva all week.")
-    assert build(small) == 0  # three pages: two articles, two, one
+@pytest.fixture
+def across_made(monkeypatch) -> list[str]:
+    """The pages across stories each build makes again (lists, outlets, speakers), by path."""
     made: list[str] = []
     kept_or_made = lists_module.AcrossPages.kept_or_made
 
@@ -348,9 +344,20 @@ def test_an_article_added_last_renders_again_only_the_first_and_last_pages_of_th
         kept_or_made(self, path, key, lambda: made.append(path) or make())
 
     monkeypatch.setattr(lists_module.AcrossPages, "kept_or_made", recording)
+    return made
+
+
+def test_an_article_added_last_renders_again_only_the_first_and_last_pages_of_the_article_list(
+    small, monkeypatch, tmp_path, across_made
+):
+    monkeypatch.setattr(lists_module, "ARTICLES_PER_PAGE", 2)
+    for day in (3, 4, 5):
+        small.article(f"post-{day}", "The Post", f"Day {day}", day, "It rained in Geneva all week.")
+    assert build(small) == 0  # three pages: two articles, two, one
+    across_made.clear()
     small.article("post-6", "The Post", "Day 6", 6, "It rained in Geneva again.")
     assert build(small) == 0
-    listed = sorted(path for path in made if path.startswith("articles"))
+    listed = sorted(path for path in across_made if path.startswith("articles"))
     assert listed == ["articles-3.html", "articles.html", "articles/index.html"]
     clean = tmp_path / "clean"
     assert main(["build", "--source", str(small.root), "--output", str(clean), "--no-cache", "--jobs", "1"]) == 0
@@ -358,6 +365,18 @@ def test_an_article_added_last_renders_again_only_the_first_and_last_pages_of_th
         assert (small.root / "site" / page).read_bytes() == (clean / page).read_bytes()
     assert "6 articles, oldest first" in (clean / "articles.html").read_text(encoding="utf-8")
     assert "Articles 3 to 4, oldest first." in (clean / "articles-2.html").read_text(encoding="utf-8")
+
+
+def test_a_title_corrected_renders_again_its_outlets_page_and_not_the_others(small, tmp_path, across_made):
+    assert build(small) == 0
+    across_made.clear()
+    path = small.root / "articles" / "daily-one.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Talks collapse", "Talks fail"), encoding="utf-8")
+    assert build(small) == 0
+    assert [page for page in across_made if page.startswith("outlets/")] == ["outlets/the-daily.html"]
+    clean = tmp_path / "clean"
+    assert main(["build", "--source", str(small.root), "--output", str(clean), "--no-cache", "--jobs", "1"]) == 0
+    assert site_differences(small.root / "site", clean) == []
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..across import Across, Outlet
-from ..compare import ArticleSummary
+from ..across import Across, Outlet, OutletStory
+from ..compare import ArticleSummary, ClaimCoverage
 from ..model import Archive, Story
 from ..write import Staging
 from .addresses import (
@@ -27,7 +27,7 @@ from .addresses import (
     speaker_page,
 )
 from .fingerprints import fingerprint
-from .words import percent
+from .words import percent, said_by
 
 if TYPE_CHECKING:
     from .site import Pages, StoryPages
@@ -94,7 +94,9 @@ def list_pages(listed: AcrossPages, archive: Archive, stories: list[StoryPages],
             pager=pager,
         )
     # An outlet's or speaker's figures across stories are given as shown, not as every story
-    # they draw on: a page of an outlet's stories changes with those stories only.
+    # they draw on: a page of an outlet's stories changes with those stories only; and of each
+    # story, with what it shows of the outlet's record there (see outlet_story_shown).
+    said = {claim.id: said_by(archive, claim) for claim in archive.claims}  # once: outlets' pages name them often
     listed.render(
         OUTLET_LIST, "outlets.html", drawn_from=[], counts=[outlet_figures(outlet) for outlet in found.outlets]
     )
@@ -107,8 +109,8 @@ def list_pages(listed: AcrossPages, archive: Archive, stories: list[StoryPages],
             listed.render(
                 outlet_page(outlet.slug, pager.number),
                 "outlet.html",
-                drawn_from=[record.comparison.story.id for record in covered],
-                counts=(figures, *pager_place(pager)),
+                drawn_from=[],
+                counts=(figures, *pager_place(pager), [outlet_story_shown(record, said) for record in covered]),
                 # its first page's header: its name, and its stories' titles (filters)
                 searched=(pager.number == 1, outlet.name, titles),
                 outlet=outlet,
@@ -142,9 +144,10 @@ class AcrossPages:
     text, each made again only where what it shows has changed, else kept from the old site.
     What a page shows is taken as the fingerprints of the stories it draws on (each covers all
     that story's pages show), and what it shows of the archive besides: counts, names, the order
-    of its items, its place in its list (the article list takes the rows it shows instead: see
-    listed_rows). Of an outlet's or a speaker's page, what search indexes of it is taken apart
-    (`searched`): their lists of articles and statements, which change often, are not indexed."""
+    of its items, its place in its list (the article list and an outlet's pages take the rows
+    they show instead: see listed_rows and outlet_story_shown). Of an outlet's or a speaker's
+    page, what search indexes of it is taken apart (`searched`): their lists of articles and
+    statements, which change often, are not indexed."""
 
     def __init__(
         self,
@@ -197,6 +200,30 @@ def listed_rows(summaries: list[ArticleSummary], story_of: dict[str, Story]) -> 
         for summary in summaries
         for article, story in [(summary.article, story_of[summary.article.id])]
     ]
+
+
+def outlet_story_shown(record: OutletStory, said: dict[str, str]) -> tuple:
+    """What an outlet's page shows of its record in one story (outlet.html), as its fingerprint
+    takes it: the story's address, title and date, the outlet's articles there as their rows show
+    them, its reused copy and its sources, and the story's claims it carries and leaves out.
+    Not all the story's pages show: an article of another outlet corrected, or a sentence
+    matched anew, leaves the page as it was. `said`: who made each claim, as pages name them, by id."""
+    story = record.comparison.story
+    articles = [
+        (article.id, article.language, article.display_title, article.published, summary.reuse.share)
+        for summary in record.articles
+        for article in [summary.article]
+    ]
+
+    def claims(coverages: tuple[ClaimCoverage, ...]) -> list[tuple]:
+        return [(c.claim.id, c.claim.statement, said[c.claim.id]) for c in coverages]
+
+    return (
+        (story.id, story.title, story.date),
+        articles,
+        (record.reused, record.sources),
+        (claims(record.carried), claims(record.left_out), len(record.comparison.claims)),
+    )
 
 
 def outlet_figures(outlet: Outlet) -> tuple:
