@@ -295,11 +295,10 @@ class Cache:
         if not self.matched_alike(story_id, matching):
             return None
         try:
-            with contextlib.closing(opened(self.files[story_id].path)) as database:
-                ((comparison,),) = database.execute("SELECT value FROM stories")
-                self.used.update(database.execute("SELECT key, value FROM results"))
+            comparison, results = stored(self.files[story_id].path)
         except (sqlite3.DatabaseError, ValueError):
             return None  # damaged since it was opened: the story is matched afresh
+        self.used.update(results)
         return comparison
 
     def kept_story(self, story_id: str, key: str) -> bytes | None:
@@ -417,26 +416,34 @@ class Cache:
         """Each story's file for the next build, by its path in the site: None where the last
         build's file is the one to keep, its story unchanged. The cache is empty after, but for
         the objects a build in this process hands on (see carry_over), which the archive holds anyway."""
-        files: dict[str, bytes | None] = {}
-        for story in stories:
-            key = self.keys.get(story.id)
-            if key is None:
-                continue
-            if self.file_key(story.id) == key:
-                files[story_file(story.id)] = None
-            else:
-                read = (
-                    self.articles.get(str(story.folder), {}),
-                    self.claims.get(str(story.folder), {}),
-                    self.reads.get(str(story.folder), {}),
-                )
-                comparison = {key: self.stories[key]}
-                files[story_file(story.id)] = saved(self.story_results.get(key, {}), comparison, *read)
+        files = {
+            story_file(story.id): self.next_story_file(story.id, key, str(story.folder))
+            for story in stories
+            if (key := self.keys.get(story.id)) is not None
+        }
         self.results, self.kept_stories, self.stories, self.story_results, self.keys = {}, {}, {}, {}, {}
         self.kept_articles, self.articles = {}, defaultdict(dict)
         self.kept_claims_files, self.claims = {}, defaultdict(dict)
         self.kept_reads, self.reads = {}, defaultdict(dict)
         return files
+
+    def next_story_file(self, story_id: str, key: str, folder: str) -> bytes | None:
+        """The story's file for the next build (`key`: its story_key; `folder`: where it lies);
+        None where the last build's is the one to keep: the story unchanged, and each of its files
+        taken by a signature that one keeps. A file read again whose signature it lacks (changed
+        moments before that build, or since copied or checked out: see settled_signature) would
+        else be read at every build until the story changes."""
+        read = (self.articles.get(folder, {}), self.claims.get(folder, {}), self.reads.get(folder, {}))
+        if self.file_key(story_id) != key:
+            return saved(self.story_results.get(key, {}), {key: self.stories[key]}, *read)
+        if all(signed in self.kept_reads for signed in read[2]):
+            return None
+        file = self.files[story_id]
+        try:
+            comparison, results = stored(file.path)
+        except (sqlite3.DatabaseError, ValueError):
+            return None  # damaged since it was opened: its story is matched afresh next time
+        return saved(results, {key: KeptComparison(file.matching, file.compared, comparison)}, *read)
 
     def saved(self) -> bytes:
         """Everything kept, as one SQLite database file."""
@@ -454,6 +461,14 @@ def story_file(story_id: str) -> str:
 def opened(path: Path) -> sqlite3.Connection:
     """A story's file of the last build, to read: it is never written in place."""
     return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True)
+
+
+def stored(path: Path) -> tuple[bytes, dict[str, str]]:
+    """A story's file's comparison, pickled, and the results its matching used; an error of
+    sqlite3's, or ValueError, where the file is damaged."""
+    with contextlib.closing(opened(path)) as database:
+        ((comparison,),) = database.execute("SELECT value FROM stories")
+        return comparison, dict(database.execute("SELECT key, value FROM results"))
 
 
 def kept_articles(database: sqlite3.Connection) -> Iterator[tuple[str, tuple[str, bytes]]]:

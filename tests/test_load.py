@@ -9,6 +9,7 @@ import pytest
 
 from parallax import cache as cache_module
 from parallax.cache import Cache, settled_signature
+from parallax.cli import main
 from parallax.load import articles as articles_module
 from parallax.load import claims as claims_module
 from parallax.load import load_archive
@@ -331,6 +332,19 @@ def test_a_file_changed_moments_ago_is_read_again_whatever_its_signature(small, 
     now = time.time_ns()
     monkeypatch.setattr(cache_module.time, "time_ns", lambda: now + cache_module.SETTLED_NS)
     assert settled_signature(herald) is not None
+
+
+def test_a_file_settled_after_its_story_was_built_is_taken_by_its_signature_once_built_again(small, monkeypatch):
+    """An unchanged story keeps its file of the cache; but where a file of it was read for want
+    of a signature the file lacks (changed moments before that build, or since copied or checked
+    out), the file is written again with it: else that file would be read at every build."""
+    build = ["build", "--source", str(small.root), "--jobs", "1"]
+    assert main(build) == 0  # every file written moments ago: none has a signature yet
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    assert main(build) == 0  # the story unchanged, each file read again, its signature taken now
+    read = files_read(monkeypatch, small.root)
+    assert main(build) == 0
+    assert [name for name in read if name.endswith((".md", ".yaml"))] == []  # the articles and claims
 
 
 def test_an_article_with_an_error_or_a_warning_is_reported_at_every_build(small, monkeypatch):
