@@ -18,6 +18,7 @@ are dropped with their story's old file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -115,6 +116,7 @@ class KeptComparison(NamedTuple):
     matching: str  # what its matching depended on (Cache.matching_key)
     compared: str  # what its comparing depended on besides (Cache.compared_key)
     pickled: bytes  # compare.pickled
+    overview: bytes  # compare.pickled_overview
 
 
 class KeptFile(NamedTuple):
@@ -204,7 +206,7 @@ class Cache:
                 self.results = dict(database.execute("SELECT key, value FROM results"))
                 self.kept_stories = {
                     key: KeptComparison(*kept)
-                    for key, *kept in database.execute("SELECT key, matching, compared, value FROM stories")
+                    for key, *kept in database.execute("SELECT key, matching, compared, value, overview FROM stories")
                 }
                 self.kept_articles = dict(kept_articles(database))
                 self.kept_claims_files = dict(database.execute("SELECT key, value FROM claims"))
@@ -223,7 +225,10 @@ class Cache:
         for path in sorted((output / CACHE_FOLDER).glob("*.sqlite")):
             try:
                 with contextlib.closing(opened(path)) as database:
-                    ((key, matching, compared),) = database.execute("SELECT key, matching, compared FROM stories")
+                    # A file without overviews is from a version that kept none: its story starts afresh.
+                    ((key, matching, compared, _),) = database.execute(
+                        "SELECT key, matching, compared, length(overview) FROM stories"
+                    )
                     cache.kept_articles.update(kept_articles(database))
                     cache.kept_claims_files.update(database.execute("SELECT key, value FROM claims"))
                     cache.kept_reads.update(database.execute("SELECT signed, key FROM reads"))
@@ -288,36 +293,39 @@ class Cache:
         """Whether the last build's file of the story was compared from the same (`compared`: compared_key)."""
         return story_id in self.files and self.files[story_id].compared == compared
 
-    def kept_matching(self, story_id: str, matching: str) -> bytes | None:
+    def kept_matching(self, story_id: str, matching: str) -> KeptComparison | None:
         """The comparison kept at the last build of a story whose matching depended on the same
         (`matching`: matching_key), pickled, where the story has changed but not that; the
         results its matching used are used again, kept for the next."""
         if not self.matched_alike(story_id, matching):
             return None
         try:
-            comparison, results = stored(self.files[story_id].path)
+            kept, results = stored(self.files[story_id].path)
         except (sqlite3.DatabaseError, ValueError):
             return None  # damaged since it was opened: the story is matched afresh
         self.used.update(results)
-        return comparison
+        return kept
 
-    def kept_story(self, story_id: str, key: str) -> bytes | None:
-        """The comparison of a story as it was at the last build, pickled, if neither it nor the
-        code has changed since (`key`: story_key). Pickled: it is this package's own objects, and
-        the cache is the site's own file, written by this code only."""
-        if key not in self.kept_stories and self.file_key(story_id) == key:
-            file = self.files[story_id]
-            try:
-                with contextlib.closing(opened(file.path)) as database:
-                    ((comparison,),) = database.execute("SELECT value FROM stories")
-                    self.kept_stories[key] = KeptComparison(file.matching, file.compared, comparison)
-            except (sqlite3.DatabaseError, ValueError):
-                del self.files[story_id]  # damaged since it was opened: the story is matched afresh
+    def kept_story(self, story_id: str, key: str) -> tuple[bytes, Callable[[], bytes]] | None:
+        """The comparison of a story as it was at the last build, if neither it nor the code has
+        changed since (`key`: story_key): its overview, pickled, and what reads it whole
+        (see compare.LazyComparison). Pickled: it is this package's own objects, and the cache is
+        the site's own file, written by this code only."""
         if key in self.kept_stories:
-            self.stories[key] = self.kept_stories[key]
+            kept = self.stories[key] = self.kept_stories[key]
             self.keys[story_id] = key
-            return self.stories[key].pickled
-        return None
+            return kept.overview, lambda: kept.pickled
+        if self.file_key(story_id) != key:
+            return None
+        path = self.files[story_id].path
+        try:
+            with contextlib.closing(opened(path)) as database:
+                ((overview,),) = database.execute("SELECT overview FROM stories")
+        except (sqlite3.DatabaseError, ValueError):
+            del self.files[story_id]  # damaged since it was opened: the story is matched afresh
+            return None
+        self.keys[story_id] = key  # its file is kept, or written again from itself: see next_story_file
+        return overview, functools.partial(whole_comparison, path, key)
 
     def carry_over(self, last: Cache) -> None:
         """Take the comparisons the last build made or read with `last`, in this process (or,
@@ -438,19 +446,23 @@ class Cache:
             return saved(self.story_results.get(key, {}), {key: self.stories[key]}, *read)
         if all(signed in self.kept_reads for signed in read[2]):
             return None
-        file = self.files[story_id]
         try:
-            comparison, results = stored(file.path)
+            kept, results = stored(self.files[story_id].path)
         except (sqlite3.DatabaseError, ValueError):
             return None  # damaged since it was opened: its story is matched afresh next time
-        return saved(results, {key: KeptComparison(file.matching, file.compared, comparison)}, *read)
+        return saved(results, {key: kept}, *read)
 
     def saved(self) -> bytes:
         """Everything kept, as one SQLite database file."""
         articles = {key: kept for folder in self.articles.values() for key, kept in folder.items()}
         claims = {key: kept for folder in self.claims.values() for key, kept in folder.items()}
         reads = {signed: key for folder in self.reads.values() for signed, key in folder.items()}
-        return saved(self.results, self.stories, articles, claims, reads)
+        # A story kept from its file of the last build is read from there whole (see kept_story).
+        stories = dict(self.stories)
+        for story_id, key in self.keys.items():
+            if key not in stories:
+                stories[key] = stored(self.files[story_id].path)[0]
+        return saved(self.results, stories, articles, claims, reads)
 
 
 def story_file(story_id: str) -> str:
@@ -463,12 +475,31 @@ def opened(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True)
 
 
-def stored(path: Path) -> tuple[bytes, dict[str, str]]:
-    """A story's file's comparison, pickled, and the results its matching used; an error of
-    sqlite3's, or ValueError, where the file is damaged."""
+def stored(path: Path) -> tuple[KeptComparison, dict[str, str]]:
+    """A story's file's comparison and the results its matching used; an error of sqlite3's, or
+    ValueError, where the file is damaged."""
     with contextlib.closing(opened(path)) as database:
-        ((comparison,),) = database.execute("SELECT value FROM stories")
-        return comparison, dict(database.execute("SELECT key, value FROM results"))
+        ((*kept,),) = database.execute("SELECT matching, compared, value, overview FROM stories")
+        return KeptComparison(*kept), dict(database.execute("SELECT key, value FROM results"))
+
+
+def whole_comparison(path: Path, key: str) -> bytes:
+    """The comparison kept under `key` in a story's file, pickled whole: read once a build asks
+    for more than its overview (see Cache.kept_story). A file is never written in place, and
+    replaced only by one of another key where its story changed, whose comparison is then not
+    this one; but a site removed meanwhile could not be read."""
+    try:
+        with contextlib.closing(opened(path)) as database:
+            found = database.execute("SELECT value FROM stories WHERE key = ?", (key,)).fetchone()
+    except sqlite3.DatabaseError as error:
+        found, problem = None, str(error)
+    else:
+        problem = "it no longer holds it"
+    if found is None:
+        from .model import ArchiveError  # model.py imports this module
+
+        raise ArchiveError(path, f"the story's comparison kept there could not be read again ({problem}): build again")
+    return found[0]
 
 
 def kept_articles(database: sqlite3.Connection) -> Iterator[tuple[str, tuple[str, bytes]]]:
@@ -487,9 +518,11 @@ def saved(
     database = sqlite3.connect(":memory:")
     database.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value TEXT)")
     database.executemany("INSERT INTO results VALUES (?, ?)", sorted(results.items()))
-    database.execute("CREATE TABLE stories (key TEXT PRIMARY KEY, matching TEXT, compared TEXT, value BLOB)")
+    database.execute(
+        "CREATE TABLE stories (key TEXT PRIMARY KEY, matching TEXT, compared TEXT, value BLOB, overview BLOB)"
+    )
     database.executemany(
-        "INSERT INTO stories VALUES (?, ?, ?, ?)", sorted((key, *kept) for key, kept in stories.items())
+        "INSERT INTO stories VALUES (?, ?, ?, ?, ?)", sorted((key, *kept) for key, kept in stories.items())
     )
     database.execute("CREATE TABLE articles (key TEXT PRIMARY KEY, capture TEXT, value BLOB)")
     database.executemany(

@@ -17,7 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .cache import Cache, KeptComparison
-from .compare import Comparison, compare, pickled, unpickled
+from .compare import Comparison, compare, pickled, pickled_overview, unpickled, unpickled_overview
 from .load import load_archive
 from .match import shared_statements
 from .model import Archive, ArchiveError, Reuse, SharedStatement, Story
@@ -41,9 +41,9 @@ class Result:
 
     def summary(self, output: Path | None) -> str:
         stories = len(self.archive.stories)
-        shared = sum(len(comparison.shared) for comparison in self.comparisons)
-        uncovered = sum(len(comparison.uncovered) for comparison in self.comparisons)
-        passages = sum(len(comparison.passages) for comparison in self.comparisons)
+        shared = sum(comparison.tally.shared for comparison in self.comparisons)
+        uncovered = sum(comparison.tally.uncovered for comparison in self.comparisons)
+        passages = sum(comparison.tally.passages for comparison in self.comparisons)
         line = (
             f"{sum(len(story.articles) for story in self.archive.stories)} articles"
             + (f" in {stories} stories" if self.archive.many else "")
@@ -112,7 +112,8 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
         if (carried := cache.carried_story(story.id, keys[story.id])) is not None:
             found[story.id] = carried
         elif kept := cache.kept_story(story.id, keys[story.id]):
-            found[story.id] = unpickled(kept, story)
+            overview, read_whole = kept
+            found[story.id] = unpickled_overview(overview, story, read_whole)
     changed = [story for story in archive.stories if story.id not in found]
     matching = {story.id: cache.matching_key(story) for story in changed}
     comparing = {story.id: cache.compared_key(story, matching[story.id]) for story in changed}
@@ -135,7 +136,9 @@ def compared_stories(archive: Archive, cache: Cache, jobs: int, stages: dict[str
     for story, (comparison, used, took) in zip(
         changed, map_numbers(compare_one, len(changed), workers, worth=2), strict=True
     ):
-        made = KeptComparison(matching[story.id], comparing[story.id], pickled(comparison))
+        made = KeptComparison(
+            matching[story.id], comparing[story.id], pickled(comparison), pickled_overview(comparison)
+        )
         cache.keep_story(story.id, keys[story.id], made, used)
         found[story.id] = comparison
         for stage, seconds in took.items():
@@ -189,8 +192,8 @@ def compared_before(story: Story, cache: Cache, key: str, matching: str, compari
     cache.used = {}
     if (kept := cache.kept_matching(story.id, matching)) is None:
         return None
-    cache.keep_story(story.id, key, KeptComparison(matching, comparing, kept), cache.used)
-    return unpickled(kept, story)
+    cache.keep_story(story.id, key, kept, cache.used)  # as it was: the same matching and comparing
+    return unpickled(kept.pickled, story)
 
 
 def matched_before(story: Story, cache: Cache, matching: str) -> tuple[list[SharedStatement], Reuse] | None:
@@ -200,7 +203,7 @@ def matched_before(story: Story, cache: Cache, matching: str) -> tuple[list[Shar
     kept = cache.kept_matching(story.id, matching)
     if kept is None:
         return None
-    last = unpickled(kept, story)
+    last = unpickled(kept.pickled, story)
     return list(last.statements), Reuse(
         last.passages, {summary.article.id: summary.reuse for summary in last.summaries}
     )

@@ -1,6 +1,16 @@
 """Comparison: who carries what, and each wording set beside the statement word by word."""
 
-from parallax.compare import Difference, pickled, unpickled, word_differences
+import dataclasses
+
+from parallax.compare import (
+    Comparison,
+    Difference,
+    pickled,
+    pickled_overview,
+    unpickled,
+    unpickled_overview,
+    word_differences,
+)
 from parallax.load import load_archive
 
 from conftest import REPO
@@ -45,6 +55,53 @@ def test_a_comparison_is_kept_without_its_storys_texts_and_comes_back_with_the_s
     assert back == comparison
     assert back.story is loaded
     assert all(summary.article is article for summary, article in zip(back.summaries, loaded.articles, strict=True))
+
+
+def test_a_kept_comparison_is_read_whole_only_when_more_than_its_overview_is_asked_for(comparison):
+    (loaded,) = load_archive(REPO).stories
+    reads: list[bytes] = []
+
+    def read_whole() -> bytes:
+        reads.append(pickled(comparison))
+        return reads[-1]
+
+    kept = unpickled_overview(pickled_overview(comparison), loaded, read_whole)
+    assert len(pickled_overview(comparison)) < len(pickled(comparison)) / 2
+    # What pages across stories read of it, and a build's summary and warnings.
+    assert kept.story is loaded
+    assert (kept.outlets, kept.articles_per_outlet, kept.similarity, kept.coverage, kept.claims) == (
+        comparison.outlets,
+        comparison.articles_per_outlet,
+        comparison.similarity,
+        comparison.coverage,
+        comparison.claims,
+    )
+    assert (kept.tally, kept.shared_text, kept.reused_text, kept.reused_per_outlet) == (
+        comparison.tally,
+        comparison.shared_text,
+        comparison.reused_text,
+        comparison.reused_per_outlet,
+    )
+    overview_fields = ("article", "shared_statements", "shared_share", "reuse")
+    assert [[getattr(summary, name) for name in overview_fields] for summary in kept.summaries] == [
+        [getattr(summary, name) for name in overview_fields] for summary in comparison.summaries
+    ]
+    assert all(summary.article is article for summary, article in zip(kept.summaries, loaded.articles, strict=True))
+    assert reads == []
+    # The rest, read once, as the whole holds it.
+    assert [(summary.carried, summary.passages) for summary in kept.summaries] == [
+        (summary.carried, summary.passages) for summary in comparison.summaries
+    ]
+    assert len(reads) == 1
+    for field in dataclasses.fields(Comparison):
+        if field.name != "summaries":  # compared field by field above: they are the overview's
+            assert getattr(kept, field.name) == getattr(comparison, field.name), field.name
+    assert (kept.shared, kept.uncovered, kept.statements_and_passages) == (
+        comparison.shared,
+        comparison.uncovered,
+        comparison.statements_and_passages,
+    )
+    assert len(reads) == 1
 
 
 def test_coverage_has_a_row_per_claim_and_a_cell_per_article(archive, comparison):

@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from parallax import cache as cache_module
 from parallax import pipeline
 from parallax.cache import Cache
 from parallax.cli import main
@@ -548,10 +549,19 @@ def test_a_rebuild_makes_again_only_the_pages_and_data_of_the_story_that_changed
         "occurrence_lines",
         lambda c, paragraphs: listed.append(c.story.id) or occurrence_lines(c, paragraphs),
     )
+    read_whole: list[str] = []  # the kept stories read whole, past their overview
+    whole_comparison = cache_module.whole_comparison
+    monkeypatch.setattr(
+        cache_module,
+        "whole_comparison",
+        lambda path, key: read_whole.append(path.stem) or whole_comparison(path, key),
+    )
     geneva_lines = [line for line in built.page("data/occurrences.jsonl").splitlines() if '"story":"geneva"' in line]
     built.article("vienna", "post-vienna", "The Post", "Vienna again", "2024-09-12", "Talks ended.")
     assert built.build() == 0
     assert made == ["stories/vienna.html"] and exported == ["vienna"] and listed == ["vienna"]
+    # The foreign ministry's page, made again, shows how the outlets of both stories worded it.
+    assert read_whole == ["geneva"]
     assert (
         geneva_lines
         and [  # the kept story's lines, taken from the last build's file
@@ -562,8 +572,9 @@ def test_a_rebuild_makes_again_only_the_pages_and_data_of_the_story_that_changed
     made.clear()
     exported.clear()
     listed.clear()
+    read_whole.clear()
     assert built.build() == 0
-    assert made == [] and exported == [] and listed == []
+    assert made == [] and exported == [] and listed == [] and read_whole == []
 
 
 def test_an_archive_named_another_way_is_neither_read_nor_matched_nor_rendered_again(built, monkeypatch):
