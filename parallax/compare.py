@@ -160,6 +160,11 @@ class Comparison:
         return tuple(s for s in self.statements if s.claim is None)
 
     @functools.cached_property
+    def claim_variants(self) -> dict[str, tuple[Variant, ...]]:
+        """The variants of the statements its claims are found as: what a speaker's page shows."""
+        return {row.statement.id: self.variants[row.statement.id] for row in self.coverage if row.statement}
+
+    @functools.cached_property
     def tally(self) -> Tally:
         return Tally(len(self.shared), len(self.uncovered), len(self.passages))
 
@@ -225,7 +230,8 @@ CARRIED_ONLY = ("carried", "passages")  # an ArticleSummary's fields only read w
 
 def pickled_overview(comparison: Comparison) -> bytes:
     """A comparison's overview, as the cache keeps it beside the whole (`pickled`): a
-    LazyComparison without WHOLE_ONLY, its summaries without CARRIED_ONLY, and its tally."""
+    LazyComparison without WHOLE_ONLY, its summaries without CARRIED_ONLY, and its tally and
+    claims' variants."""
     overview = object.__new__(LazyComparison)
     summaries = []
     for position, summary in enumerate(comparison.summaries):
@@ -242,6 +248,7 @@ def pickled_overview(comparison: Comparison) -> bytes:
         {name: value for name, value in fields.items() if name not in WHOLE_ONLY},
         summaries=tuple(summaries),
         tally=comparison.tally,
+        claim_variants=comparison.claim_variants,
     )
     return pickled(overview)
 

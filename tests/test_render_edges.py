@@ -233,3 +233,11 @@ def test_markup_in_a_title_is_text_in_the_feed(small, tmp_path):
     atom = "{http://www.w3.org/2005/Atom}"
     titles = [entry.find(f"{atom}title").text for entry in feed.findall(f"{atom}entry")]
     assert "The Post: <b>Talks</b> & more" in titles
+
+
+def test_a_claims_statements_stand_where_they_stand_among_all_the_storys(comparison):
+    """A speaker's page links to the places of its claims' statements, found from those alone
+    (StoryPages.claim_places): the places the story's pages give them."""
+    every = Places(comparison.statements_and_passages).anchors
+    claimed = Places(tuple(row.statement for row in comparison.coverage if row.statement)).anchors
+    assert len(claimed) > 10 and all(every[place] == anchors for place, anchors in claimed.items())

@@ -170,9 +170,23 @@ class StoryPages:
     def render(self, path: str, template: str, **context) -> bytes:
         return self.pages.render(path, template, **self.context, **context)
 
-    def fragment(self, path: str, template: str, **context) -> Markup:
-        """A partial, as HTML for a page across stories (at `path`) to take in."""
-        return Markup(self.render(path, template, **context).decode("utf-8"))
+    @functools.cached_property
+    def claim_places(self) -> Places:
+        """Where the occurrences of its claims' statements stand. An occurrence's place depends
+        on its statement's other occurrences only: these are the places `places` gives them,
+        found without reading the rest of a comparison kept (see compare.LazyComparison)."""
+        return Places(tuple(row.statement for row in self.comparison.coverage if row.statement))
+
+    def said(self, path: str, coverage: ClaimCoverage) -> Markup:
+        """How the outlets rendered one of its claims, as HTML for a speaker's page (at `path`)."""
+        html = self.pages.render(
+            path,
+            SAID_TEMPLATE,
+            comparison=self.comparison,
+            occurrence_link=self.claim_places.link,
+            coverage=coverage,
+        )
+        return Markup(html.decode("utf-8"))
 
     @property
     def page(self) -> str:
@@ -266,7 +280,7 @@ def render_site(
     @jinja2.pass_context
     def said_wordings(context, said: Said) -> Markup:
         """How the outlets rendered a claim, on a speaker's page: rendered with its story's own."""
-        return by_id[said.comparison.story.id].fragment(context["path"], SAID_TEMPLATE, coverage=said.coverage)
+        return by_id[said.comparison.story.id].said(context["path"], said.coverage)
 
     pages.environment.globals["said_wordings"] = said_wordings
     before = PageRecord.read(staging.old(PAGES_FILE))
