@@ -10,9 +10,9 @@ that a build writes nothing anywhere else: one SQLite file per story
 (`.parallax-cache/stories/<story id>.sqlite`) with its comparison, the results its matching
 used, and its articles and claims as read, each file's key by its signature (an unchanged file
 is not even read again: see settled_signature). A rebuild reads the results of the stories that
-changed, and of the others only their articles, claims and comparisons; it keeps an unchanged
-story's file of the old site rather than writing it again; and results no story used any more
-are dropped with their story's old file.
+changed, and of the others only their articles, claims and comparisons' overviews (see
+compare.LazyComparison); it keeps an unchanged story's file of the old site rather than writing
+it again; and results no story used any more are dropped with their story's old file.
 """
 
 from __future__ import annotations
@@ -485,9 +485,9 @@ def stored(path: Path) -> tuple[KeptComparison, dict[str, str]]:
 
 def whole_comparison(path: Path, key: str) -> bytes:
     """The comparison kept under `key` in a story's file, pickled whole: read once a build asks
-    for more than its overview (see Cache.kept_story). A file is never written in place, and
-    replaced only by one of another key where its story changed, whose comparison is then not
-    this one; but a site removed meanwhile could not be read."""
+    for more than its overview (see Cache.kept_story). A story's file is never written in place,
+    and one written again under the same key holds the same comparison; but a site removed
+    meanwhile could not be read."""
     try:
         with contextlib.closing(opened(path)) as database:
             found = database.execute("SELECT value FROM stories WHERE key = ?", (key,)).fetchone()

@@ -222,8 +222,8 @@ class StoryUnpickler(pickle.Unpickler):
 # What only a comparison read whole holds: its statements and passages, with their variants and
 # lineages, and what each article carries. The rest, its overview, is all that pages across
 # stories, a build's summary and its warnings read: a rebuild reads only that of the stories
-# that did not change (see LazyComparison). At 100 stories of 100, reading every one whole took
-# 1.4 s of a rebuild; their overviews, a sixth of the bytes, 0.2 s.
+# that did not change (see LazyComparison). At 100 stories of 100, unpickling every one whole took
+# 1.4 s of a rebuild; their overviews, a fifth of the bytes, 0.2 s.
 WHOLE_ONLY = ("statements", "variants", "passages", "lineage")
 CARRIED_ONLY = ("carried", "passages")  # an ArticleSummary's fields only read whole
 
