@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 import hashlib
 import html.parser
+import os
 import pickle
 import re
 from dataclasses import dataclass
@@ -97,10 +98,13 @@ def load_articles(
         paths += [(number, path) for path in files]
     converter = BodyConverter()
     cache = cache or Cache()
+    # Once a folder, not once a file: each costs a system call (and pathlib's) for thousands of files.
+    linked = [folder.is_symlink() for folder in folders]
+    stories = [folder.parent for folder in folders]
 
     def load(number: int) -> Read:
         story, path = paths[number]
-        return read_article(path, folders[story], converter, cache)
+        return read_article(path, folders[story], linked[story], converter, cache)
 
     loaded: list[list[Article]] = [[] for _ in folders]
     for (story, path), read in zip(paths, map_numbers(load, len(paths), jobs), strict=True):
@@ -109,9 +113,9 @@ def load_articles(
             loaded[story].append(article)
             if not read.warnings and read.capture is not None:
                 kept = read.kept or pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
-                cache.keep_article(folders[story].parent, read.key, read.capture.state, article, kept)
-                cache.keep_read(folders[story].parent, read.signed, read.key)
-                cache.keep_read(folders[story].parent, read.capture.signed, read.capture.digest)
+                cache.keep_article(stories[story], read.key, read.capture.state, article, kept)
+                cache.keep_read(stories[story], read.signed, read.key)
+                cache.keep_read(stories[story], read.capture.signed, read.capture.digest)
         errors.extend(read.errors)
         warnings.extend(read.warnings)
     return [tuple(sorted(articles, key=lambda a: (a.published, a.id))) for articles in loaded]
@@ -139,13 +143,14 @@ class Read:
     warnings: list[str]
 
 
-def read_article(path: Path, folder: Path, converter: BodyConverter, cache: Cache) -> Read:
-    """The article in `path`, as kept at the last build if its file and capture are unchanged:
-    the file not even read where its signature is the one it had then."""
+def read_article(path: Path, folder: Path, folder_linked: bool, converter: BodyConverter, cache: Cache) -> Read:
+    """The article in `path`, in `folder` (a link, if `folder_linked`), as kept at the last build
+    if its file and capture are unchanged: the file not even read where its signature is the one
+    it had then."""
     errors: list[ArchiveError] = []
     warnings: list[str] = []
     try:
-        check_file(path, folder)  # not kept: it depends on where the file lies, not on its bytes
+        check_file(path, folder, folder_linked)  # not kept: it depends on where the file lies, not on its bytes
         key, signed, kept, data = kept_or_read(path, cache, cache.kept_article)
         if kept and (capture := capture_unchanged(kept[0], folder, cache)):
             return Read(None, kept[1], key, signed, capture, [], [])
@@ -257,16 +262,18 @@ def file_parts(path: Path, data: bytes, errors: list[ArchiveError]) -> tuple[Any
         return None
 
 
-def check_file(path: Path, folder: Path) -> None:
-    """An article's file must be named as its address will be, and lie in the archive."""
-    if not ID_PATTERN.match(path.stem) or path.stem in RESERVED_IDS:
-        suggested = suggested_id(path.stem) or "outlet-headline"
+def check_file(path: Path, folder: Path, folder_linked: bool) -> None:
+    """An article's file must be named as its address will be, and lie in the archive (`folder`:
+    its articles folder, a link if `folder_linked`)."""
+    stem = path.stem
+    if not ID_PATTERN.match(stem) or stem in RESERVED_IDS:
+        suggested = suggested_id(stem) or "outlet-headline"
         raise ArchiveError(
             path, f"file name must be lower-case letters and digits joined by hyphens: rename it, e.g. {suggested}.md"
         )
     # Only a link leads out, the file's or its folder's: above them, both sides resolve alike.
     # Resolving costs a system call for each folder of the path, for each of thousands of files.
-    linked = path.is_symlink() or folder.is_symlink()
+    linked = folder_linked or os.path.islink(path)
     if linked and not path.resolve().is_relative_to(folder.parent.resolve()):
         raise ArchiveError(path, "a link to a file outside the archive: copy the file into articles/ instead")
 
