@@ -225,10 +225,7 @@ class Cache:
         for path in sorted((output / CACHE_FOLDER).glob("*.sqlite")):
             try:
                 with contextlib.closing(opened(path)) as database:
-                    # A file without overviews is from a version that kept none: its story starts afresh.
-                    ((key, matching, compared, _),) = database.execute(
-                        "SELECT key, matching, compared, length(overview) FROM stories"
-                    )
+                    ((key, matching, compared),) = database.execute("SELECT key, matching, compared FROM stories")
                     cache.kept_articles.update(kept_articles(database))
                     cache.kept_claims_files.update(database.execute("SELECT key, value FROM claims"))
                     cache.kept_reads.update(database.execute("SELECT signed, key FROM reads"))

@@ -1,5 +1,7 @@
 """The curator's workflow: add, check, suggest, and fast, safe rebuilds (serve: see test_serve.py)."""
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -186,6 +188,21 @@ def test_a_story_renamed_takes_its_results_from_the_file_kept_under_its_former_n
     story = small.load()
     again = Cache.of_site(small.root / "site")
     assert story.id not in again.files
+    again.recall([story.id], [story.id])
+    assert shared_statements(story, again) == shared_statements(small.load())
+    assert again.misses == 0 and again.hits > 0
+
+
+def test_a_storys_file_kept_before_comparisons_had_overviews_still_gives_its_results(small):
+    """A site built by the version before lacks each comparison's overview (compare.LazyComparison):
+    a story's comparison is made again, as after any upgrade of that code, from its file's results."""
+    assert build(small) == 0
+    story = small.load()
+    kept = small.root / "site" / story_file(story.id)
+    with contextlib.closing(sqlite3.connect(kept)) as database:
+        database.execute("ALTER TABLE stories DROP COLUMN overview")
+        database.commit()
+    again = Cache.of_site(small.root / "site")
     again.recall([story.id], [story.id])
     assert shared_statements(story, again) == shared_statements(small.load())
     assert again.misses == 0 and again.hits > 0
