@@ -279,7 +279,7 @@ def render_site(
 
     @jinja2.pass_context
     def said_wordings(context, said: Said) -> Markup:
-        """How the outlets rendered a claim, on a speaker's page: rendered with its story's own."""
+        """How the outlets rendered a claim, on a speaker's page: rendered with its story's claims' places."""
         return by_id[said.comparison.story.id].said(context["path"], said.coverage)
 
     pages.environment.globals["said_wordings"] = said_wordings
