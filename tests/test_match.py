@@ -4,9 +4,12 @@ import dataclasses
 
 import pytest
 
+from parallax.cache import Cache
 from parallax.match import fold, links, shared_statements
+from parallax.match.index import all_units
+from parallax.parallel import WORTH_FORKING
 
-from conftest import MINISTRY
+from conftest import MINISTRY, article_from
 
 # Who carries each part of each curated claim (in any version), read by hand from the five articles.
 OUTLETS_BY_PART = {
@@ -236,6 +239,21 @@ def test_only_units_that_share_rare_word_pairs_are_ever_compared(small, monkeypa
     shared_statements(small.load())
     assert compared
     assert all("geneva" in a and "geneva" in b for a, b in compared)
+
+
+def test_units_cut_or_found_by_worker_processes_are_kept_and_counted_as_used():
+    """Each worker process has a cache of its own: the units it cuts are kept in the build's,
+    and those it finds there are counted as used, so that the site's file keeps them all."""
+    articles = tuple(
+        article_from(f"The talks in Geneva ended on day {n}, the ministry said in statement {n}.", f"a{n}")
+        for n in range(WORTH_FORKING)
+    )
+    cache = Cache()
+    cut = all_units(articles, cache, jobs=2)
+    assert len(cache.used) == len(articles)  # one result for each article, cut by the workers
+    again = Cache(cache.saved())
+    assert all_units(articles, again, jobs=2) == cut
+    assert len(again.used) == len(articles) and again.results == cache.results
 
 
 def test_a_paraphrase_is_matched_and_grouped_as_a_passage(small):

@@ -78,15 +78,17 @@ def all_units(articles: tuple[Article, ...], cache: Cache, jobs: int) -> list[li
     """Each article's units, from the cache or cut afresh (by several processes if it pays)."""
     keys = [(article.language, UNIT_MIN_WORDS, article.text) for article in articles]
 
-    def cut(number: int) -> list[list]:
-        article = articles[number]
-        return cache.remember(
-            "units",
-            keys[number],
-            lambda: [[u.start, u.end, u.text, u.quoted, u.exact] for u in units(article, UNIT_MIN_WORDS)],
-        )
+    def cut(number: int) -> tuple[list[list], bool]:
+        """The article's units as rows, and whether they were cut afresh."""
+        if (found := cache.get("units", keys[number])) is not None:
+            return found, False
+        return [[u.start, u.end, u.text, u.quoted, u.exact] for u in units(articles[number], UNIT_MIN_WORDS)], True
 
     rows = map_numbers(cut, len(articles), jobs)
-    for key, found in zip(keys, rows):
-        cache.keep("units", key, found)  # a worker's cache is its own: what it cut is kept here
-    return [[Unit(article.id, *row) for row in found] for article, found in zip(articles, rows)]
+    for key, (found, fresh) in zip(keys, rows):
+        # A worker's cache is its own: what it cut is kept here, and what it found counted as used.
+        if fresh:
+            cache.keep("units", key, found)
+        else:
+            cache.used_again("units", key)
+    return [[Unit(article.id, *row) for row in found] for article, (found, _) in zip(articles, rows)]
