@@ -420,19 +420,34 @@ def outlet_similarity(
     index = {outlet: number for number, outlet in enumerate(outlets)}
     shared = [[0] * len(outlets) for _ in outlets]
     length = [0] * len(outlets)
+    # Once per set of groups: most articles carry the same statements, by the same outlets.
+    groups_of: dict[tuple[frozenset[str], ...], dict[int, tuple[int, ...]]] = {}
     for article in story.articles:
         row = index[article.outlet]
         length[row] += len(article.text)
-        groups = list(spans[article.id].items())
+        groups = list(spans[article.id].values())
+        carrier_sets = tuple(spans[article.id])
+        if carrier_sets not in groups_of:
+            groups_of[carrier_sets] = outlet_groups(carrier_sets, index)
         covered: dict[tuple[int, ...], int] = {}  # most outlets share the same groups: count them once
-        for other in outlets:
-            if other == article.outlet:
+        shared_row = shared[row]
+        for column, key in groups_of[carrier_sets].items():
+            if column == row:
                 continue
-            key = tuple(number for number, (carriers, _) in enumerate(groups) if other in carriers)
             if key not in covered:
-                covered[key] = covered_length([span for number in key for span in groups[number][1]])
-            shared[row][index[other]] += covered[key]
+                covered[key] = covered_length([span for number in key for span in groups[number]])
+            shared_row[column] += covered[key]
     return tuple(tuple(value / length[row] for value in shared[row]) for row in range(len(outlets)))
+
+
+def outlet_groups(carriers: tuple[frozenset[str], ...], index: dict[str, int]) -> dict[int, tuple[int, ...]]:
+    """Of an article's groups, by their carriers: each outlet's number (`index`) -> the numbers of
+    the groups it carries. The outlets of none are left out: they share nothing with the article."""
+    numbers: dict[int, list[int]] = defaultdict(list)
+    for number, outlets in enumerate(carriers):
+        for outlet in outlets:
+            numbers[index[outlet]].append(number)
+    return {outlet: tuple(found) for outlet, found in numbers.items()}
 
 
 def variant(statement: SharedStatement, occurrence: Occurrence, differences=None) -> Variant:
