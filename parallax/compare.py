@@ -386,8 +386,15 @@ def traced(story: Story, statements: Sequence[SharedStatement]) -> dict[str, Tra
     differences = functools.lru_cache(maxsize=None)(word_differences)  # many wordings recur word for word
     found = {}
     for statement in statements:
-        variants = tuple(variant(statement, o, differences) for o in statement.occurrences)
-        found[statement.id] = Traced(variants, trace(story, statement, [v.version for v in variants]))
+        # Compared once per wording: a wire sentence recurs word for word in thousands of articles.
+        by_wording: dict[str, Variant] = {}
+        variants = []
+        for occurrence in statement.occurrences:
+            if occurrence.text not in by_wording:
+                by_wording[occurrence.text] = variant(statement, occurrence, differences)
+            alike = by_wording[occurrence.text]
+            variants.append(Variant(occurrence, alike.differences, alike.version))
+        found[statement.id] = Traced(tuple(variants), trace(story, statement, [v.version for v in variants]))
     closeness.cache_clear()  # its wordings are not needed past here
     return found
 
