@@ -263,7 +263,8 @@ class Tracing:
     versions: Sequence[str | None]
     carriers: list[Carriers]
     source_words: dict[str | None, tuple[str, ...] | None] = dataclasses.field(default_factory=dict)  # by version
-    ranked: dict[tuple[str, ...], list[Carriers]] = dataclasses.field(default_factory=dict)  # closest first, by wording
+    # By wording: the carriers of every wording, closest first, each with its closeness key.
+    ranked: dict[tuple[str, ...], list[tuple[tuple[float, float], Carriers]]] = dataclasses.field(default_factory=dict)
 
     def descent(self, number: int) -> Descent:
         version, article, wording = self.versions[number], self.articles[number], self.wordings[number]
@@ -304,13 +305,12 @@ class Tracing:
         # The wordings closest to its own first: only those down to the closest that has an
         # earlier or same-day carrier (and any as close) need their carriers looked up.
         if wording not in self.ranked:
-            self.ranked[wording] = sorted(self.carriers, key=lambda c: closeness(wording, c.words).key, reverse=True)
-        ranked = self.ranked[wording]
+            keyed = [(closeness(wording, carriers.words).key, carriers) for carriers in self.carriers]
+            self.ranked[wording] = sorted(keyed, key=lambda pair: pair[0], reverse=True)
         before: list[Selection] = []
         unordered: list[Selection] = []
         closest = None
-        for carriers in ranked:
-            key = closeness(wording, carriers.words).key
+        for key, carriers in self.ranked[wording]:
             if closest is not None and key < closest:
                 break
             earlier_ones, same_time = carriers.around(article)
