@@ -45,8 +45,9 @@ def overlaps(a: Place | Occurrence, b: Place | Occurrence) -> bool:
 
 def covered_length(spans: Iterable[tuple[int, int]], within: Occurrence | None = None) -> int:
     """How many characters the spans cover together (inside `within`, if given), overlaps once."""
-    if within is not None:
-        spans = [(max(start, within.start), min(end, within.end)) for start, end in spans]
+    if within is not None:  # those outside it cover none of it: not clipped, nor sorted
+        low, high = within.start, within.end
+        spans = [(max(start, low), min(end, high)) for start, end in spans if start < high and low < end]
     total, reached = 0, 0
     for start, end in sorted(spans):
         start = max(start, reached)
