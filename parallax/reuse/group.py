@@ -36,14 +36,18 @@ class Joined:
         self.parent: dict[Place, Place] = {}
 
     def root(self, place: Place) -> Place:
-        self.parent.setdefault(place, place)
-        while self.parent[place] != place:
-            self.parent[place] = self.parent[self.parent[place]]
-            place = self.parent[place]
+        parent = self.parent
+        above = parent.setdefault(place, place)
+        while above != place:  # halving the path: each place on it pointed to its grandparent
+            grandparent = parent[above]
+            parent[place] = grandparent
+            place, above = grandparent, parent[grandparent]
         return place
 
     def join(self, one: Place, other: Place) -> None:
-        first, second = sorted((self.root(one), self.root(other)))
+        first, second = self.root(one), self.root(other)
+        if second < first:
+            first, second = second, first
         self.parent[second] = first
 
 
