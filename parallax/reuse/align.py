@@ -16,6 +16,7 @@ read a character at a time: each Han character and each kana is a word.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from array import array
@@ -116,13 +117,15 @@ class Passage:
 
 
 class Vocabulary:
-    """Words as numbers, the same number for the same word: quicker to hash and compare."""
+    """Words as numbers, the same number for the same word: quicker to hash and compare.
+
+    A text's words are numbered all at once, at C speed (a story has millions): each word not yet
+    numbered takes the next of a count that moves on at every word looked up. The numbers are
+    distinct, not consecutive; only whether two are equal counts."""
 
     def __init__(self):
         self.numbers: dict[str, int] = {}
-
-    def number(self, key: str) -> int:
-        return self.numbers.setdefault(key, len(self.numbers))
+        self.count = itertools.count()
 
     def tokens(self, text: str) -> Tokens:
         """The words of a text (see words_of), numbered in this vocabulary."""
@@ -130,7 +133,7 @@ class Vocabulary:
 
     def numbered(self, starts: array, ends: array, words: array, keys: list[str]) -> Tokens:
         """A text's words, as words_of gives them, numbered in this vocabulary."""
-        numbers = [self.number(key) for key in keys]
+        numbers = list(map(self.numbers.setdefault, keys, self.count))
         return Tokens(starts, ends, array("I", map(numbers.__getitem__, words)))
 
 
