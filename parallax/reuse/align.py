@@ -162,12 +162,12 @@ class Tokens(NamedTuple):
     words: array
 
 
-def runs(words: Sequence[int], length: int = SEED_WORDS, base: int = 1 << 32) -> list[int]:
-    """Each run of `length` words as one number, its words the digits in `base` (exact: every
-    word's number is below it; the smaller the base, the quicker the numbers are to hash)."""
-    found = list(words[: len(words) - length + 1])
-    for k in range(1, length):
-        found = [run * base + later for run, later in zip(found, words[k:])]
+def runs(words: Sequence[int]) -> list[int]:
+    """Each run of SEED_WORDS words as one number, its words the digits in base 2**32 (exact:
+    words are numbered below it, in an array of unsigned 32-bit integers)."""
+    found = list(words[: len(words) - SEED_WORDS + 1])
+    for k in range(1, SEED_WORDS):
+        found = [run << 32 | later for run, later in zip(found, words[k:])]
     return found
 
 
