@@ -95,6 +95,66 @@ def test_filters_are_listed_in_order_whatever_order_pagefind_found_them_in(site)
         assert listed == name and [value for value, _ in values] == sorted(value for value, _ in values)
 
 
+def test_pagefind_given_pages_cut_of_what_it_skips_makes_the_index_the_whole_pages_give(site, tmp_path):
+    pages = search.indexed_pages([path.relative_to(site).as_posix() for path in site.rglob("*.html")])
+    marked = {page: (site / page).read_bytes() for page in pages if search.MARKED.search((site / page).read_bytes())}
+    assert {page.partition("/")[0] for page in marked} == set(search.INDEXED_FOLDERS)  # every kind of page
+    made = {}
+    for name, read in (("whole", lambda page: page), ("cut", search.searched_part)):
+        for page, content in marked.items():
+            (tmp_path / name / "pages" / page).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name / "pages" / page).write_bytes(read(content))
+        search.run_indexer(pagefind_bin.get_executable(), tmp_path / name / "pages", tmp_path / name / "index", site)
+        search.sort_filters(tmp_path / name / "index")
+        index = tmp_path / name / "index"
+        made[name] = {
+            path.relative_to(index).as_posix(): path.read_bytes() for path in index.rglob("*") if path.is_file()
+        }
+    assert made["cut"] == made["whole"]
+    articles = [content for page, content in marked.items() if page.startswith("articles/")]
+    assert sum(len(search.searched_part(content)) for content in articles) < 0.5 * sum(map(len, articles))
+
+
+def test_only_ignored_elements_that_hold_nothing_else_of_pagefinds_are_cut():
+    page = (
+        b'<main data-pagefind-body><p>Kept</p><div class="notes" data-pagefind-ignore><div>inner</div>'
+        b"<ul><li>note</li></ul></div><p>Also kept</p>"
+        b'<div hidden data-pagefind-ignore><span data-pagefind-filter="kind">article</span></div>'
+        b'<h2 id="how" data-pagefind-ignore>Heading</h2><p data-pagefind-ignore>a paragraph, whose end tag may be left out</p>'
+        b'<div data-pagefind-ignore="all">all</div><details data-pagefind-ignore><summary>never closed'
+    )
+    assert search.searched_part(page) == (
+        b"<main data-pagefind-body><p>Kept</p><p>Also kept</p>"
+        b'<div hidden data-pagefind-ignore><span data-pagefind-filter="kind">article</span></div>'
+        b"<p data-pagefind-ignore>a paragraph, whose end tag may be left out</p>"
+        b'<div data-pagefind-ignore="all">all</div><details data-pagefind-ignore><summary>never closed'
+    )
+
+
+def test_pagefind_works_in_memory_where_there_is_room_else_beside_the_site_and_makes_the_same_index(
+    small, monkeypatch, tmp_path
+):
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(search, "MEMORY_FOLDER", memory)
+    folders: list[Path] = []
+    run_indexer = search.run_indexer
+
+    def noted(pagefind, pages, index, output, stop=None):
+        folders.append(pages.parent)
+        run_indexer(pagefind, pages, index, output, stop)
+
+    monkeypatch.setattr(search, "run_indexer", noted)
+    build(small.root, tmp_path / "in-memory")
+    assert folders and all(folder.parent == memory for folder in folders)
+    assert not any(memory.iterdir())  # each run's folder is gone once read
+    folders.clear()
+    monkeypatch.setattr(search, "MEMORY_ROOM", 2**62)  # more than any folder has
+    build(small.root, tmp_path / "on-disk")
+    assert folders and all(folder.parent == tmp_path for folder in folders)
+    assert index_files(tmp_path / "on-disk") == index_files(tmp_path / "in-memory")
+
+
 def failing_pagefind(folder: Path) -> Callable[[], Path]:
     """A Pagefind that stops with status 1 whatever it is asked, saying nothing."""
     script = folder / "pagefind"
