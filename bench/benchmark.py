@@ -346,6 +346,10 @@ def appended(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
+# A file changed this recently is read again at the next build, as a curator's are not: see cache.SETTLED_NS.
+SETTLED_SECONDS = 3.1
+
+
 def measure_builds(folder: Path, articles: list[dict], extras: list[dict], edited: Path) -> dict:
     """What every archive is measured by, its Parallax archive written in folder/parallax: a full
     build, a rebuild after the first of `extras` is added to `edited` (dated among the others),
@@ -354,6 +358,7 @@ def measure_builds(folder: Path, articles: list[dict], extras: list[dict], edite
     and one after a template (a claim's page's) is edited; and Pelican rendering the same
     articles."""
     write_pelican(articles, folder / "pelican")
+    time.sleep(SETTLED_SECONDS)  # the files as old as a curator's
     full = parallax_build(folder / "parallax", cached=False)
     added, newest = extras
     write_parallax_article(added, edited)
@@ -429,8 +434,6 @@ def measure_stories(count: int, size: int, work: Path) -> dict:
 
 
 PAGE_BYTES = 300_000  # a saved news page: most weigh 100 kB to 1 MB, menus, links and scripts included
-# A file changed this recently is read again at the next build, as a curator's are not: see cache.SETTLED_NS.
-SETTLED_SECONDS = 3.1
 
 
 def saved_page(article: dict, chance: random.Random) -> str:
