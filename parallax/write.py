@@ -20,6 +20,12 @@ import tempfile
 from collections.abc import Callable, Collection
 from pathlib import Path
 
+# Linux's ext4 writes a file's data out at once when it is renamed over another (so that a crash
+# cannot leave it empty): a large archive's data files, hundreds of MB, held up every rebuild
+# for a quarter of a second so. Such a file of the old site is removed first; the new one's data
+# is written out later, as any file's is.
+LARGE_FILE = 16 * 2**20
+
 
 def staging_prefix(output: Path) -> str:
     """How the folders a build makes beside the output begin: the new site, then the old one."""
@@ -181,11 +187,13 @@ class Staging:
             removed_empty_folders(output, gone)
             self.folders = set()
             for path in sorted(made, key=lambda path: (path in self.records, path)):
-                target = f"{output}/{path}"
+                new, target = f"{self.folder}/{path}", f"{output}/{path}"
                 self.made_folder(target)
                 if os.path.isdir(target) and not os.path.islink(target):  # where the old site had a folder
                     shutil.rmtree(target)
-                os.replace(f"{self.folder}/{path}", target)
+                elif os.stat(new).st_size >= LARGE_FILE and os.path.isfile(target):
+                    os.unlink(target)
+                os.replace(new, target)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -67,6 +67,19 @@ def test_an_update_removes_what_the_new_site_has_not_and_leaves_what_it_kept_unt
     assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == ["index.html"]
 
 
+def test_a_large_file_replaces_the_old_one_and_a_link_in_its_place_is_not_followed(tmp_path, monkeypatch):
+    monkeypatch.setattr(write, "LARGE_FILE", 4)
+    output, outside = tmp_path / "site", tmp_path / "outside.json"
+    outside.write_bytes(b"the curator's")
+    write_site({"data/large.json": b"large, first", "data/linked.json": b"large, linked", "small": b"abc"}, output)
+    (output / "data" / "linked.json").unlink()
+    (output / "data" / "linked.json").symlink_to(outside)
+    write_site({"data/large.json": b"large, again", "data/linked.json": b"large, new", "small": b"xyz"}, output)
+    found = {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert found == {"data/large.json": b"large, again", "data/linked.json": b"large, new", "small": b"xyz"}
+    assert not (output / "data" / "linked.json").is_symlink() and outside.read_bytes() == b"the curator's"
+
+
 def test_an_update_cut_short_leaves_no_record_vouching_for_a_file_it_had_not_replaced(tmp_path, monkeypatch):
     """The records go first and come back last: whatever a record would have let the next build
     keep, the next build makes again."""
