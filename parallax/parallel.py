@@ -45,10 +45,12 @@ def map_numbers_meanwhile(
     meanwhile: Callable[[], Other],
     worth: int = WORTH_FORKING,
 ) -> tuple[list[Result], Other]:
-    """map_numbers(task, count, jobs), and meanwhile() done in this process while the workers work."""
+    """map_numbers(task, count, jobs), and meanwhile() done in this process while the workers
+    work; first, where there are none (it may let go of memory the tasks would want)."""
     global _task
     if jobs <= 1 or count < worth or not sys.platform.startswith("linux"):
-        return [task(number) for number in range(count)], meanwhile()
+        other = meanwhile()
+        return [task(number) for number in range(count)], other
     size = -(-count // (jobs * CHUNKS_PER_WORKER))
     chunks = [range(start, min(count, start + size)) for start in range(0, count, size)]
     _task = task

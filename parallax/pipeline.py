@@ -258,10 +258,17 @@ def build(
         # Pages are written beside the output as they are made, by whichever process makes
         # them; they replace the old site's only once all are made.
         with Staging(output, records=(PAGES_FILE, INDEXER_FILE)) as staging:
-            # The cache is written first, and let go: rendering a large archive needs the memory.
-            cached = put_cache(staging, cache.released(result.archive.stories))
+            # The cache is written, and let go, by this process while the workers start on the
+            # pages (rendering a large archive needs the memory); before, where there are none.
             rendering = time.perf_counter()
-            made = render_site(result.archive, result.comparisons, templates, staging, jobs)
+            made = render_site(
+                result.archive,
+                result.comparisons,
+                templates,
+                staging,
+                jobs,
+                alongside=lambda: put_cache(staging, cache.released(result.archive.stories)),
+            )
             indexing = time.perf_counter()
             # The search index is made from the finished pages, before they replace the old
             # site's; or after, where the pages are wanted sooner.
@@ -269,8 +276,8 @@ def build(
                 result.search, indexed = LaterIndex(staging, indexers or jobs, index_left), Written(0, 0)
             else:
                 indexed = index_site(staging, indexers or jobs)
-            result.written = made.written + indexed.written + cached.written
-            result.files = made.files + indexed.files + cached.files
+            result.written = made.written + indexed.written
+            result.files = made.files + indexed.files
             writing = time.perf_counter()
         result.stages.update(
             render=indexing - rendering, search=writing - indexing, write=time.perf_counter() - writing

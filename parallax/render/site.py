@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -255,7 +256,12 @@ class ArticlePage(NamedTuple):
 
 
 def render_site(
-    archive: Archive, comparisons: tuple[Comparison, ...], templates: Path, staging: Staging, jobs: int = 1
+    archive: Archive,
+    comparisons: tuple[Comparison, ...],
+    templates: Path,
+    staging: Staging,
+    jobs: int = 1,
+    alongside: Callable[[], Written] | None = None,
 ) -> Written:
     """Every file of the site, each handed to `staging.put` with its path relative to the site
     root, which writes it and says whether it was written anew (see write.Staging).
@@ -265,7 +271,8 @@ def render_site(
     that changed, is an article's page whose fingerprint has not (see fingerprints.py).
 
     `jobs`: how many processes may render the article pages, each handing its pages to `put` as
-    it makes them, so that no process holds them all; this one renders the rest meanwhile."""
+    it makes them, so that no process holds them all; this one renders the rest meanwhile, after
+    `alongside` (other files to put: the cache's), whose files are counted with the site's."""
     put = staging.put
     found = across(archive, comparisons)
     pages = Pages(templates, archive, found, staging.output)
@@ -322,14 +329,15 @@ def render_site(
         first, by one worker while the others take the article pages; then each article page."""
         return data_files() if number == 0 else article_page(number - 1)
 
-    def meanwhile() -> dict[str, bytes]:
-        """The other pages."""
+    def meanwhile() -> tuple[Written, dict[str, bytes]]:
+        """The files put alongside, then the other pages."""
+        put_alongside = alongside() if alongside else Written(0, 0)
         files = other_files(pages, archive, stories, found, templates, listed)
         for story in stories:
             files.update(story.own_files(kept[story.comparison.story.id]))
-        return files
+        return put_alongside, files
 
-    results, files = map_numbers_meanwhile(made, len(articles) + 1, jobs, meanwhile)
+    results, (put_alongside, files) = map_numbers_meanwhile(made, len(articles) + 1, jobs, meanwhile)
     (data,) = [result for result in results if isinstance(result, DataFiles)]
     article_pages = [result for result in results if isinstance(result, ArticlePage)]
     # What the workers kept, each noted in its own: their files are this build's too.
@@ -359,9 +367,9 @@ def render_site(
         for kind, paths in story.parts().items()
         if kind in kept[story.comparison.story.id]
     )
-    written = sum(page.written for page in article_pages) + sum(data.written.values())
+    written = sum(page.written for page in article_pages) + sum(data.written.values()) + put_alongside.written
     written += sum(put(path, content) for path, content in sorted(files.items()))
-    return Written(kept_files + len(article_pages) + len(data.written) + len(files), written)
+    return Written(kept_files + len(article_pages) + len(data.written) + len(files) + put_alongside.files, written)
 
 
 def kept_parts(
