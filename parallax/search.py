@@ -6,7 +6,7 @@ script fetches as needed, with the scripts that read it. Pages marked `data-page
 (articles, claims, outlets and speakers) are indexed; the others are not.
 
 Pagefind is handed each page without the parts it would read only to skip (see `searched_part`):
-an article's notes, three quarters of its page, cost a quarter of Pagefind's time so.
+an article's notes, three quarters of its page, cost a third of Pagefind's processor time so.
 
 Pagefind cannot add a page to an index: it reads every page each time. So the pages are split
 into buckets, each indexed by a run of its own, and a rebuild indexes again only the buckets
@@ -354,7 +354,7 @@ def index_bucket(bucket: Bucket, pagefind: str, staging: Staging, stop: threadin
 def scratch_folder(output: Path) -> Path:
     """Where Pagefind's runs read and write: a folder in memory where the system has one with
     room (MEMORY_FOLDER), else beside the output. A run writes a file for each page and more,
-    read once and thrown away: at 10,000 articles, search took 12 s so, and 18 to 23 s on disk."""
+    read once and thrown away: at 10,000 articles, search took 12 s so, against 18 to 26 s on disk."""
     try:
         room = os.statvfs(MEMORY_FOLDER)
     except OSError:
